@@ -1,0 +1,156 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { DataSource } from 'typeorm';
+import { WebSocketServer } from 'ws';
+import type { Access } from './auth/access';
+import { AuthService } from './auth/auth.service';
+import type { Config } from './config';
+import type { Context } from './graphql/context';
+import { formatError } from './graphql/errors';
+import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
+import { createLoaders } from './graphql/loaders';
+import { createSchema } from './graphql/schema';
+import { log } from './log';
+import { CONFIG } from './tokens';
+
+export interface App {
+  server: http.Server;
+  container: DependencyContainer;
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
+export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
+  const container = rootContainer.createChildContainer();
+  container.registerInstance(DataSource, dataSource);
+  container.registerInstance(CONFIG, config);
+  const schema = await createSchema(container);
+  const auth = container.resolve(AuthService);
+  const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
+  const showDetails = config.env === 'development';
+
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const rules = [...specifiedRules, ...validationRules(config)];
+  const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.authorization;
+        const access = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);
+        if (!access.principal) return false;
+        ctx.extra.access = access;
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) return errors;
+        const cost = queryCost(schema, document, payload.variables ?? undefined, payload.operationName);
+        if (cost > config.maxQueryCost) return [costError(cost, config.maxQueryCost)];
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: contextFor(ctx.extra.access!),
+        };
+        return args;
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        for (const error of errors) log.debug('WebSocket operation refused', error.message);
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: showDetails,
+    hideSchemaDetailsFromClientErrors: !showDetails,
+    validationRules: validationRules(config),
+    formatError: (formatted, error) => formatError(formatted, error),
+    plugins: [
+      costLimitPlugin(config),
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  let ready = false;
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await dataSource.query('SELECT 1');
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization)),
+    }),
+  );
+
+  const indexHtml = path.join(config.webDir, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/graphql')) return next();
+      res.sendFile(indexHtml);
+    });
+  } else {
+    log.warn(`No web app at ${config.webDir}; build it with 'pnpm build' to serve the dashboard at /`);
+  }
+
+  return {
+    server,
+    container,
+    listen: (port = config.port, host = config.host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          ready = true;
+          const address = server.address();
+          const actualPort = typeof address === 'object' && address ? address.port : port;
+          resolve(`http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}`);
+        });
+      }),
+    close: async () => {
+      ready = false;
+      await apollo.stop();
+      wsServer.close();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { injectable } from 'tsyringe';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
+import { Connection, PageArgs } from '../common/pagination';
+import { Role } from '../common/roles';
+import type { Context } from '../graphql/context';
+import { Tenant } from '../modules/tenant/tenant.entity';
+import { ApiToken } from './api-token.entity';
+import { CreateApiTokenInput, CreateUserInput, RevokeApiTokenInput, SignInInput } from './auth.inputs';
+import { AuthService } from './auth.service';
+import { User } from './user.entity';
+
+export enum PrincipalKind {
+  USER = 'USER',
+  API_TOKEN = 'API_TOKEN',
+}
+registerEnumType(PrincipalKind, { name: 'PrincipalKind' });
+
+@ObjectType({ description: 'Who is calling.' })
+export class Viewer {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => PrincipalKind)
+  kind: PrincipalKind;
+
+  @Field({ description: 'Username or token name.' })
+  name: string;
+
+  @Field(() => Role)
+  role: Role;
+
+  tenantIds: string[] | null;
+}
+
+@ObjectType()
+export class SignInPayload {
+  @Field({ description: 'Send as Authorization: Bearer <token>.' })
+  token: string;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => User)
+  user: User;
+}
+
+@ObjectType()
+export class ApiTokenConnection extends Connection(ApiToken) {}
+
+@ObjectType()
+export class UserConnection extends Connection(User) {}
+
+@injectable()
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Query(() => Viewer)
+  viewer(@Ctx() { access }: Context): Viewer {
+    const principal = access.require(Role.VIEWER);
+    return {
+      id: principal.id,
+      kind: principal.kind as PrincipalKind,
+      name: principal.name,
+      role: principal.role,
+      tenantIds: principal.tenantIds,
+    };
+  }
+
+  @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the caller is limited to; null for every tenant.' })
+  tenants(@Root() viewer: Viewer) {
+    return this.auth.tenantsOf(viewer.tenantIds);
+  }
+
+  @Mutation(() => SignInPayload, { description: 'Starts a session; the only operation that needs no token.' })
+  signIn(@Arg('input', () => SignInInput) input: SignInInput) {
+    return this.auth.signIn(input.username, input.password);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the calling session.' })
+  signOut(@Ctx() { access }: Context) {
+    return this.auth.signOut(access);
+  }
+}
+
+@injectable()
+@Resolver(() => User)
+export class UserResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Query(() => UserConnection)
+  users(@Ctx() { access }: Context, @Args(() => PageArgs) page: PageArgs) {
+    return this.auth.listUsers(access, page);
+  }
+
+  @Mutation(() => User)
+  createUser(@Ctx() { access }: Context, @Arg('input', () => CreateUserInput) input: CreateUserInput) {
+    return this.auth.createUser(access, input);
+  }
+
+  @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the user is limited to; null for every tenant.' })
+  tenants(@Root() user: User) {
+    return this.auth.tenantsOf(user.tenantIds);
+  }
+}
+
+@injectable()
+@Resolver(() => ApiToken)
+export class ApiTokenResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Query(() => ApiTokenConnection)
+  apiTokens(@Ctx() { access }: Context, @Args(() => PageArgs) page: PageArgs) {
+    return this.auth.listApiTokens(access, page);
+  }
+
+  @Mutation(() => ApiToken, { description: 'The plaintext token is in `token`, in this response only.' })
+  createApiToken(@Ctx() { access }: Context, @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput) {
+    return this.auth.createApiToken(access, input);
+  }
+
+  @Mutation(() => ApiToken)
+  revokeApiToken(@Ctx() { access }: Context, @Arg('input', () => RevokeApiTokenInput) input: RevokeApiTokenInput) {
+    return this.auth.revokeApiToken(access, input.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The token itself: only in the createApiToken response.' })
+  token(@Root() apiToken: ApiToken & { token?: string }): string | null {
+    return apiToken.token ?? null;
+  }
+
+  @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the token is limited to; null for every tenant.' })
+  tenants(@Root() apiToken: ApiToken) {
+    return this.auth.tenantsOf(apiToken.tenantIds);
+  }
+}

@@ -1,0 +1,142 @@
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How many items to return (default 20; at most the server limit, 100 by default).',
+  })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  after?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: () => Promise<number>;
+}
+
+/** A connection type with `edges`, `nodes`, `pageInfo` and `totalCount` for `itemType`. */
+export function Connection<T extends object>(itemType: ClassType<T>) {
+  @ObjectType(`${itemType.name}Edge`)
+  class Edge {
+    @Field()
+    cursor: string;
+
+    @Field(() => itemType)
+    node: T;
+  }
+
+  @ObjectType()
+  class ConnectionType {
+    @Field(() => [Edge])
+    edges: Edge[];
+
+    @Field(() => [itemType])
+    nodes: T[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    totalCount: () => Promise<number>;
+
+    @Field(() => Int, { name: 'totalCount', description: 'How many items match, over all pages.' })
+    countAll(): Promise<number> {
+      return this.totalCount();
+    }
+  }
+  return ConnectionType;
+}
+
+/** One sort column: the SQL expression and how to read its value from a loaded row. */
+export interface SortKey<T> {
+  expression: string;
+  direction: 'ASC' | 'DESC';
+  value: (row: T) => string | number | Date;
+}
+
+function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, length: number): unknown[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch {
+    // reported below
+  }
+  throw badInput(`'after' is not a cursor from this list`);
+}
+
+export function pageSize(first: number | null | undefined, maxPageSize: number): number {
+  if (first === null || first === undefined) return Math.min(DEFAULT_PAGE_SIZE, maxPageSize);
+  if (!Number.isInteger(first) || first < 0) throw badInput(`'first' must be a whole number, 0 or more`);
+  if (first > maxPageSize) throw badInput(`'first' may be at most ${maxPageSize}`);
+  return first;
+}
+
+/**
+ * Keyset pagination: the cursor holds the sort values of the last row, so a page costs the same however deep
+ * it is. The last sort key must make the order total (an id).
+ */
+export async function paginate<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  args: PageArgs,
+  sort: SortKey<T>[],
+  maxPageSize: number,
+): Promise<Page<T>> {
+  const limit = pageSize(args.first, maxPageSize);
+  const counter = query.clone();
+  const page = query.clone();
+  if (args.after) {
+    const values = decodeCursor(args.after, sort.length);
+    const alternatives: string[] = [];
+    const parameters: Record<string, unknown> = {};
+    sort.forEach((key, index) => {
+      const equalities = sort.slice(0, index).map((earlier, j) => `${earlier.expression} = :cursor${j}`);
+      const comparison = `${key.expression} ${key.direction === 'ASC' ? '>' : '<'} :cursor${index}`;
+      alternatives.push(`(${[...equalities, comparison].join(' AND ')})`);
+      parameters[`cursor${index}`] = values[index];
+    });
+    page.andWhere(`(${alternatives.join(' OR ')})`, parameters);
+  }
+  sort.forEach((key, index) =>
+    index === 0 ? page.orderBy(key.expression, key.direction) : page.addOrderBy(key.expression, key.direction),
+  );
+  const rows = limit === 0 ? [] : await page.limit(limit + 1).getMany();
+  const hasNextPage = rows.length > limit;
+  const nodes = rows.slice(0, limit);
+  const edges = nodes.map((node) => ({
+    node,
+    cursor: encodeCursor(
+      sort.map((key) => {
+        const value = key.value(node);
+        return value instanceof Date ? value.toISOString() : value;
+      }),
+    ),
+  }));
+  let count: Promise<number> | undefined;
+  return {
+    nodes,
+    edges,
+    pageInfo: { hasNextPage, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
+    totalCount: () => (count ??= counter.getCount()),
+  };
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: "must be 'true' or 'false'" })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// connection URL' })
+    .optional(),
+  SHIPLOG_DATA_DIR: z.string().min(1).optional(),
+  SHIPLOG_ADMIN_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  SHIPLOG_DEMO_DATA: flag.optional(),
+  SHIPLOG_INTROSPECTION: flag.optional(),
+  SHIPLOG_SESSION_TTL_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(12),
+  SHIPLOG_MAX_PAGE_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(1000).default(100),
+  SHIPLOG_MAX_QUERY_DEPTH: z.coerce.number({ message: 'must be a whole number' }).int().min(2).default(12),
+  SHIPLOG_MAX_QUERY_COST: z.coerce.number({ message: 'must be a whole number' }).int().min(10).default(20000),
+  SHIPLOG_WEB_DIR: z.string().min(1).optional(),
+  SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  /** Load the demo data set into a fresh embedded database. */
+  demoData: boolean;
+  introspection: boolean;
+  sessionTtlMs: number;
+  maxPageSize: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  webDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Shiplog cannot start, the configuration has problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const repositoryRoot = path.resolve(__dirname, '..', '..');
+
+/** Reads and validates the configuration once; every problem is reported together. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.SHIPLOG_DATA_DIR ?? path.join(repositoryRoot, '.shiplog-data')),
+    adminToken: e.SHIPLOG_ADMIN_TOKEN,
+    demoData: e.SHIPLOG_DEMO_DATA ?? true,
+    introspection: e.SHIPLOG_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    sessionTtlMs: e.SHIPLOG_SESSION_TTL_HOURS * 3_600_000,
+    maxPageSize: e.SHIPLOG_MAX_PAGE_SIZE,
+    maxQueryDepth: e.SHIPLOG_MAX_QUERY_DEPTH,
+    maxQueryCost: e.SHIPLOG_MAX_QUERY_COST,
+    webDir: path.resolve(e.SHIPLOG_WEB_DIR ?? path.join(repositoryRoot, 'web', 'dist')),
+    logLevel: e.SHIPLOG_LOG_LEVEL,
+  };
+}

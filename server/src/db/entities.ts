@@ -1,0 +1,27 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { ApiToken } from '../auth/api-token.entity';
+import { Session } from '../auth/session.entity';
+import { User } from '../auth/user.entity';
+import { Application } from '../modules/application/application.entity';
+import { Artifact } from '../modules/application/artifact.entity';
+import { ReleaseComponent } from '../modules/release/release-component.entity';
+import { ReleaseTrack } from '../modules/release/release-track.entity';
+import { Release } from '../modules/release/release.entity';
+import { Installation } from '../modules/tenant/installation.entity';
+import { Tenant } from '../modules/tenant/tenant.entity';
+import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
+
+export const entities = [
+  AuditEvent,
+  ApiToken,
+  Session,
+  User,
+  Application,
+  Artifact,
+  ReleaseComponent,
+  ReleaseTrack,
+  Release,
+  Installation,
+  Tenant,
+  EnvironmentTier,
+];

@@ -1,0 +1,48 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource, type ObjectLiteral, type EntityTarget } from 'typeorm';
+import { Application } from '../modules/application/application.entity';
+import { Artifact } from '../modules/application/artifact.entity';
+import { ReleaseComponent } from '../modules/release/release-component.entity';
+import { ReleaseTrack } from '../modules/release/release-track.entity';
+import { Release } from '../modules/release/release.entity';
+import { Installation } from '../modules/tenant/installation.entity';
+import { Tenant } from '../modules/tenant/tenant.entity';
+import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
+
+/** Per-request batching: every lookup by id made while resolving one response becomes one query. */
+export function createLoaders(dataSource: DataSource) {
+  function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>) {
+    return new DataLoader<string, T | null>(async (ids) => {
+      const rows = await dataSource.getRepository(target).findBy({ id: In([...ids]) } as never);
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  }
+
+  return {
+    tenant: byId(Tenant),
+    tier: byId(EnvironmentTier),
+    application: byId(Application),
+    artifact: byId(Artifact),
+    track: byId(ReleaseTrack),
+    release: byId(Release),
+    installation: byId(Installation),
+    componentsByRelease: new DataLoader<string, ReleaseComponent[]>(async (releaseIds) => {
+      const rows = await dataSource.getRepository(ReleaseComponent).find({
+        where: { releaseId: In([...releaseIds]) },
+        order: { stage: 'ASC', id: 'ASC' },
+      });
+      return releaseIds.map((id) => rows.filter((row) => row.releaseId === id));
+    }),
+    installationCountByTenant: new DataLoader<string, number>(async (tenantIds) => {
+      const rows: { tenant_id: string; count: string }[] = await dataSource.query(
+        'SELECT tenant_id, count(*) AS count FROM installation WHERE tenant_id = ANY($1) GROUP BY tenant_id',
+        [[...tenantIds]],
+      );
+      const counts = new Map(rows.map((row) => [row.tenant_id, Number(row.count)]));
+      return tenantIds.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

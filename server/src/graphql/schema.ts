@@ -1,0 +1,40 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { DependencyContainer } from 'tsyringe';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
+import { ApiTokenResolver, UserResolver, ViewerResolver } from '../auth/auth.resolver';
+import { ApplicationResolver, ArtifactResolver } from '../modules/application/application.resolver';
+import { ReleaseComponentResolver, ReleaseResolver, ReleaseTrackResolver } from '../modules/release/release.resolver';
+import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
+import { TierResolver } from '../modules/tier/tier.resolver';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const resolvers: NonEmptyArray<Function> = [
+  ViewerResolver,
+  UserResolver,
+  ApiTokenResolver,
+  TierResolver,
+  TenantResolver,
+  InstallationResolver,
+  ApplicationResolver,
+  ArtifactResolver,
+  ReleaseTrackResolver,
+  ReleaseResolver,
+  ReleaseComponentResolver,
+  AuditResolver,
+];
+
+export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    container: container ? { get: (someClass) => container.resolve(someClass as never) } : undefined,
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The schema as checked in at shared/schema.graphql: sorted, so the file changes only when the API does. */
+export function printApiSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,146 @@
+import { injectable } from 'tsyringe';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, PageArgs } from '../../common/pagination';
+import type { Context } from '../../graphql/context';
+import { Application } from '../application/application.entity';
+import { Artifact } from '../application/artifact.entity';
+import { ReleaseComponent } from './release-component.entity';
+import { ReleaseTrack } from './release-track.entity';
+import { ArtifactSelection, Release, ReleaseStatus } from './release.entity';
+import {
+  CreateReleaseInput,
+  CreateReleaseTrackInput,
+  LockReleaseInput,
+  ReleaseFilter,
+  RescindReleaseInput,
+  SetReleaseComponentsInput,
+  UnlockReleaseInput,
+  UpdateReleaseInstructionsInput,
+} from './release.inputs';
+import { artifactSelection, lockBlockers } from './release.rules';
+import { ReleaseService } from './release.service';
+
+@ObjectType()
+export class ReleaseConnection extends Connection(Release) {}
+
+@injectable()
+@Resolver(() => ReleaseTrack)
+export class ReleaseTrackResolver {
+  constructor(private readonly service: ReleaseService) {}
+
+  @Query(() => [ReleaseTrack], { description: 'Release tracks by slug.' })
+  releaseTracks(@Ctx() { access }: Context) {
+    return this.service.listTracks(access);
+  }
+
+  @Query(() => ReleaseTrack, { nullable: true })
+  releaseTrack(@Ctx() { access }: Context, @Arg('slug', () => String) slug: string) {
+    return this.service.findTrack(access, slug);
+  }
+
+  @Mutation(() => ReleaseTrack)
+  createReleaseTrack(@Ctx() { access }: Context, @Arg('input', () => CreateReleaseTrackInput) input: CreateReleaseTrackInput) {
+    return this.service.createTrack(access, input);
+  }
+
+  @FieldResolver(() => ReleaseConnection, { description: 'Highest version first.' })
+  releases(
+    @Ctx() { access }: Context,
+    @Root() track: ReleaseTrack,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ReleaseFilter, { nullable: true }) filter?: ReleaseFilter,
+  ) {
+    return this.service.releases(access, track, page, filter);
+  }
+}
+
+@injectable()
+@Resolver(() => Release)
+export class ReleaseResolver {
+  constructor(private readonly service: ReleaseService) {}
+
+  @Query(() => Release, { nullable: true })
+  release(@Ctx() { access }: Context, @Arg('id', () => ID) id: string) {
+    return this.service.find(access, id);
+  }
+
+  @Mutation(() => Release)
+  createRelease(@Ctx() { access }: Context, @Arg('input', () => CreateReleaseInput) input: CreateReleaseInput) {
+    return this.service.create(access, input);
+  }
+
+  @Mutation(() => Release, { description: 'Replaces the components of a DRAFT release.' })
+  setReleaseComponents(
+    @Ctx() { access }: Context,
+    @Arg('input', () => SetReleaseComponentsInput) input: SetReleaseComponentsInput,
+  ) {
+    return this.service.setComponents(access, input);
+  }
+
+  @Mutation(() => Release)
+  updateReleaseInstructions(
+    @Ctx() { access }: Context,
+    @Arg('input', () => UpdateReleaseInstructionsInput) input: UpdateReleaseInstructionsInput,
+  ) {
+    return this.service.updateInstructions(access, input);
+  }
+
+  @Mutation(() => Release, { description: 'Locks the requirements; refused with the list of what still blocks it.' })
+  lockRelease(@Ctx() { access }: Context, @Arg('input', () => LockReleaseInput) input: LockReleaseInput) {
+    return this.service.lock(access, input.releaseId);
+  }
+
+  @Mutation(() => Release)
+  unlockRelease(@Ctx() { access }: Context, @Arg('input', () => UnlockReleaseInput) input: UnlockReleaseInput) {
+    return this.service.unlock(access, input);
+  }
+
+  @Mutation(() => Release)
+  rescindRelease(@Ctx() { access }: Context, @Arg('input', () => RescindReleaseInput) input: RescindReleaseInput) {
+    return this.service.rescind(access, input);
+  }
+
+  @FieldResolver(() => ReleaseTrack)
+  track(@Ctx() { loaders }: Context, @Root() release: Release) {
+    return loaders.track.load(release.trackId);
+  }
+
+  @FieldResolver(() => [ReleaseComponent], { description: 'By stage, then application.' })
+  components(@Ctx() { loaders }: Context, @Root() release: Release) {
+    return loaders.componentsByRelease.load(release.id);
+  }
+
+  @FieldResolver(() => ArtifactSelection)
+  async artifactSelection(@Ctx() { loaders }: Context, @Root() release: Release) {
+    return artifactSelection(await loaders.componentsByRelease.load(release.id));
+  }
+
+  @FieldResolver(() => [String], {
+    description: 'What still stops locking this release; empty when it can be locked or is not editable.',
+  })
+  async lockBlockers(@Ctx() { loaders }: Context, @Root() release: Release) {
+    if (release.status !== ReleaseStatus.DRAFT && release.status !== ReleaseStatus.ON_HOLD) return [];
+    const components = await loaders.componentsByRelease.load(release.id);
+    const applications = await loaders.application.loadMany(components.map((component) => component.applicationId));
+    return lockBlockers(
+      components.map((component, index) => {
+        const application = applications[index];
+        return { ...component, applicationSlug: application instanceof Application ? application.slug : component.applicationId };
+      }),
+    );
+  }
+}
+
+@injectable()
+@Resolver(() => ReleaseComponent)
+export class ReleaseComponentResolver {
+  @FieldResolver(() => Application)
+  application(@Ctx() { loaders }: Context, @Root() component: ReleaseComponent) {
+    return loaders.application.load(component.applicationId);
+  }
+
+  @FieldResolver(() => Artifact, { nullable: true })
+  artifact(@Ctx() { loaders }: Context, @Root() component: ReleaseComponent) {
+    return component.artifactId ? loaders.artifact.load(component.artifactId) : null;
+  }
+}

@@ -1,0 +1,340 @@
+import { versionSortKey } from '@shiplog/shared';
+import { inject, injectable } from 'tsyringe';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AuditService, snapshot } from '../../audit/audit.service';
+import type { Access } from '../../auth/access';
+import { badInput, conflict, isUniqueViolation, notFound } from '../../common/errors';
+import { isId } from '../../common/ids';
+import { paginate, type PageArgs } from '../../common/pagination';
+import { Role } from '../../common/roles';
+import type { Config } from '../../config';
+import { CONFIG } from '../../tokens';
+import { Application } from '../application/application.entity';
+import { Artifact } from '../application/artifact.entity';
+import { ReleaseComponent } from './release-component.entity';
+import { ReleaseTrack } from './release-track.entity';
+import { Release, ReleaseStatus } from './release.entity';
+import type {
+  CreateReleaseInput,
+  CreateReleaseTrackInput,
+  ReleaseFilter,
+  RescindReleaseInput,
+  SetReleaseComponentsInput,
+  UnlockReleaseInput,
+  UpdateReleaseInstructionsInput,
+} from './release.inputs';
+import { lockBlockers, type ComponentShape } from './release.rules';
+
+@injectable()
+export class ReleaseService {
+  constructor(
+    @inject(DataSource) private readonly dataSource: DataSource,
+    @inject(CONFIG) private readonly config: Config,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listTracks(access: Access): Promise<ReleaseTrack[]> {
+    access.require(Role.VIEWER);
+    return this.dataSource.getRepository(ReleaseTrack).find({ order: { slug: 'ASC' } });
+  }
+
+  async findTrack(access: Access, slug: string): Promise<ReleaseTrack | null> {
+    access.require(Role.VIEWER);
+    return this.dataSource.getRepository(ReleaseTrack).findOneBy({ slug });
+  }
+
+  async createTrack(access: Access, input: CreateReleaseTrackInput): Promise<ReleaseTrack> {
+    access.require(Role.RELEASE_MANAGER);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const tracks = manager.getRepository(ReleaseTrack);
+        if (await tracks.existsBy({ slug: input.slug }))
+          throw conflict(`A release track with slug '${input.slug}' already exists`);
+        const track = await tracks.save(
+          tracks.create({ slug: input.slug, name: input.name, description: input.description ?? '' }),
+        );
+        await this.audit.record(manager, access, {
+          action: 'track.create',
+          subjectType: 'ReleaseTrack',
+          subjectId: track.id,
+          after: snapshot(track),
+        });
+        return track;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A release track with slug '${input.slug}' already exists`);
+      throw error;
+    }
+  }
+
+  /** Highest version first. */
+  releases(access: Access, track: ReleaseTrack, args: PageArgs, filter?: ReleaseFilter | null) {
+    access.require(Role.VIEWER);
+    const query = this.dataSource
+      .getRepository(Release)
+      .createQueryBuilder('r')
+      .where('r.track_id = :trackId', { trackId: track.id });
+    if (filter?.statuses?.length) query.andWhere('r.status = ANY(:statuses)', { statuses: filter.statuses });
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 'r.sort_key', direction: 'DESC', value: (r) => r.sortKey },
+        { expression: 'r.id', direction: 'DESC', value: (r) => r.id },
+      ],
+      this.config.maxPageSize,
+    );
+  }
+
+  async find(access: Access, id: string): Promise<Release | null> {
+    access.require(Role.VIEWER);
+    if (!isId(id)) return null;
+    return this.dataSource.getRepository(Release).findOneBy({ id });
+  }
+
+  /** The release, locked for this transaction so that concurrent edits and transitions apply one after another. */
+  private async lockForUpdate(manager: EntityManager, id: string): Promise<Release> {
+    const release = isId(id)
+      ? await manager.getRepository(Release).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!release) throw notFound('Release', id);
+    return release;
+  }
+
+  private async componentView(manager: EntityManager, releaseId: string) {
+    const components = await manager
+      .getRepository(ReleaseComponent)
+      .createQueryBuilder('c')
+      .innerJoin(Application, 'a', 'a.id = c.application_id')
+      .leftJoin(Artifact, 'r', 'r.id = c.artifact_id')
+      .select([
+        'a.slug AS "applicationSlug"',
+        'r.version AS "artifactVersion"',
+        'c.artifact_id AS "artifactId"',
+        'c.stage AS stage',
+        'c.instructions AS instructions',
+      ])
+      .where('c.release_id = :releaseId', { releaseId })
+      .orderBy('c.stage')
+      .addOrderBy('a.slug')
+      .getRawMany<ComponentShape & { artifactVersion: string | null; instructions: string }>();
+    return components;
+  }
+
+  async create(access: Access, input: CreateReleaseInput): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const track = await manager.getRepository(ReleaseTrack).findOneBy({ slug: input.trackSlug });
+        if (!track) throw notFound('Release track', input.trackSlug);
+        const releases = manager.getRepository(Release);
+        if (await releases.existsBy({ trackId: track.id, version: input.version })) {
+          throw conflict(`Track '${track.slug}' already has a release ${input.version}`);
+        }
+        let source: Release | null = null;
+        if (input.cloneFromReleaseId) {
+          source = isId(input.cloneFromReleaseId) ? await releases.findOneBy({ id: input.cloneFromReleaseId }) : null;
+          if (!source) throw notFound('Release', input.cloneFromReleaseId);
+        }
+        const release = await releases.save(
+          releases.create({
+            trackId: track.id,
+            version: input.version,
+            sortKey: versionSortKey(input.version),
+            status: ReleaseStatus.DRAFT,
+            instructions: input.instructions ?? source?.instructions ?? '',
+            createdBy: access.actor,
+          }),
+        );
+        if (source) {
+          const components = await manager.getRepository(ReleaseComponent).findBy({ releaseId: source.id });
+          await manager.getRepository(ReleaseComponent).insert(
+            components.map(({ applicationId, artifactId, stage, instructions }) => ({
+              releaseId: release.id,
+              applicationId,
+              artifactId,
+              stage,
+              instructions,
+            })),
+          );
+        }
+        await this.audit.record(manager, access, {
+          action: source ? 'release.clone' : 'release.create',
+          subjectType: 'Release',
+          subjectId: release.id,
+          after: {
+            ...(snapshot(release) as object),
+            clonedFrom: source?.id ?? null,
+            components: await this.componentView(manager, release.id),
+          },
+        });
+        return release;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`Track '${input.trackSlug}' already has a release ${input.version}`);
+      throw error;
+    }
+  }
+
+  async setComponents(access: Access, input: SetReleaseComponentsInput): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    const slugs = input.components.map((component) => component.applicationSlug);
+    const repeated = slugs.filter((slug, index) => slugs.indexOf(slug) !== index);
+    if (repeated.length > 0) throw badInput(`Each application may appear once; repeated: ${[...new Set(repeated)].join(', ')}`);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, input.releaseId);
+      if (release.status !== ReleaseStatus.DRAFT) {
+        throw conflict(`Release ${release.version} is ${release.status}; components can change only while it is a DRAFT`);
+      }
+      const applications = await manager.getRepository(Application).findBy({ slug: In(slugs) });
+      const applicationBySlug = new Map(applications.map((application) => [application.slug, application]));
+      const missing = slugs.filter((slug) => !applicationBySlug.has(slug));
+      if (missing.length > 0) throw notFound('Application', missing.join("', '"));
+      const wanted = input.components.filter((component) => component.artifactVersion);
+      const artifacts = wanted.length
+        ? await manager
+            .getRepository(Artifact)
+            .createQueryBuilder('r')
+            .where('(r.application_id, r.version) IN (SELECT * FROM unnest(:applicationIds::uuid[], :versions::text[]))', {
+              applicationIds: wanted.map((component) => applicationBySlug.get(component.applicationSlug)!.id),
+              versions: wanted.map((component) => component.artifactVersion),
+            })
+            .getMany()
+        : [];
+      const artifactByKey = new Map(artifacts.map((artifact) => [`${artifact.applicationId}@${artifact.version}`, artifact]));
+      const rows = input.components.map((component) => {
+        const application = applicationBySlug.get(component.applicationSlug)!;
+        let artifactId: string | null = null;
+        if (component.artifactVersion) {
+          const artifact = artifactByKey.get(`${application.id}@${component.artifactVersion}`);
+          if (!artifact) throw notFound('Artifact', `${application.slug} ${component.artifactVersion}`);
+          artifactId = artifact.id;
+        }
+        return {
+          releaseId: release.id,
+          applicationId: application.id,
+          artifactId,
+          stage: component.stage,
+          instructions: component.instructions ?? '',
+        };
+      });
+      const before = await this.componentView(manager, release.id);
+      const components = manager.getRepository(ReleaseComponent);
+      await components.delete({ releaseId: release.id });
+      if (rows.length > 0) await components.insert(rows);
+      await manager.getRepository(Release).update({ id: release.id }, { updatedAt: new Date() });
+      await this.audit.record(manager, access, {
+        action: 'release.components.set',
+        subjectType: 'Release',
+        subjectId: release.id,
+        before: { components: before },
+        after: { components: await this.componentView(manager, release.id) },
+      });
+      return manager.getRepository(Release).findOneByOrFail({ id: release.id });
+    });
+  }
+
+  async updateInstructions(access: Access, input: UpdateReleaseInstructionsInput): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, input.releaseId);
+      if (release.status !== ReleaseStatus.DRAFT && release.status !== ReleaseStatus.ON_HOLD) {
+        throw conflict(`Release ${release.version} is ${release.status}; instructions can change only until it is locked`);
+      }
+      const before = release.instructions;
+      release.instructions = input.instructions;
+      const saved = await manager.getRepository(Release).save(release);
+      await this.audit.record(manager, access, {
+        action: 'release.instructions.update',
+        subjectType: 'Release',
+        subjectId: release.id,
+        before: { instructions: before },
+        after: { instructions: saved.instructions },
+      });
+      return saved;
+    });
+  }
+
+  async lock(access: Access, releaseId: string): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, releaseId);
+      if (release.status !== ReleaseStatus.DRAFT && release.status !== ReleaseStatus.ON_HOLD) {
+        throw conflict(`Release ${release.version} is ${release.status}; only a DRAFT or ON_HOLD release can be locked`);
+      }
+      const components = await this.componentView(manager, release.id);
+      const blockers = lockBlockers(components);
+      if (blockers.length > 0) {
+        throw badInput(`Release ${release.version} cannot be locked yet: ${blockers.join('; ')}`, { blockers });
+      }
+      const before = snapshot(release);
+      release.status = ReleaseStatus.LOCKED;
+      release.lockedAt = new Date();
+      release.lockedBy = access.actor;
+      release.statusReason = null;
+      const saved = await manager.getRepository(Release).save(release);
+      await this.audit.record(manager, access, {
+        action: 'release.lock',
+        subjectType: 'Release',
+        subjectId: release.id,
+        before,
+        after: { ...(snapshot(saved) as object), components },
+      });
+      return saved;
+    });
+  }
+
+  /** LOCKED → DRAFT; a release that has been (partly) deployed will go ON_HOLD instead. */
+  async unlock(access: Access, input: UnlockReleaseInput): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, input.releaseId);
+      if (release.status !== ReleaseStatus.LOCKED) {
+        throw conflict(`Release ${release.version} is ${release.status}; only a LOCKED release can be unlocked`);
+      }
+      const before = snapshot(release);
+      // Until the rollout engine records deployments no release has been deployed, so it returns to DRAFT.
+      release.status = ReleaseStatus.DRAFT;
+      release.lockedAt = null;
+      release.lockedBy = null;
+      release.statusReason = input.reason;
+      const saved = await manager.getRepository(Release).save(release);
+      await this.audit.record(manager, access, {
+        action: 'release.unlock',
+        subjectType: 'Release',
+        subjectId: release.id,
+        reason: input.reason,
+        before,
+        after: snapshot(saved),
+      });
+      return saved;
+    });
+  }
+
+  async rescind(access: Access, input: RescindReleaseInput): Promise<Release> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, input.releaseId);
+      if (release.status !== ReleaseStatus.LOCKED && release.status !== ReleaseStatus.ON_HOLD) {
+        throw conflict(
+          release.status === ReleaseStatus.DRAFT
+            ? `Release ${release.version} is a DRAFT and was never released; there is nothing to rescind`
+            : `Release ${release.version} is already RESCINDED`,
+        );
+      }
+      const before = snapshot(release);
+      release.status = ReleaseStatus.RESCINDED;
+      release.statusReason = input.reason;
+      const saved = await manager.getRepository(Release).save(release);
+      await this.audit.record(manager, access, {
+        action: 'release.rescind',
+        subjectType: 'Release',
+        subjectId: release.id,
+        reason: input.reason,
+        before,
+        after: snapshot(saved),
+      });
+      return saved;
+    });
+  }
+}

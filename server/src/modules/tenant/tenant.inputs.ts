@@ -1,0 +1,170 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+import { LabelInput } from '../../common/labels';
+import { IsName, IsSlug } from '../../common/validation';
+import { DeploymentDriver } from './installation.entity';
+
+@InputType()
+export class CreateTenantInput {
+  @Field()
+  @IsSlug()
+  slug: string;
+
+  @Field()
+  @IsName()
+  name: string;
+
+  @Field(() => [LabelInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  labels?: LabelInput[] | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @MaxLength(200, { each: true })
+  contacts?: string[] | null;
+}
+
+@InputType({ description: 'Fields left out keep their value.' })
+export class UpdateTenantInput {
+  @Field({ description: 'Which tenant.' })
+  slug: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsName()
+  name?: string | null;
+
+  @Field(() => [LabelInput], { nullable: true, description: 'Replaces all labels.' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  labels?: LabelInput[] | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @MaxLength(200, { each: true })
+  contacts?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  blocked?: boolean | null;
+}
+
+@InputType()
+export class CreateInstallationInput {
+  @Field()
+  tenantSlug: string;
+
+  @Field({ description: 'Unique within the tenant.' })
+  @IsSlug()
+  slug: string;
+
+  @Field()
+  @IsName()
+  name: string;
+
+  @Field({ description: 'The name of an environment tier.' })
+  tier: string;
+
+  @Field(() => [LabelInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  labels?: LabelInput[] | null;
+
+  @Field(() => DeploymentDriver, { nullable: true, description: 'SIMULATED when left out.' })
+  @IsOptional()
+  driver?: DeploymentDriver | null;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  @IsOptional()
+  driverConfig?: unknown;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  requiresApproval?: boolean | null;
+}
+
+@InputType({ description: 'Fields left out keep their value.' })
+export class UpdateInstallationInput {
+  @Field()
+  tenantSlug: string;
+
+  @Field({ description: 'Which installation of the tenant.' })
+  slug: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsName()
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  tier?: string | null;
+
+  @Field(() => [LabelInput], { nullable: true, description: 'Replaces all labels.' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  labels?: LabelInput[] | null;
+
+  @Field(() => DeploymentDriver, { nullable: true })
+  @IsOptional()
+  driver?: DeploymentDriver | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Replaces the driver settings; required when the driver changes.' })
+  @IsOptional()
+  driverConfig?: unknown;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  requiresApproval?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  frozen?: boolean | null;
+}
+
+@InputType()
+export class TenantFilter {
+  @Field(() => String, { nullable: true, description: 'Text in the slug or name.' })
+  search?: string | null;
+
+  @Field(() => [LabelInput], { nullable: true, description: 'Tenants carrying all of these labels.' })
+  labels?: LabelInput[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  blocked?: boolean | null;
+
+  @Field(() => [String], { nullable: true, description: 'Tenants with an installation on one of these tiers.' })
+  tiers?: string[] | null;
+}
+
+@InputType()
+export class InstallationFilter {
+  @Field(() => [String], { nullable: true })
+  tenantSlugs?: string[] | null;
+
+  @Field(() => [LabelInput], { nullable: true, description: 'Installations whose tenant carries all of these labels.' })
+  tenantLabels?: LabelInput[] | null;
+
+  @Field(() => [LabelInput], { nullable: true, description: 'Installations carrying all of these labels.' })
+  labels?: LabelInput[] | null;
+
+  @Field(() => [String], { nullable: true })
+  tiers?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  frozen?: boolean | null;
+
+  @Field(() => [ID], { nullable: true })
+  ids?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Text in the installation or tenant slug or name.' })
+  search?: string | null;
+}

@@ -1,0 +1,123 @@
+import { recordToLabels } from '@shiplog/shared';
+import { GraphQLJSON } from 'graphql-scalars';
+import { injectable } from 'tsyringe';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Label } from '../../common/labels';
+import { Connection, PageArgs } from '../../common/pagination';
+import type { Context } from '../../graphql/context';
+import { EnvironmentTier } from '../tier/environment-tier.entity';
+import { redactDriverConfig } from './driver-config';
+import { Installation } from './installation.entity';
+import {
+  CreateInstallationInput,
+  CreateTenantInput,
+  InstallationFilter,
+  TenantFilter,
+  UpdateInstallationInput,
+  UpdateTenantInput,
+} from './tenant.inputs';
+import { Tenant } from './tenant.entity';
+import { TenantService } from './tenant.service';
+
+@ObjectType()
+export class TenantConnection extends Connection(Tenant) {}
+
+@ObjectType()
+export class InstallationConnection extends Connection(Installation) {}
+
+@injectable()
+@Resolver(() => Tenant)
+export class TenantResolver {
+  constructor(private readonly service: TenantService) {}
+
+  @Query(() => TenantConnection, { description: 'Tenants by slug; a tenant-scoped caller sees only its own.' })
+  tenants(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => TenantFilter, { nullable: true }) filter?: TenantFilter,
+  ) {
+    return this.service.list(access, page, filter);
+  }
+
+  @Query(() => Tenant, { nullable: true })
+  tenant(@Ctx() { access }: Context, @Arg('slug', () => String) slug: string) {
+    return this.service.findBySlug(access, slug);
+  }
+
+  @Mutation(() => Tenant)
+  createTenant(@Ctx() { access }: Context, @Arg('input', () => CreateTenantInput) input: CreateTenantInput) {
+    return this.service.create(access, input);
+  }
+
+  @Mutation(() => Tenant)
+  updateTenant(@Ctx() { access }: Context, @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput) {
+    return this.service.update(access, input);
+  }
+
+  @FieldResolver(() => [Label])
+  labels(@Root() tenant: Tenant): Label[] {
+    return recordToLabels(tenant.labels);
+  }
+
+  @FieldResolver(() => InstallationConnection)
+  installations(@Ctx() { access }: Context, @Root() tenant: Tenant, @Args(() => PageArgs) page: PageArgs) {
+    return this.service.tenantInstallations(access, tenant, page);
+  }
+
+  @FieldResolver(() => Int)
+  installationCount(@Ctx() { loaders }: Context, @Root() tenant: Tenant) {
+    return loaders.installationCountByTenant.load(tenant.id);
+  }
+}
+
+@injectable()
+@Resolver(() => Installation)
+export class InstallationResolver {
+  constructor(private readonly service: TenantService) {}
+
+  @Query(() => InstallationConnection, {
+    description: 'Installations by tenant and slug, across the tenants the caller may see.',
+  })
+  installations(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => InstallationFilter, { nullable: true }) filter?: InstallationFilter,
+  ) {
+    return this.service.listInstallations(access, page, filter);
+  }
+
+  @Query(() => Installation, { nullable: true })
+  installation(@Ctx() { access }: Context, @Arg('id', () => ID) id: string) {
+    return this.service.findInstallation(access, id);
+  }
+
+  @Mutation(() => Installation)
+  createInstallation(@Ctx() { access }: Context, @Arg('input', () => CreateInstallationInput) input: CreateInstallationInput) {
+    return this.service.createInstallation(access, input);
+  }
+
+  @Mutation(() => Installation)
+  updateInstallation(@Ctx() { access }: Context, @Arg('input', () => UpdateInstallationInput) input: UpdateInstallationInput) {
+    return this.service.updateInstallation(access, input);
+  }
+
+  @FieldResolver(() => Tenant)
+  async tenant(@Ctx() { loaders }: Context, @Root() installation: Installation) {
+    return installation.tenant ?? loaders.tenant.load(installation.tenantId);
+  }
+
+  @FieldResolver(() => EnvironmentTier)
+  tier(@Ctx() { loaders }: Context, @Root() installation: Installation) {
+    return loaders.tier.load(installation.tierId);
+  }
+
+  @FieldResolver(() => [Label])
+  labels(@Root() installation: Installation): Label[] {
+    return recordToLabels(installation.labels);
+  }
+
+  @FieldResolver(() => GraphQLJSON, { description: 'Driver settings; secrets read back as ********.' })
+  driverConfig(@Root() installation: Installation) {
+    return redactDriverConfig(installation.driverConfig);
+  }
+}

@@ -1,0 +1,299 @@
+import { labelsToRecord } from '@shiplog/shared';
+import { inject, injectable } from 'tsyringe';
+import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { AuditService, snapshot } from '../../audit/audit.service';
+import type { Access } from '../../auth/access';
+import { conflict, isUniqueViolation, notFound } from '../../common/errors';
+import { isId } from '../../common/ids';
+import { assertValidLabels } from '../../common/labels';
+import { paginate, type PageArgs } from '../../common/pagination';
+import { Role } from '../../common/roles';
+import type { Config } from '../../config';
+import { CONFIG } from '../../tokens';
+import { EnvironmentTier } from '../tier/environment-tier.entity';
+import { redactDriverConfig, validateDriverConfig } from './driver-config';
+import { DeploymentDriver, Installation } from './installation.entity';
+import type {
+  CreateInstallationInput,
+  CreateTenantInput,
+  InstallationFilter,
+  TenantFilter,
+  UpdateInstallationInput,
+  UpdateTenantInput,
+} from './tenant.inputs';
+import { Tenant } from './tenant.entity';
+
+function likeTerm(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function installationSnapshot(installation: Installation): unknown {
+  return snapshot({ ...installation, driverConfig: redactDriverConfig(installation.driverConfig) });
+}
+
+@injectable()
+export class TenantService {
+  constructor(
+    @inject(DataSource) private readonly dataSource: DataSource,
+    @inject(CONFIG) private readonly config: Config,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A tenant the caller may see, or NOT_FOUND exactly as for a tenant that does not exist. */
+  async requireTenant(access: Access, slug: string, manager: EntityManager = this.dataSource.manager): Promise<Tenant> {
+    const tenant = await manager.getRepository(Tenant).findOneBy({ slug });
+    if (!tenant || !access.canSeeTenant(tenant.id)) throw notFound('Tenant', slug);
+    return tenant;
+  }
+
+  async findBySlug(access: Access, slug: string): Promise<Tenant | null> {
+    access.require(Role.VIEWER);
+    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug });
+    return tenant && access.canSeeTenant(tenant.id) ? tenant : null;
+  }
+
+  async list(access: Access, args: PageArgs, filter: TenantFilter | null | undefined) {
+    const scope = access.tenantScope();
+    const query = this.dataSource.getRepository(Tenant).createQueryBuilder('t');
+    if (scope !== null) query.andWhere('t.id = ANY(:scope)', { scope });
+    if (filter?.search) {
+      const term = likeTerm(filter.search);
+      query.andWhere(new Brackets((q) => q.where('t.slug ILIKE :term', { term }).orWhere('t.name ILIKE :term')));
+    }
+    if (filter?.labels?.length) query.andWhere('t.labels @> :labels', { labels: labelsToRecord(filter.labels) });
+    if (filter?.blocked !== undefined && filter.blocked !== null)
+      query.andWhere('t.blocked = :blocked', { blocked: filter.blocked });
+    if (filter?.tiers?.length) {
+      query.andWhere(
+        'EXISTS (SELECT 1 FROM installation i JOIN environment_tier et ON et.id = i.tier_id WHERE i.tenant_id = t.id AND et.name = ANY(:tiers))',
+        { tiers: filter.tiers },
+      );
+    }
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 't.slug', direction: 'ASC', value: (t) => t.slug },
+        { expression: 't.id', direction: 'ASC', value: (t) => t.id },
+      ],
+      this.config.maxPageSize,
+    );
+  }
+
+  async create(access: Access, input: CreateTenantInput): Promise<Tenant> {
+    access.requireUnscoped(Role.ADMIN);
+    assertValidLabels(input.labels ?? []);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const tenants = manager.getRepository(Tenant);
+        if (await tenants.existsBy({ slug: input.slug })) throw conflict(`A tenant with slug '${input.slug}' already exists`);
+        const tenant = await tenants.save(
+          tenants.create({
+            slug: input.slug,
+            name: input.name,
+            labels: labelsToRecord(input.labels ?? []),
+            contacts: input.contacts ?? [],
+          }),
+        );
+        await this.audit.record(manager, access, {
+          action: 'tenant.create',
+          subjectType: 'Tenant',
+          subjectId: tenant.id,
+          tenantId: tenant.id,
+          after: snapshot(tenant),
+        });
+        return tenant;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A tenant with slug '${input.slug}' already exists`);
+      throw error;
+    }
+  }
+
+  async update(access: Access, input: UpdateTenantInput): Promise<Tenant> {
+    access.require(Role.ADMIN);
+    if (input.labels) assertValidLabels(input.labels);
+    return this.dataSource.transaction(async (manager) => {
+      const tenant = await this.requireTenant(access, input.slug, manager);
+      const before = snapshot(tenant);
+      if (input.name != null) tenant.name = input.name;
+      if (input.labels != null) tenant.labels = labelsToRecord(input.labels);
+      if (input.contacts != null) tenant.contacts = input.contacts;
+      if (input.blocked != null) tenant.blocked = input.blocked;
+      const saved = await manager.getRepository(Tenant).save(tenant);
+      await this.audit.record(manager, access, {
+        action:
+          input.blocked != null && input.blocked !== (before as Tenant).blocked
+            ? input.blocked
+              ? 'tenant.block'
+              : 'tenant.unblock'
+            : 'tenant.update',
+        subjectType: 'Tenant',
+        subjectId: tenant.id,
+        tenantId: tenant.id,
+        before,
+        after: snapshot(saved),
+      });
+      return saved;
+    });
+  }
+
+  private async requireTier(manager: EntityManager, name: string): Promise<EnvironmentTier> {
+    const tier = await manager.getRepository(EnvironmentTier).findOneBy({ name });
+    if (!tier) throw notFound('Environment tier', name);
+    return tier;
+  }
+
+  async findInstallation(access: Access, id: string): Promise<Installation | null> {
+    access.require(Role.VIEWER);
+    if (!isId(id)) return null;
+    const installation = await this.dataSource
+      .getRepository(Installation)
+      .createQueryBuilder('i')
+      .where('i.id = :id', { id })
+      .getOne();
+    return installation && access.canSeeTenant(installation.tenantId) ? installation : null;
+  }
+
+  listInstallations(access: Access, args: PageArgs, filter: InstallationFilter | null | undefined) {
+    const scope = access.tenantScope();
+    const query = this.dataSource
+      .getRepository(Installation)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.tenant', 't')
+      .innerJoin('i.tier', 'tier');
+    if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
+    this.applyInstallationFilter(query, filter);
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+        { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+        { expression: 'i.id', direction: 'ASC', value: (i) => i.id },
+      ],
+      this.config.maxPageSize,
+    );
+  }
+
+  private applyInstallationFilter(query: SelectQueryBuilder<Installation>, filter: InstallationFilter | null | undefined) {
+    if (!filter) return;
+    if (filter.tenantSlugs?.length) query.andWhere('t.slug = ANY(:tenantSlugs)', { tenantSlugs: filter.tenantSlugs });
+    if (filter.tenantLabels?.length)
+      query.andWhere('t.labels @> :tenantLabels', { tenantLabels: labelsToRecord(filter.tenantLabels) });
+    if (filter.labels?.length) query.andWhere('i.labels @> :labels', { labels: labelsToRecord(filter.labels) });
+    if (filter.tiers?.length) query.andWhere('tier.name = ANY(:tiers)', { tiers: filter.tiers });
+    if (filter.frozen !== undefined && filter.frozen !== null) query.andWhere('i.frozen = :frozen', { frozen: filter.frozen });
+    if (filter.ids) query.andWhere('i.id = ANY(:ids)', { ids: filter.ids.filter(isId) });
+    if (filter.search) {
+      const term = likeTerm(filter.search);
+      query.andWhere(
+        new Brackets((q) =>
+          q
+            .where('i.slug ILIKE :term', { term })
+            .orWhere('i.name ILIKE :term')
+            .orWhere('t.slug ILIKE :term')
+            .orWhere('t.name ILIKE :term'),
+        ),
+      );
+    }
+  }
+
+  /** One tenant's installations, for the Tenant.installations field. */
+  tenantInstallations(access: Access, tenant: Tenant, args: PageArgs) {
+    if (!access.canSeeTenant(tenant.id)) throw notFound('Tenant', tenant.slug);
+    const query = this.dataSource
+      .getRepository(Installation)
+      .createQueryBuilder('i')
+      .where('i.tenant_id = :tenantId', { tenantId: tenant.id });
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+        { expression: 'i.id', direction: 'ASC', value: (i) => i.id },
+      ],
+      this.config.maxPageSize,
+    );
+  }
+
+  async createInstallation(access: Access, input: CreateInstallationInput): Promise<Installation> {
+    access.require(Role.RELEASE_MANAGER);
+    assertValidLabels(input.labels ?? []);
+    const driver = input.driver ?? DeploymentDriver.SIMULATED;
+    const driverConfig = validateDriverConfig(driver, input.driverConfig);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const tenant = await this.requireTenant(access, input.tenantSlug, manager);
+        const tier = await this.requireTier(manager, input.tier);
+        const installations = manager.getRepository(Installation);
+        if (await installations.existsBy({ tenantId: tenant.id, slug: input.slug })) {
+          throw conflict(`Tenant '${tenant.slug}' already has an installation '${input.slug}'`);
+        }
+        const installation = await installations.save(
+          installations.create({
+            tenantId: tenant.id,
+            slug: input.slug,
+            name: input.name,
+            tierId: tier.id,
+            labels: labelsToRecord(input.labels ?? []),
+            driver,
+            driverConfig,
+            requiresApproval: input.requiresApproval ?? false,
+          }),
+        );
+        await this.audit.record(manager, access, {
+          action: 'installation.create',
+          subjectType: 'Installation',
+          subjectId: installation.id,
+          tenantId: tenant.id,
+          after: installationSnapshot(installation),
+        });
+        return installation;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`Tenant '${input.tenantSlug}' already has an installation '${input.slug}'`);
+      throw error;
+    }
+  }
+
+  async updateInstallation(access: Access, input: UpdateInstallationInput): Promise<Installation> {
+    access.require(Role.RELEASE_MANAGER);
+    if (input.labels) assertValidLabels(input.labels);
+    return this.dataSource.transaction(async (manager) => {
+      const tenant = await this.requireTenant(access, input.tenantSlug, manager);
+      const installations = manager.getRepository(Installation);
+      const installation = await installations.findOneBy({ tenantId: tenant.id, slug: input.slug });
+      if (!installation) throw notFound('Installation', `${tenant.slug}/${input.slug}`);
+      const before = installationSnapshot(installation);
+      const wasFrozen = installation.frozen;
+      if (input.name != null) installation.name = input.name;
+      if (input.tier != null) installation.tierId = (await this.requireTier(manager, input.tier)).id;
+      if (input.labels != null) installation.labels = labelsToRecord(input.labels);
+      if (input.driver != null || input.driverConfig !== undefined) {
+        const driver = input.driver ?? installation.driver;
+        const config =
+          input.driverConfig !== undefined && input.driverConfig !== null
+            ? input.driverConfig
+            : driver === installation.driver
+              ? installation.driverConfig
+              : {};
+        installation.driverConfig = validateDriverConfig(driver, config);
+        installation.driver = driver;
+      }
+      if (input.requiresApproval != null) installation.requiresApproval = input.requiresApproval;
+      if (input.frozen != null) installation.frozen = input.frozen;
+      const saved = await installations.save(installation);
+      await this.audit.record(manager, access, {
+        action:
+          saved.frozen !== wasFrozen ? (saved.frozen ? 'installation.freeze' : 'installation.unfreeze') : 'installation.update',
+        subjectType: 'Installation',
+        subjectId: saved.id,
+        tenantId: tenant.id,
+        before,
+        after: installationSnapshot(saved),
+      });
+      return saved;
+    });
+  }
+}

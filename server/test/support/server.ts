@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { createApp, type App } from '../../src/app';
+import { AuthService } from '../../src/auth/auth.service';
+import { loadConfig, type Config } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
+import { createTestDatabase } from './database';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  dataSource: DataSource;
+  config: Config;
+  adminToken: string;
+  /** POSTs a GraphQL operation; `token` defaults to the admin token, null sends none. */
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+/** A real server on a free port with its own migrated database. */
+export async function startTestServer(environment: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    SHIPLOG_ADMIN_TOKEN: ADMIN_TOKEN,
+    SHIPLOG_LOG_LEVEL: 'error',
+    SHIPLOG_WEB_DIR: '/nonexistent',
+    ...environment,
+  });
+  const dataSource = createDataSource(database.url, { poolSize: 5 });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  const app = await createApp(config, dataSource);
+  await app.container.resolve(AuthService).ensureAdminToken(ADMIN_TOKEN);
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    url,
+    app,
+    dataSource,
+    config,
+    adminToken: ADMIN_TOKEN,
+    async gql(query, variables, token = ADMIN_TOKEN) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<any>;
+    },
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** The error code of the first error, for asserting refusals. */
+export function errorCode(response: GraphQLResponse): string | undefined {
+  return response.errors?.[0]?.extensions?.code as string | undefined;
+}
+
+/** The data of a response that must have succeeded. */
+export function dataOf<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data as T;
+}
