@@ -2,7 +2,7 @@ import { forbidden, unauthenticated } from '../common/errors';
 import { Role, roleIncludes } from '../common/roles';
 
 export interface Principal {
-  kind: 'USER' | 'API_TOKEN';
+  kind: 'USER' | 'API_TOKEN' | 'SYSTEM';
   id: string;
   /** Username or token name, as shown in the audit log. */
   name: string;
@@ -21,7 +21,7 @@ export class Access {
   ) {}
 
   static system(): Access {
-    return new Access({ kind: 'API_TOKEN', id: 'system', name: 'system', role: Role.ADMIN, tenantIds: null });
+    return new Access({ kind: 'SYSTEM', id: 'system', name: 'system', role: Role.ADMIN, tenantIds: null });
   }
 
   /** The caller, who must hold at least `role`. */
@@ -54,6 +54,7 @@ export class Access {
   get actor(): string {
     const principal = this.principal;
     if (!principal) return 'anonymous';
+    if (principal.kind === 'SYSTEM') return 'system';
     return principal.kind === 'USER' ? `user:${principal.name}` : `token:${principal.name}`;
   }
 }

@@ -25,6 +25,7 @@ import { User } from './user.entity';
 export enum PrincipalKind {
   USER = 'USER',
   API_TOKEN = 'API_TOKEN',
+  SYSTEM = 'SYSTEM',
 }
 registerEnumType(PrincipalKind, { name: 'PrincipalKind' });
 
@@ -63,6 +64,13 @@ export class ApiTokenConnection extends Connection(ApiToken) {}
 @ObjectType()
 export class UserConnection extends Connection(User) {}
 
+/** The tenants a principal is limited to, by slug; null when it reaches every tenant. */
+async function tenantsOf(loaders: Context['loaders'], tenantIds: string[] | null): Promise<Tenant[] | null> {
+  if (tenantIds === null) return null;
+  const tenants = await loaders.tenant.loadMany(tenantIds);
+  return tenants.filter((tenant): tenant is Tenant => tenant instanceof Tenant).sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
 @injectable()
 @Resolver(() => Viewer)
 export class ViewerResolver {
@@ -81,8 +89,8 @@ export class ViewerResolver {
   }
 
   @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the caller is limited to; null for every tenant.' })
-  tenants(@Root() viewer: Viewer) {
-    return this.auth.tenantsOf(viewer.tenantIds);
+  tenants(@Ctx() { loaders }: Context, @Root() viewer: Viewer) {
+    return tenantsOf(loaders, viewer.tenantIds);
   }
 
   @Mutation(() => SignInPayload, { description: 'Starts a session; the only operation that needs no token.' })
@@ -112,8 +120,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the user is limited to; null for every tenant.' })
-  tenants(@Root() user: User) {
-    return this.auth.tenantsOf(user.tenantIds);
+  tenants(@Ctx() { loaders }: Context, @Root() user: User) {
+    return tenantsOf(loaders, user.tenantIds);
   }
 }
 
@@ -143,7 +151,7 @@ export class ApiTokenResolver {
   }
 
   @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the token is limited to; null for every tenant.' })
-  tenants(@Root() apiToken: ApiToken) {
-    return this.auth.tenantsOf(apiToken.tenantIds);
+  tenants(@Ctx() { loaders }: Context, @Root() apiToken: ApiToken) {
+    return tenantsOf(loaders, apiToken.tenantIds);
   }
 }

@@ -236,10 +236,4 @@ export class AuthService {
       });
     });
   }
-
-  /** For the viewer query: the tenants a principal is limited to. */
-  async tenantsOf(tenantIds: string[] | null): Promise<Tenant[] | null> {
-    if (tenantIds === null) return null;
-    return this.dataSource.getRepository(Tenant).find({ where: { id: In(tenantIds) }, order: { slug: 'ASC' } });
-  }
 }

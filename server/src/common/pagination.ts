@@ -71,7 +71,7 @@ export interface SortKey<T> {
   value: (row: T) => string | number | Date;
 }
 
-function encodeCursor(values: unknown[]): string {
+export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
@@ -83,6 +83,12 @@ function decodeCursor(cursor: string, length: number): unknown[] {
     // reported below
   }
   throw badInput(`'after' is not a cursor from this list`);
+}
+
+/** PostgreSQL SQLSTATE class 22: a value that does not fit its type (invalid uuid, number or date syntax). */
+function isDataException(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 export function pageSize(first: number | null | undefined, maxPageSize: number): number {
@@ -120,7 +126,17 @@ export async function paginate<T extends ObjectLiteral>(
   sort.forEach((key, index) =>
     index === 0 ? page.orderBy(key.expression, key.direction) : page.addOrderBy(key.expression, key.direction),
   );
-  const rows = limit === 0 ? [] : await page.limit(limit + 1).getMany();
+  const rows =
+    limit === 0
+      ? []
+      : await page
+          .limit(limit + 1)
+          .getMany()
+          .catch((error: unknown) => {
+            // A cursor edited to hold values of the wrong type (text for a uuid) fails in the database: bad input, not a fault.
+            if (args.after && isDataException(error)) throw badInput(`'after' is not a cursor from this list`);
+            throw error;
+          });
   const hasNextPage = rows.length > limit;
   const nodes = rows.slice(0, limit);
   const edges = nodes.map((node) => ({

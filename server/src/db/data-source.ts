@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 
-export function createDataSource(url: string, options: { poolSize?: number } = {}): DataSource {
+export function createDataSource(url: string, options: { poolSize?: number; logger?: Logger } = {}): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -16,6 +16,7 @@ export function createDataSource(url: string, options: { poolSize?: number } = {
     synchronize: false,
     uuidExtension: 'pgcrypto',
     poolSize: options.poolSize ?? 10,
+    ...(options.logger ? { logger: options.logger, logging: ['query' as const] } : {}),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Config } from '../config';
 
@@ -13,10 +13,16 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity, field }) =>
   return 1 + (first ?? 20) * Math.max(childComplexity, 1);
 };
 
+/** Reported as ordinary validation errors (GRAPHQL_VALIDATION_FAILED), not thrown. */
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function validationRules(config: Config): ValidationRule[] {
   return [
-    maxDepthRule({ n: config.maxQueryDepth, exposeLimits: true }),
-    maxAliasesRule({ n: 30, exposeLimits: true }),
+    maxDepthRule({ n: config.maxQueryDepth, exposeLimits: true, ...asValidationError }),
+    maxAliasesRule({ n: 30, exposeLimits: true, ...asValidationError }),
   ] as unknown as ValidationRule[];
 }
 

@@ -11,6 +11,7 @@ import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
 
 /** Per-request batching: every lookup by id made while resolving one response becomes one query. */
 export function createLoaders(dataSource: DataSource) {
+  const installationPages = new Map<number, DataLoader<string, Installation[]>>();
   function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>) {
     return new DataLoader<string, T | null>(async (ids) => {
       const rows = await dataSource.getRepository(target).findBy({ id: In([...ids]) } as never);
@@ -34,6 +35,31 @@ export function createLoaders(dataSource: DataSource) {
       });
       return releaseIds.map((id) => rows.filter((row) => row.releaseId === id));
     }),
+    /**
+     * The first `limit + 1` installations (by slug) of each tenant, in one query for all tenants of a page:
+     * the extra row tells whether there is a next page.
+     */
+    firstInstallationsByTenant(limit: number): DataLoader<string, Installation[]> {
+      let loader = installationPages.get(limit);
+      if (!loader) {
+        loader = new DataLoader<string, Installation[]>(async (tenantIds) => {
+          const rows = await dataSource
+            .getRepository(Installation)
+            .createQueryBuilder('i')
+            .where(
+              `i.id IN (SELECT ranked.id FROM (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY slug, id) AS position
+                 FROM installation WHERE tenant_id = ANY(:tenantIds)) ranked WHERE ranked.position <= :limit)`,
+              { tenantIds: [...tenantIds], limit: limit + 1 },
+            )
+            .orderBy('i.slug')
+            .addOrderBy('i.id')
+            .getMany();
+          return tenantIds.map((id) => rows.filter((row) => row.tenantId === id));
+        });
+        installationPages.set(limit, loader);
+      }
+      return loader;
+    },
     installationCountByTenant: new DataLoader<string, number>(async (tenantIds) => {
       const rows: { tenant_id: string; count: string }[] = await dataSource.query(
         'SELECT tenant_id, count(*) AS count FROM installation WHERE tenant_id = ANY($1) GROUP BY tenant_id',

@@ -4,6 +4,7 @@ import { createApp, type App } from '../../src/app';
 import { AuthService } from '../../src/auth/auth.service';
 import { loadConfig, type Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
+import { log } from '../../src/log';
 import { createTestDatabase } from './database';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -29,7 +30,12 @@ export interface TestServer {
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 /** A real server on a free port with its own migrated database. */
-export async function startTestServer(environment: Record<string, string> = {}): Promise<TestServer> {
+export interface QueryCounter {
+  count: number;
+}
+
+export async function startTestServer(environment: Record<string, string> = {}, queries?: QueryCounter): Promise<TestServer> {
+  log.setLevel('error');
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -39,7 +45,17 @@ export async function startTestServer(environment: Record<string, string> = {}):
     SHIPLOG_WEB_DIR: '/nonexistent',
     ...environment,
   });
-  const dataSource = createDataSource(database.url, { poolSize: 5 });
+  const logger = queries
+    ? {
+        logQuery: () => void queries.count++,
+        logQueryError() {},
+        logQuerySlow() {},
+        logSchemaBuild() {},
+        logMigration() {},
+        log() {},
+      }
+    : undefined;
+  const dataSource = createDataSource(database.url, { poolSize: 5, logger });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   const app = await createApp(config, dataSource);

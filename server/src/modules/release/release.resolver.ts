@@ -105,7 +105,7 @@ export class ReleaseResolver {
     return loaders.track.load(release.trackId);
   }
 
-  @FieldResolver(() => [ReleaseComponent], { description: 'By stage, then application.' })
+  @FieldResolver(() => [ReleaseComponent], { description: 'In stage order.' })
   components(@Ctx() { loaders }: Context, @Root() release: Release) {
     return loaders.componentsByRelease.load(release.id);
   }

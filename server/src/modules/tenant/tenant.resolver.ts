@@ -60,8 +60,8 @@ export class TenantResolver {
   }
 
   @FieldResolver(() => InstallationConnection)
-  installations(@Ctx() { access }: Context, @Root() tenant: Tenant, @Args(() => PageArgs) page: PageArgs) {
-    return this.service.tenantInstallations(access, tenant, page);
+  installations(@Ctx() { access, loaders }: Context, @Root() tenant: Tenant, @Args(() => PageArgs) page: PageArgs) {
+    return this.service.tenantInstallations(access, loaders, tenant, page);
   }
 
   @FieldResolver(() => Int)

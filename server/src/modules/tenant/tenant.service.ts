@@ -6,7 +6,8 @@ import type { Access } from '../../auth/access';
 import { conflict, isUniqueViolation, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { assertValidLabels } from '../../common/labels';
-import { paginate, type PageArgs } from '../../common/pagination';
+import { encodeCursor, paginate, pageSize, type Page, type PageArgs } from '../../common/pagination';
+import type { Loaders } from '../../graphql/loaders';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { CONFIG } from '../../tokens';
@@ -199,9 +200,24 @@ export class TenantService {
     }
   }
 
-  /** One tenant's installations, for the Tenant.installations field. */
-  tenantInstallations(access: Access, tenant: Tenant, args: PageArgs) {
+  /**
+   * One tenant's installations, for the Tenant.installations field. A first page is batched across all the
+   * tenants of a response; later pages are one query each.
+   */
+  async tenantInstallations(access: Access, loaders: Loaders, tenant: Tenant, args: PageArgs): Promise<Page<Installation>> {
     if (!access.canSeeTenant(tenant.id)) throw notFound('Tenant', tenant.slug);
+    if (!args.after) {
+      const limit = pageSize(args.first, this.config.maxPageSize);
+      const rows = limit === 0 ? [] : await loaders.firstInstallationsByTenant(limit).load(tenant.id);
+      const nodes = rows.slice(0, limit);
+      const edges = nodes.map((node) => ({ node, cursor: encodeCursor([node.slug, node.id]) }));
+      return {
+        nodes,
+        edges,
+        pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+        totalCount: () => loaders.installationCountByTenant.load(tenant.id),
+      };
+    }
     const query = this.dataSource
       .getRepository(Installation)
       .createQueryBuilder('i')
