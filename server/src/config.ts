@@ -32,8 +32,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   adminToken: string | undefined;
-  /** Load the demo data set into a fresh embedded database. */
-  demoData: boolean;
+  /** Load the demo data set into a new database; by default only into a new embedded one. */
+  demoData: boolean | undefined;
   introspection: boolean;
   sessionTtlMs: number;
   maxPageSize: number;
@@ -66,7 +66,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.SHIPLOG_DATA_DIR ?? path.join(repositoryRoot, '.shiplog-data')),
     adminToken: e.SHIPLOG_ADMIN_TOKEN,
-    demoData: e.SHIPLOG_DEMO_DATA ?? true,
+    demoData: e.SHIPLOG_DEMO_DATA,
     introspection: e.SHIPLOG_INTROSPECTION ?? e.NODE_ENV !== 'production',
     sessionTtlMs: e.SHIPLOG_SESSION_TTL_HOURS * 3_600_000,
     maxPageSize: e.SHIPLOG_MAX_PAGE_SIZE,

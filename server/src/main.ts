@@ -4,6 +4,7 @@ import { AuthService } from './auth/auth.service';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createDataSource } from './db/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
+import { migrations } from './db/migrations';
 import { log } from './log';
 import { loadDemoData } from './seed/demo';
 
@@ -37,8 +38,11 @@ async function main() {
   const auth = app.container.resolve(AuthService);
   if (config.adminToken) await auth.ensureAdminToken(config.adminToken);
 
+  // A new database is one whose first migration ran just now.
+  const isNewDatabase = applied.some((migration) => migration.name === migrations[0].name);
+  const wantDemo = config.demoData ?? embedded !== undefined;
   let demo: Awaited<ReturnType<typeof loadDemoData>> | undefined;
-  if (embedded?.created && config.demoData) demo = await loadDemoData(app.container, config);
+  if (isNewDatabase && wantDemo) demo = await loadDemoData(app.container, config);
 
   const url = await app.listen();
   log.info(`Shiplog is running at ${url} (GraphQL at ${url}/graphql)`);

@@ -32,13 +32,19 @@ export function queryCost(
   variables: Record<string, unknown> | undefined,
   operationName?: string | null,
 ) {
-  return getComplexity({
-    schema,
-    query: document,
-    variables,
-    operationName: operationName ?? undefined,
-    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      variables,
+      operationName: operationName ?? undefined,
+      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // getComplexity coerces the variables before execution does, so variables that do not fit are refused here.
+    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw error;
+  }
 }
 
 export function costError(cost: number, maxCost: number): GraphQLError {

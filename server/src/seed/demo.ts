@@ -156,6 +156,7 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
   await auth.createUser(system, { username: 'release-manager', password, role: Role.RELEASE_MANAGER });
   await auth.createUser(system, { username: 'acme-viewer', password, role: Role.VIEWER, tenantSlugs: ['acme'] });
 
+  fs.mkdirSync(config.dataDir, { recursive: true });
   const credentialsFile = path.join(config.dataDir, 'demo-credentials.txt');
   fs.writeFileSync(
     credentialsFile,

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { IsName, IsReason, IsSlug } from '../../common/validation';
 import { ReleaseStatus } from './release.entity';
@@ -70,6 +70,7 @@ export class SetReleaseComponentsInput {
 
   @Field(() => [ReleaseComponentInput], { description: 'The complete list; it replaces the current one.' })
   @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
   components: ReleaseComponentInput[];
 }
 
