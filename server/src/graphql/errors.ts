@@ -39,7 +39,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...base, message: original.message, extensions: { code: original.code, ...original.details } };
   }
   if (original instanceof ArgumentValidationError) {
-    const problems = validationProblems(original.extensions.validationErrors as ValidationError[], '');
+    const problems = validationProblems(original.extensions.validationErrors, '');
     return { ...base, message: `Invalid input: ${problems.join('; ')}`, extensions: { code: 'BAD_USER_INPUT', problems } };
   }
   const code = formatted.extensions?.code;

@@ -23,7 +23,7 @@ export function validationRules(config: Config): ValidationRule[] {
   return [
     maxDepthRule({ n: config.maxQueryDepth, exposeLimits: true, ...asValidationError }),
     maxAliasesRule({ n: 30, exposeLimits: true, ...asValidationError }),
-  ] as unknown as ValidationRule[];
+  ];
 }
 
 export function queryCost(

@@ -1,6 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import type { DependencyContainer } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ApiTokenResolver, UserResolver, ViewerResolver } from '../auth/auth.resolver';
@@ -28,7 +28,7 @@ const resolvers: NonEmptyArray<Function> = [
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
-    container: container ? { get: (someClass) => container.resolve(someClass as never) } : undefined,
+    container: container ? { get: (someClass): unknown => container.resolve(someClass as InjectionToken<unknown>) } : undefined,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false },
   });

@@ -23,8 +23,8 @@ function environmentWithout(...names: string[]): NodeJS.ProcessEnv {
 async function startShiplog(env: NodeJS.ProcessEnv): Promise<Started> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], { cwd: SERVER_ROOT, env });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Shiplog did not start:\n${output}`)), 60_000);
     const check = () => {
@@ -34,7 +34,7 @@ async function startShiplog(env: NodeJS.ProcessEnv): Promise<Started> {
         resolve(match[1]);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`Shiplog exited with ${code}:\n${output}`));
