@@ -64,7 +64,13 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors;
-        const cost = queryCost(schema, document, payload.variables ?? undefined, payload.operationName);
+        let cost: number;
+        try {
+          cost = queryCost(schema, document, payload.variables ?? undefined, payload.operationName);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         if (cost > config.maxQueryCost) return [costError(cost, config.maxQueryCost)];
         const args: ExecutionArgs = {
           schema,
