@@ -122,6 +122,14 @@ describe('environment tiers', () => {
     expect((await listTiers()).map((tier) => tier.name)).not.toContain('perf');
   });
 
+  it('refuses required tiers that do not come earlier in the pipeline as BAD_USER_INPUT', async () => {
+    const response = await expectRefusedWithoutAudit('tier.create', 'BAD_USER_INPUT', () =>
+      server.gql(CREATE_TIER, { input: { name: 'hotfix', rank: 3, requiredTiers: ['prod'] } }),
+    );
+    expect(response.errors?.[0]?.message).toContain('earlier in the pipeline');
+    expect((await listTiers()).map((tier) => tier.name)).not.toContain('hotfix');
+  });
+
   it('refuses a malformed tier name or a negative rank as BAD_USER_INPUT', async () => {
     expect(errorCode(await server.gql(CREATE_TIER, { input: { name: 'Not A Name', rank: 41 } }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await server.gql(CREATE_TIER, { input: { name: 'negative', rank: -1 } }))).toBe('BAD_USER_INPUT');
@@ -644,6 +652,31 @@ describe('installations', () => {
     expect(update.before).toMatchObject({ driverConfig: redacted });
     expect(update.after).toMatchObject({ driverConfig: redacted });
     for (const body of [byId, listed, audit]) expect(JSON.stringify(body)).not.toContain(SECRET);
+  });
+
+  it('keeps a WEBHOOK secret that is sent back as ******** while other settings change', async () => {
+    const created = dataOf(
+      await server.gql<{ createInstallation: Installation }>(CREATE_INSTALLATION, {
+        input: {
+          tenantSlug: 'inst-two',
+          slug: 'rehooked',
+          name: 'Rehooked',
+          tier: 'prod',
+          driver: 'WEBHOOK',
+          driverConfig: { url: 'https://old.example/deploy', secret: SECRET },
+        },
+      }),
+    ).createInstallation;
+    const updated = await server.gql(UPDATE_INSTALLATION, {
+      input: {
+        tenantSlug: 'inst-two',
+        slug: 'rehooked',
+        driverConfig: { ...created.driverConfig, url: 'https://new.example/deploy' },
+      },
+    });
+    expect(dataOf(updated).updateInstallation.driverConfig).toEqual({ url: 'https://new.example/deploy', secret: '********' });
+    const [row] = await server.dataSource.query('SELECT driver_config FROM installation WHERE id = $1', [created.id]);
+    expect(row.driver_config).toEqual({ url: 'https://new.example/deploy', secret: SECRET });
   });
 
   it('updates what the input names, replaces labels, and records before and after', async () => {

@@ -12,7 +12,7 @@ import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { CONFIG } from '../../tokens';
 import { EnvironmentTier } from '../tier/environment-tier.entity';
-import { redactDriverConfig, validateDriverConfig } from './driver-config';
+import { keepRedactedSecrets, redactDriverConfig, validateDriverConfig } from './driver-config';
 import { DeploymentDriver, Installation } from './installation.entity';
 import type {
   CreateInstallationInput,
@@ -288,10 +288,13 @@ export class TenantService {
       if (input.labels != null) installation.labels = labelsToRecord(input.labels);
       if (input.driver != null || input.driverConfig !== undefined) {
         const driver = input.driver ?? installation.driver;
+        const sameDriver = driver === installation.driver;
         const config =
           input.driverConfig !== undefined && input.driverConfig !== null
-            ? input.driverConfig
-            : driver === installation.driver
+            ? sameDriver
+              ? keepRedactedSecrets(input.driverConfig, installation.driverConfig)
+              : input.driverConfig
+            : sameDriver
               ? installation.driverConfig
               : {};
         installation.driverConfig = validateDriverConfig(driver, config);

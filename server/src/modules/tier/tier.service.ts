@@ -27,9 +27,15 @@ export class TierService {
         const tiers = manager.getRepository(EnvironmentTier);
         if (await tiers.existsBy({ name: input.name })) throw conflict(`A tier named '${input.name}' already exists`);
         if (await tiers.existsBy({ rank: input.rank })) throw conflict(`Another tier already has rank ${input.rank}`);
-        const known = new Set((await tiers.find()).map((tier) => tier.name));
-        const unknown = requiredTiers.filter((name) => !known.has(name));
+        const rankOf = new Map((await tiers.find()).map((tier) => [tier.name, tier.rank]));
+        const unknown = requiredTiers.filter((name) => !rankOf.has(name));
         if (unknown.length > 0) throw badInput(`requiredTiers names unknown tiers: ${unknown.join(', ')}`);
+        const later = requiredTiers.filter((name) => rankOf.get(name)! >= input.rank);
+        if (later.length > 0) {
+          throw badInput(
+            `requiredTiers must come earlier in the pipeline (a lower rank than ${input.rank}): ${later.join(', ')}`,
+          );
+        }
         const tier = await tiers.save(
           tiers.create({
             name: input.name,
