@@ -131,9 +131,13 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   const indexHtml = path.join(config.webDir, 'index.html');
   if (fs.existsSync(indexHtml)) {
+    // Hashed bundles never change, so browsers may keep them; index.html names the current ones, so it is never cached.
+    app.use('/assets', express.static(path.join(config.webDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
     app.use((req, res, next) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api/') || req.path.startsWith('/graphql')) return next();
+      const isFile = path.extname(req.path) !== '';
+      if (req.method !== 'GET' || isFile || req.path.startsWith('/api/') || req.path.startsWith('/graphql')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexHtml);
     });
   } else {

@@ -1,0 +1,117 @@
+/** The GraphQL API with the admin token: how fixtures create the data a test needs. */
+
+export type Role = 'ADMIN' | 'RELEASE_MANAGER' | 'OPERATOR' | 'VIEWER';
+
+export interface Label {
+  key: string;
+  value: string;
+}
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  blocked: boolean;
+  labels: Label[];
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export class GraphQLRequestError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly errors: { message: string; extensions?: { code?: string } }[],
+  ) {
+    super(`${operation} failed: ${errors.map((e) => `${e.message} (${e.extensions?.code ?? 'no code'})`).join('; ')}`);
+  }
+}
+
+export class ShiplogApi {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  async request<T>(operation: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse<T>;
+    if (body.errors?.length) throw new GraphQLRequestError(operation, body.errors);
+    if (!response.ok || !body.data) throw new Error(`${operation} failed with HTTP ${response.status}`);
+    return body.data;
+  }
+
+  async createEnvironmentTier(input: { name: string; rank: number; requiredTiers?: string[] }): Promise<{ name: string }> {
+    const data = await this.request<{ createEnvironmentTier: { name: string } }>(
+      'createEnvironmentTier',
+      `mutation ($input: CreateEnvironmentTierInput!) { createEnvironmentTier(input: $input) { id name } }`,
+      { input },
+    );
+    return data.createEnvironmentTier;
+  }
+
+  async createTenant(input: { slug: string; name: string; labels?: Label[]; contacts?: string[] }): Promise<Tenant> {
+    const data = await this.request<{ createTenant: Tenant }>(
+      'createTenant',
+      `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { id slug name blocked labels { key value } } }`,
+      { input },
+    );
+    return data.createTenant;
+  }
+
+  async updateTenant(input: { slug: string; name?: string; blocked?: boolean; labels?: Label[] }): Promise<Tenant> {
+    const data = await this.request<{ updateTenant: Tenant }>(
+      'updateTenant',
+      `mutation ($input: UpdateTenantInput!) { updateTenant(input: $input) { id slug name blocked labels { key value } } }`,
+      { input },
+    );
+    return data.updateTenant;
+  }
+
+  async createInstallation(input: {
+    tenantSlug: string;
+    slug: string;
+    name: string;
+    tier: string;
+    labels?: Label[];
+  }): Promise<{ id: string; slug: string }> {
+    const data = await this.request<{ createInstallation: { id: string; slug: string } }>(
+      'createInstallation',
+      `mutation ($input: CreateInstallationInput!) { createInstallation(input: $input) { id slug } }`,
+      { input },
+    );
+    return data.createInstallation;
+  }
+
+  async createUser(input: {
+    username: string;
+    password: string;
+    role: Role;
+    tenantSlugs?: string[];
+  }): Promise<{ username: string }> {
+    const data = await this.request<{ createUser: { username: string } }>(
+      'createUser',
+      `mutation ($input: CreateUserInput!) { createUser(input: $input) { id username role } }`,
+      { input },
+    );
+    return data.createUser;
+  }
+
+  /** Whether a session token is still accepted, from the outside. */
+  static async isAccepted(baseUrl: string, token: string): Promise<boolean> {
+    try {
+      await new ShiplogApi(baseUrl, token).request('viewer', '{ viewer { id } }');
+      return true;
+    } catch (error) {
+      if (error instanceof GraphQLRequestError && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED'))
+        return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { test as base, type Page } from '@playwright/test';
+import { ShiplogApi, type Role } from './api';
+import { serverUnderTest } from './env';
+import { AppShell } from './pages/app-shell';
+import { SignInPage } from './pages/sign-in.page';
+import { TenantsPage } from './pages/tenants.page';
+import { artifactsDir } from './paths';
+
+export interface TestUser {
+  username: string;
+  password: string;
+  role: Role;
+}
+
+interface TestFixtures {
+  /** Unique within the run: keeps each test's slugs and usernames apart in the shared database. */
+  uid: string;
+  signInPage: SignInPage;
+  tenantsPage: TenantsPage;
+  shell: AppShell;
+  /** Creates a user through the API; the password is generated. */
+  createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
+  /** Signs in through the sign-in page and waits for the tenants page. */
+  signInAs: (user: TestUser) => Promise<void>;
+  /** Saves a full-page screenshot to e2e/artifacts/<name>.png. */
+  saveScreenshot: (name: string) => Promise<void>;
+}
+
+interface WorkerFixtures {
+  api: ShiplogApi;
+  /** An environment tier for installations, created once per worker. */
+  tier: string;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  baseURL: async ({}, use) => {
+    await use(serverUnderTest().url);
+  },
+  api: [
+    async ({}, use) => {
+      const { url, adminToken } = serverUnderTest();
+      await use(new ShiplogApi(url, adminToken));
+    },
+    { scope: 'worker' },
+  ],
+  tier: [
+    async ({ api }, use, workerInfo) => {
+      const tier = await api.createEnvironmentTier({
+        name: `prod-w${workerInfo.workerIndex}-${randomBytes(3).toString('hex')}`,
+        rank: 100,
+      });
+      await use(tier.name);
+    },
+    { scope: 'worker' },
+  ],
+  uid: async ({}, use) => {
+    await use(randomBytes(4).toString('hex'));
+  },
+  signInPage: async ({ page }, use) => {
+    await use(new SignInPage(page));
+  },
+  tenantsPage: async ({ page }, use) => {
+    await use(new TenantsPage(page));
+  },
+  shell: async ({ page }, use) => {
+    await use(new AppShell(page));
+  },
+  createUser: async ({ api, uid }, use) => {
+    let count = 0;
+    await use(async ({ role = 'VIEWER', tenantSlugs, name = 'user' } = {}) => {
+      count += 1;
+      const user: TestUser = { username: `${name}-${uid}-${count}`, password: `pw-${randomBytes(12).toString('hex')}`, role };
+      await api.createUser({ ...user, tenantSlugs });
+      return user;
+    });
+  },
+  signInAs: async ({ signInPage, tenantsPage }, use) => {
+    await use(async (user: TestUser) => {
+      await signInPage.goto();
+      await signInPage.signIn(user.username, user.password);
+      await tenantsPage.expectShown();
+    });
+  },
+  saveScreenshot: async ({ page }, use) => {
+    await use(async (name: string) => {
+      await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+    });
+  },
+});
+
+export { expect } from '@playwright/test';
+export type { Page };

@@ -1,0 +1,24 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The bar on every signed-in page. */
+export class AppShell {
+  readonly banner: Locator;
+  readonly signedInUser: Locator;
+  readonly signOutButton: Locator;
+
+  constructor(readonly page: Page) {
+    this.banner = page.getByRole('banner');
+    this.signedInUser = this.banner.getByRole('group', { name: 'Signed in user' });
+    this.signOutButton = this.banner.getByRole('button', { name: 'Sign out' });
+  }
+
+  async expectSignedInAs(username: string, role: string) {
+    await expect(this.banner.getByText('Shiplog', { exact: true })).toBeVisible();
+    await expect(this.signedInUser).toContainText(username);
+    await expect(this.signedInUser).toContainText(role);
+  }
+
+  async signOut() {
+    await this.signOutButton.click();
+  }
+}

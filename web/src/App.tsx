@@ -1,0 +1,30 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { RequireSession } from './modules/auth/components/RequireSession';
+import { PageFallback } from './modules/ui/PageFallback';
+
+const AppShell = lazy(() => import('./modules/shell/components/AppShell'));
+const SignInPage = lazy(() => import('./pages/SignInPage'));
+const TenantsPage = lazy(() => import('./pages/TenantsPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+export function App() {
+  return (
+    <Suspense fallback={<PageFallback />}>
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route
+          element={
+            <RequireSession>
+              <AppShell />
+            </RequireSession>
+          }
+        >
+          <Route index element={<Navigate to="/tenants" replace />} />
+          <Route path="/tenants" element={<TenantsPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

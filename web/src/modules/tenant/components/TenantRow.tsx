@@ -1,0 +1,40 @@
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import TableCell from '@mui/material/TableCell';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import type { TenantRow_TenantFragment } from '../../../generated/graphql';
+
+export function TenantRow({ tenant }: { tenant: TenantRow_TenantFragment }) {
+  return (
+    <TableRow hover>
+      <TableCell>
+        <Typography component="span" sx={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 14 }}>
+          {tenant.slug}
+        </Typography>
+      </TableCell>
+      <TableCell>{tenant.name}</TableCell>
+      <TableCell>
+        {tenant.labels.length > 0 ? (
+          <Stack direction="row" spacing={0.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
+            {tenant.labels.map((label) => (
+              <Chip key={label.key} label={`${label.key}=${label.value}`} size="small" variant="outlined" />
+            ))}
+          </Stack>
+        ) : (
+          <Typography component="span" color="text.secondary" aria-label="No labels">
+            —
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell align="right">{tenant.installationCount}</TableCell>
+      <TableCell>
+        {tenant.blocked ? (
+          <Chip label="Blocked" color="error" size="small" />
+        ) : (
+          <Chip label="Active" color="success" size="small" variant="outlined" />
+        )}
+      </TableCell>
+    </TableRow>
+  );
+}

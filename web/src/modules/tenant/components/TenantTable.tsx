@@ -1,0 +1,32 @@
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Paper from '@mui/material/Paper';
+import type { TenantRow_TenantFragment } from '../../../generated/graphql';
+import { TenantRow } from './TenantRow';
+
+export function TenantTable({ tenants, busy }: { tenants: readonly TenantRow_TenantFragment[]; busy: boolean }) {
+  return (
+    <TableContainer component={Paper} variant="outlined" sx={{ opacity: busy ? 0.6 : 1, transition: 'opacity 120ms' }}>
+      <Table aria-label="Tenants" aria-busy={busy} size="small">
+        <TableHead>
+          <TableRow>
+            <TableCell>Slug</TableCell>
+            <TableCell>Name</TableCell>
+            <TableCell>Labels</TableCell>
+            <TableCell align="right">Installations</TableCell>
+            <TableCell>Status</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {tenants.map((tenant) => (
+            <TenantRow key={tenant.id} tenant={tenant} />
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}
