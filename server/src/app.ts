@@ -14,13 +14,17 @@ import { WebSocketServer } from 'ws';
 import type { Access } from './auth/access';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
+import { EventHub } from './events/event-hub';
 import type { Context } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createSchema } from './graphql/schema';
 import { log } from './log';
-import { CONFIG } from './tokens';
+import { CONFIG, JOB_QUEUE } from './tokens';
+import { Dispatcher } from './engine/dispatcher';
+import { JobQueue } from './engine/job-queue';
+import { deploymentRoutes } from './http/deployment-routes';
 
 export interface App {
   server: http.Server;
@@ -34,6 +38,10 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
   container.registerInstance(CONFIG, config);
+  const events = new EventHub(dataSource);
+  container.registerInstance(EventHub, events);
+  const jobs = await JobQueue.start((dataSource.options as { url: string }).url);
+  container.registerInstance(JOB_QUEUE, jobs);
   const schema = await createSchema(container);
   const auth = container.resolve(AuthService);
   const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
@@ -81,6 +89,9 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
         };
         return args;
       },
+      // The same error shapes as over HTTP: refusals keep their code, anything unexpected says nothing more.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => {
         for (const error of errors) log.debug('WebSocket operation refused', error.message);
       },
@@ -110,6 +121,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     ],
   });
   await apollo.start();
+  await events.start();
+  if (config.engine) await container.resolve(Dispatcher).start();
 
   let ready = false;
   app.get('/healthz', async (_req, res) => {
@@ -120,6 +133,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+
+  app.use('/api', deploymentRoutes(container));
 
   app.use(
     '/graphql',
@@ -161,6 +176,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       ready = false;
       await apollo.stop();
       wsServer.close();
+      await events.stop();
+      await jobs.stop();
     },
   };
 }

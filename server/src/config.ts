@@ -22,6 +22,8 @@ const environmentSchema = z.object({
   SHIPLOG_MAX_QUERY_DEPTH: z.coerce.number({ message: 'must be a whole number' }).int().min(2).default(12),
   SHIPLOG_MAX_QUERY_COST: z.coerce.number({ message: 'must be a whole number' }).int().min(10).default(20000),
   SHIPLOG_WEB_DIR: z.string().min(1).optional(),
+  SHIPLOG_PUBLIC_URL: z.url({ message: 'must be the URL people and orchestrators reach Shiplog at' }).optional(),
+  SHIPLOG_ENGINE: flag.optional(),
   SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -40,6 +42,10 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryCost: number;
   webDir: string;
+  /** Where orchestrators reach Shiplog, for callback URLs in webhook requests. */
+  publicUrl: string | undefined;
+  /** Run the rollout engine's workers in this process. */
+  engine: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -74,5 +80,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxQueryCost: e.SHIPLOG_MAX_QUERY_COST,
     webDir: path.resolve(e.SHIPLOG_WEB_DIR ?? path.join(repositoryRoot, 'web', 'dist')),
     logLevel: e.SHIPLOG_LOG_LEVEL,
+    publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
+    engine: e.SHIPLOG_ENGINE ?? true,
   };
 }

@@ -10,6 +10,13 @@ import { Release } from '../modules/release/release.entity';
 import { Installation } from '../modules/tenant/installation.entity';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
+import { EventRecord } from '../events/event.entity';
+import { DeploymentLogLine } from '../modules/deployment/deployment-log.entity';
+import { Deployment } from '../modules/deployment/deployment.entity';
+import { RunningArtifact } from '../modules/deployment/running-artifact.entity';
+import { Verification } from '../modules/deployment/verification.entity';
+import { RolloutTarget } from '../modules/rollout/rollout-target.entity';
+import { Rollout } from '../modules/rollout/rollout.entity';
 
 export const entities = [
   AuditEvent,
@@ -24,4 +31,11 @@ export const entities = [
   Installation,
   Tenant,
   EnvironmentTier,
+  Rollout,
+  RolloutTarget,
+  Deployment,
+  DeploymentLogLine,
+  Verification,
+  RunningArtifact,
+  EventRecord,
 ];

@@ -2,9 +2,12 @@ import DataLoader from 'dataloader';
 import { In, type DataSource, type ObjectLiteral, type EntityTarget } from 'typeorm';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
+import { Deployment } from '../modules/deployment/deployment.entity';
 import { ReleaseComponent } from '../modules/release/release-component.entity';
 import { ReleaseTrack } from '../modules/release/release-track.entity';
 import { Release } from '../modules/release/release.entity';
+import { RolloutTarget } from '../modules/rollout/rollout-target.entity';
+import { Rollout } from '../modules/rollout/rollout.entity';
 import { Installation } from '../modules/tenant/installation.entity';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
@@ -28,6 +31,9 @@ export function createLoaders(dataSource: DataSource) {
     track: byId(ReleaseTrack),
     release: byId(Release),
     installation: byId(Installation),
+    rollout: byId(Rollout),
+    rolloutTarget: byId(RolloutTarget),
+    deployment: byId(Deployment),
     componentsByRelease: new DataLoader<string, ReleaseComponent[]>(async (releaseIds) => {
       const rows = await dataSource.getRepository(ReleaseComponent).find({
         where: { releaseId: In([...releaseIds]) },

@@ -4,10 +4,14 @@ import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ApiTokenResolver, UserResolver, ViewerResolver } from '../auth/auth.resolver';
+import { EventResolver } from '../events/event.resolver';
+import { noTopicsPubSub } from '../events/pubsub';
 import { ApplicationResolver, ArtifactResolver } from '../modules/application/application.resolver';
 import { ReleaseComponentResolver, ReleaseResolver, ReleaseTrackResolver } from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
+import { DeploymentResolver, InstallationLedgerResolver } from '../modules/deployment/deployment.resolver';
+import { RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -23,6 +27,11 @@ const resolvers: NonEmptyArray<Function> = [
   ReleaseResolver,
   ReleaseComponentResolver,
   AuditResolver,
+  EventResolver,
+  RolloutResolver,
+  RolloutTargetResolver,
+  DeploymentResolver,
+  InstallationLedgerResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
@@ -31,6 +40,7 @@ export async function createSchema(container?: DependencyContainer): Promise<Gra
     container: container ? { get: (someClass): unknown => container.resolve(someClass as InjectionToken<unknown>) } : undefined,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: { forbidUnknownValues: false },
+    pubSub: noTopicsPubSub,
   });
 }
 

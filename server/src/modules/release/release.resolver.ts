@@ -4,6 +4,7 @@ import { Connection, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
+import { Installation } from '../tenant/installation.entity';
 import { ReleaseComponent } from './release-component.entity';
 import { ReleaseTrack } from './release-track.entity';
 import { ArtifactSelection, Release, ReleaseStatus } from './release.entity';
@@ -98,6 +99,13 @@ export class ReleaseResolver {
   @Mutation(() => Release)
   rescindRelease(@Ctx() { access }: Context, @Arg('input', () => RescindReleaseInput) input: RescindReleaseInput) {
     return this.service.rescind(access, input);
+  }
+
+  @FieldResolver(() => [Installation], {
+    description: 'Installations running at least one of its artifacts now; after a rescind, the ones to roll back.',
+  })
+  installationsRunning(@Ctx() { access }: Context, @Root() release: Release) {
+    return this.service.installationsRunning(access, release);
   }
 
   @FieldResolver(() => ReleaseTrack)

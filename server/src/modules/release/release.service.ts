@@ -11,6 +11,7 @@ import type { Config } from '../../config';
 import { CONFIG } from '../../tokens';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
+import { Installation } from '../tenant/installation.entity';
 import { ReleaseComponent } from './release-component.entity';
 import { ReleaseTrack } from './release-track.entity';
 import { Release, ReleaseStatus } from './release.entity';
@@ -284,7 +285,35 @@ export class ReleaseService {
     });
   }
 
-  /** LOCKED → DRAFT; a release that has been (partly) deployed will go ON_HOLD instead. */
+  /** Whether any deployment of one of its rollouts succeeded: then the release is (partly) deployed. */
+  private async isDeployed(manager: EntityManager, releaseId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM deployment d JOIN rollout r ON r.id = d.rollout_id WHERE r.release_id = $1 AND d.status = 'SUCCEEDED' LIMIT 1`,
+      [releaseId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Installations running at least one of the release's artifacts now, e.g. to roll back after a rescind. */
+  async installationsRunning(access: Access, release: Release): Promise<Installation[]> {
+    const scope = access.tenantScope();
+    const query = this.dataSource
+      .getRepository(Installation)
+      .createQueryBuilder('i')
+      .innerJoin('i.tenant', 't')
+      .where(
+        `EXISTS (SELECT 1 FROM running_artifact ra JOIN release_component rc
+                   ON rc.artifact_id = ra.artifact_id AND rc.application_id = ra.application_id
+                  WHERE ra.installation_id = i.id AND rc.release_id = :releaseId)`,
+        { releaseId: release.id },
+      )
+      .orderBy('t.slug')
+      .addOrderBy('i.slug');
+    if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
+    return query.getMany();
+  }
+
+  /** LOCKED → DRAFT; a release that has been (partly) deployed goes ON_HOLD instead. */
   async unlock(access: Access, input: UnlockReleaseInput): Promise<Release> {
     access.require(Role.RELEASE_MANAGER);
     return this.dataSource.transaction(async (manager) => {
@@ -293,8 +322,7 @@ export class ReleaseService {
         throw conflict(`Release ${release.version} is ${release.status}; only a LOCKED release can be unlocked`);
       }
       const before = snapshot(release);
-      // Until the rollout engine records deployments no release has been deployed, so it returns to DRAFT.
-      release.status = ReleaseStatus.DRAFT;
+      release.status = (await this.isDeployed(manager, release.id)) ? ReleaseStatus.ON_HOLD : ReleaseStatus.DRAFT;
       release.lockedAt = null;
       release.lockedBy = null;
       release.statusReason = input.reason;

@@ -1,0 +1,226 @@
+import { createHmac } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { CONFIG, JOB_QUEUE } from '../tokens';
+import type { Config } from '../config';
+import { log } from '../log';
+import { Application } from '../modules/application/application.entity';
+import { Artifact } from '../modules/application/artifact.entity';
+import { DeploymentLogLine } from '../modules/deployment/deployment-log.entity';
+import { Deployment, DeploymentStatus } from '../modules/deployment/deployment.entity';
+import { Release } from '../modules/release/release.entity';
+import { Rollout, RolloutStatus } from '../modules/rollout/rollout.entity';
+import { DeploymentDriver, Installation } from '../modules/tenant/installation.entity';
+import { Tenant } from '../modules/tenant/tenant.entity';
+import { JobQueue, QUEUES } from './job-queue';
+import { RolloutEngine } from './rollout-engine';
+
+interface SimulatedConfig {
+  delayMs?: number;
+  fail?: string[];
+}
+
+interface WebhookConfig {
+  url: string;
+  secret: string;
+  headers?: Record<string, string>;
+}
+
+export const SIGNATURE_HEADER = 'X-Shiplog-Signature-256';
+
+/** `sha256=<hex HMAC-SHA256 of the body>`, as orchestrators verify it. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** The job handlers: each runs in its own transaction and is safe to run twice. */
+@injectable()
+export class Dispatcher {
+  constructor(
+    @inject(DataSource) private readonly dataSource: DataSource,
+    @inject(CONFIG) private readonly config: Config,
+    @inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    private readonly engine: RolloutEngine,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.jobs.work(QUEUES.dispatch, (data) => this.dispatch(data.deploymentIds), 8);
+    await this.jobs.work(QUEUES.simulate, (data) => this.completeSimulated(data.deploymentIds), 8);
+    await this.jobs.work(QUEUES.promote, (data) => this.promoteByTimer(data.rolloutId, data.wave));
+    await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId));
+  }
+
+  /**
+   * Runs `work` in a transaction holding the lock of the rollout the deployments belong to (taken first, as
+   * everywhere), with the deployments that are still in one of `statuses` locked too.
+   */
+  private async withDeployments(
+    deploymentIds: string[],
+    statuses: DeploymentStatus[],
+    work: (manager: EntityManager, deployments: Deployment[]) => Promise<void>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const first = await manager.getRepository(Deployment).findOneBy({ id: In(deploymentIds) });
+      if (!first) return;
+      if (first.rolloutId) await this.engine.lockRollout(manager, first.rolloutId);
+      const deployments = await manager.getRepository(Deployment).find({
+        where: { id: In(deploymentIds), status: In(statuses) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (deployments.length === 0) return;
+      await work(manager, deployments);
+      await this.engine.flush(manager);
+    });
+    this.engine.wake();
+  }
+
+  /** Hands queued deployments (all of one installation) to its driver. A second run finds nothing QUEUED to hand over. */
+  async dispatch(deploymentIds: string[]): Promise<void> {
+    await this.withDeployments(deploymentIds, [DeploymentStatus.QUEUED], async (manager, deployments) => {
+      const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
+      switch (installation.driver) {
+        case DeploymentDriver.SIMULATED:
+          return this.simulate(manager, installation, deployments);
+        case DeploymentDriver.WEBHOOK:
+          for (const deployment of deployments) {
+            await this.jobs.send(manager, QUEUES.webhook, { deploymentId: deployment.id }, { singletonKey: deployment.id });
+          }
+          return this.appendLog(
+            manager,
+            deployments,
+            `Sending the deployment request to ${(installation.driverConfig as unknown as WebhookConfig).url}`,
+          );
+        case DeploymentDriver.MANUAL:
+          return this.appendLog(manager, deployments, 'Waiting for a person to deploy this and report it done');
+      }
+    });
+  }
+
+  private async appendLog(manager: EntityManager, deployments: Deployment[], line: string) {
+    await manager.getRepository(DeploymentLogLine).insert(deployments.map((d) => ({ deploymentId: d.id, line })));
+  }
+
+  private outcome(installation: Installation, applicationSlug: string) {
+    const config = installation.driverConfig as SimulatedConfig;
+    return (config.fail ?? []).includes(applicationSlug)
+      ? { status: DeploymentStatus.FAILED as const, message: `Simulated failure of ${applicationSlug}` }
+      : { status: DeploymentStatus.SUCCEEDED as const, message: 'Simulated deployment succeeded' };
+  }
+
+  private async simulate(manager: EntityManager, installation: Installation, deployments: Deployment[]) {
+    const delayMs = (installation.driverConfig as SimulatedConfig).delayMs ?? 0;
+    if (delayMs === 0) {
+      const slugs = await this.applicationSlugs(manager, deployments);
+      await this.engine.finishDeployments(manager, deployments, (d) => this.outcome(installation, slugs.get(d.applicationId)!));
+      return;
+    }
+    const now = new Date();
+    for (const deployment of deployments) {
+      deployment.status = DeploymentStatus.IN_PROGRESS;
+      deployment.startedAt = now;
+    }
+    await manager.getRepository(Deployment).save(deployments);
+    this.engine.emit(manager, ...deployments.map((d) => this.engine.deploymentEvent(d)));
+    await this.jobs.send(
+      manager,
+      QUEUES.simulate,
+      { deploymentIds: deployments.map((d) => d.id) },
+      { startAfter: new Date(now.getTime() + delayMs) },
+    );
+  }
+
+  private async applicationSlugs(manager: EntityManager, deployments: Deployment[]): Promise<Map<string, string>> {
+    const applications = await manager.getRepository(Application).findBy({ id: In(deployments.map((d) => d.applicationId)) });
+    return new Map(applications.map((a) => [a.id, a.slug]));
+  }
+
+  async completeSimulated(deploymentIds: string[]): Promise<void> {
+    await this.withDeployments(deploymentIds, [DeploymentStatus.IN_PROGRESS], async (manager, deployments) => {
+      const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
+      const slugs = await this.applicationSlugs(manager, deployments);
+      await this.engine.finishDeployments(manager, deployments, (d) => this.outcome(installation, slugs.get(d.applicationId)!));
+    });
+  }
+
+  async promoteByTimer(rolloutId: string, wave: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rollout = await this.engine.lockRollout(manager, rolloutId);
+      if (rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION || rollout.currentWave !== wave) return;
+      await this.engine.promote(manager, rollout);
+      await this.engine.flush(manager);
+    });
+    this.engine.wake();
+  }
+
+  callbackUrl(deploymentId: string): string {
+    const base = this.config.publicUrl ?? `http://localhost:${this.config.port}`;
+    return `${base}/api/deployments/${deploymentId}/status`;
+  }
+
+  /**
+   * POSTs the deployment request, signed with the installation's secret. pg-boss retries a failure with backoff;
+   * every attempt carries the same delivery id, so the orchestrator can recognise a repeat.
+   */
+  async deliverWebhook(deploymentId: string): Promise<void> {
+    const manager = this.dataSource.manager;
+    const deployment = await manager.getRepository(Deployment).findOneBy({ id: deploymentId });
+    if (!deployment || deployment.status !== DeploymentStatus.QUEUED) return;
+    const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployment.installationId });
+    if (installation.driver !== DeploymentDriver.WEBHOOK) return;
+    const config = installation.driverConfig as unknown as WebhookConfig;
+    const [tenant, application, artifact, rollout] = await Promise.all([
+      manager.getRepository(Tenant).findOneByOrFail({ id: installation.tenantId }),
+      manager.getRepository(Application).findOneByOrFail({ id: deployment.applicationId }),
+      manager.getRepository(Artifact).findOneByOrFail({ id: deployment.artifactId }),
+      deployment.rolloutId ? manager.getRepository(Rollout).findOneBy({ id: deployment.rolloutId }) : null,
+    ]);
+    const release = rollout ? await manager.getRepository(Release).findOneBy({ id: rollout.releaseId }) : null;
+    const body = JSON.stringify({
+      deploymentId: deployment.id,
+      callbackUrl: this.callbackUrl(deployment.id),
+      kind: deployment.kind,
+      stage: deployment.stage,
+      reason: deployment.reason,
+      installation: {
+        id: installation.id,
+        slug: installation.slug,
+        name: installation.name,
+        tenant: { id: tenant.id, slug: tenant.slug },
+      },
+      application: { id: application.id, slug: application.slug },
+      artifact: {
+        id: artifact.id,
+        version: artifact.version,
+        imageRef: artifact.imageRef,
+        digest: artifact.digest,
+        commitSha: artifact.commitSha,
+        buildUrl: artifact.buildUrl,
+      },
+      release: release ? { id: release.id, version: release.version } : null,
+      rollout: rollout ? { id: rollout.id } : null,
+    });
+    const response = await fetch(config.url, {
+      method: 'POST',
+      headers: {
+        ...(config.headers ?? {}),
+        'content-type': 'application/json',
+        'user-agent': 'Shiplog-Webhook',
+        'x-shiplog-delivery': deployment.id,
+        'x-shiplog-timestamp': new Date().toISOString(),
+        'x-shiplog-event': 'deployment.requested',
+        [SIGNATURE_HEADER.toLowerCase()]: signature(config.secret, body),
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    }).catch((error: unknown) => {
+      throw new Error(`Webhook to ${config.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    await manager
+      .getRepository(DeploymentLogLine)
+      .insert({ deploymentId: deployment.id, line: `Webhook answered ${response.status} ${response.statusText}` });
+    if (!response.ok) {
+      log.warn(`Webhook for deployment ${deployment.id} answered ${response.status}; it will be retried`);
+      throw new Error(`Webhook to ${config.url} answered ${response.status}`);
+    }
+  }
+}

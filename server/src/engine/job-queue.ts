@@ -1,0 +1,104 @@
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { log } from '../log';
+
+export const QUEUES = {
+  /** Hand queued deployments to their installation's driver. */
+  dispatch: 'deployment-dispatch',
+  /** Finish simulated deployments after their delay. */
+  simulate: 'deployment-simulate',
+  /** Promote the next wave of a rollout after its timer. */
+  promote: 'rollout-promote',
+  /** POST a signed request to a WEBHOOK driver's orchestrator, retried with backoff. */
+  webhook: 'webhook-delivery',
+} as const;
+
+async function runInTransaction(manager: EntityManager, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
+  if (!manager.queryRunner) throw new Error('Jobs are enqueued inside a transaction');
+  const result = await manager.queryRunner.query(text, values, true);
+  return { rows: result.records as unknown[] };
+}
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobData {
+  [QUEUES.dispatch]: { deploymentIds: string[] };
+  [QUEUES.simulate]: { deploymentIds: string[] };
+  [QUEUES.promote]: { rolloutId: string; wave: number };
+  [QUEUES.webhook]: { deploymentId: string };
+}
+
+/**
+ * Engine work lives in PostgreSQL (pg-boss), so whichever replica is alive does it and a crash resumes from the
+ * database. Jobs are enqueued inside the transaction that makes them necessary: a rolled-back change leaves no job.
+ */
+export class JobQueue {
+  private readonly workers = new Map<QueueName, string>();
+  private stopped = false;
+
+  private constructor(private readonly boss: PgBoss) {}
+
+  static async start(connectionString: string): Promise<JobQueue> {
+    const boss = new PgBoss({
+      connectionString,
+      schema: 'pgboss',
+      max: 4,
+      application_name: 'shiplog-jobs',
+      // Jobs of a replica that died are handed to another after expiry; maintenance notices that promptly.
+      maintenanceIntervalSeconds: 5,
+    });
+    boss.on('error', (error) => log.error('Job queue error', error));
+    await boss.start();
+    for (const name of Object.values(QUEUES)) {
+      await boss.createQueue(name, {
+        name,
+        retryLimit: name === QUEUES.webhook ? 8 : 5,
+        retryDelay: name === QUEUES.webhook ? 2 : 1,
+        retryBackoff: true,
+        // Handlers finish in well under a second (a webhook times out after 10 s): a job still active after
+        // this belongs to a replica that died, and is retried elsewhere.
+        expireInSeconds: name === QUEUES.webhook ? 30 : 10,
+      });
+    }
+    return new JobQueue(boss);
+  }
+
+  /** Enqueues within the caller's transaction. */
+  async send<Q extends QueueName>(
+    manager: EntityManager,
+    queue: Q,
+    data: JobData[Q],
+    options: { startAfter?: Date; singletonKey?: string } = {},
+  ): Promise<void> {
+    await this.boss.send(queue, data as object, {
+      ...options,
+      db: { executeSql: (text, values) => runInTransaction(manager, text, values) },
+    });
+  }
+
+  async work<Q extends QueueName>(queue: Q, handler: (data: JobData[Q]) => Promise<void>, batchSize = 4): Promise<void> {
+    const id = await this.boss.work<JobData[Q]>(queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      // A job of the batch that throws is retried by itself; the others complete. (Throwing here would make
+      // pg-boss fail, and so retry, the whole batch: a webhook delivered fine would be sent again.)
+      const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+      if (this.stopped) return;
+      for (const [index, result] of results.entries()) {
+        if (result.status === 'rejected') {
+          const reason: unknown = result.reason;
+          await this.boss.fail(queue, jobs[index].id, reason instanceof Error ? reason : { message: String(reason) });
+        }
+      }
+    });
+    this.workers.set(queue, id);
+  }
+
+  /** Wakes this replica's workers now instead of at their next poll, after a commit that queued work. */
+  wake(): void {
+    for (const id of this.workers.values()) this.boss.notifyWorker(id);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

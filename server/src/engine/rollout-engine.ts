@@ -1,0 +1,501 @@
+import { inject, injectable } from 'tsyringe';
+import { In, type EntityManager } from 'typeorm';
+import { EventService, type EventInput } from '../events/event.service';
+import { conflict, notFound } from '../common/errors';
+import { isId } from '../common/ids';
+import {
+  Deployment,
+  DeploymentKind,
+  DeploymentStatus,
+  FINISHED_DEPLOYMENT_STATUSES,
+} from '../modules/deployment/deployment.entity';
+import { RunningArtifact } from '../modules/deployment/running-artifact.entity';
+import { ReleaseComponent } from '../modules/release/release-component.entity';
+import { RolloutTarget, TargetStatus } from '../modules/rollout/rollout-target.entity';
+import { FailurePolicy, Rollout, RolloutStatus, TERMINAL_ROLLOUT_STATUSES } from '../modules/rollout/rollout.entity';
+import { Installation } from '../modules/tenant/installation.entity';
+import { JOB_QUEUE } from '../tokens';
+import { JobQueue, QUEUES } from './job-queue';
+
+export interface DeploymentOutcome {
+  status: DeploymentStatus.SUCCEEDED | DeploymentStatus.FAILED | DeploymentStatus.CANCELLED;
+  message?: string | null;
+  externalUrl?: string | null;
+}
+
+/** Events gathered during a transaction (keyed by its manager), appended as its last step by `flush`. */
+const pending = new WeakMap<EntityManager, EventInput[]>();
+
+/** Allowed report transitions; reporting the current status again changes nothing. */
+const NEXT: Record<DeploymentStatus, DeploymentStatus[]> = {
+  QUEUED: [DeploymentStatus.IN_PROGRESS, DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED, DeploymentStatus.CANCELLED],
+  IN_PROGRESS: [DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED, DeploymentStatus.CANCELLED],
+  SUCCEEDED: [],
+  FAILED: [],
+  SKIPPED: [],
+  CANCELLED: [],
+};
+
+export function canMove(from: DeploymentStatus, to: DeploymentStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/**
+ * The rollout state machine. Every method runs inside the caller's transaction, which holds the rollout's row
+ * lock (taken with `lockRollout` before any target or deployment row), so each transition is one transaction
+ * and concurrent reports, timers and commands on one rollout apply one after another on any replica.
+ */
+@injectable()
+export class RolloutEngine {
+  constructor(
+    private readonly events: EventService,
+    @inject(JOB_QUEUE) private readonly jobs: JobQueue,
+  ) {}
+
+  emit(manager: EntityManager, ...events: EventInput[]): void {
+    const list = pending.get(manager) ?? [];
+    list.push(...events);
+    pending.set(manager, list);
+  }
+
+  /** Appends the gathered events; call as the last step of the transaction. */
+  async flush(manager: EntityManager): Promise<void> {
+    const list = pending.get(manager) ?? [];
+    pending.delete(manager);
+    await this.events.append(manager, list);
+  }
+
+  /** Wakes local workers after a commit that queued work. */
+  wake(): void {
+    this.jobs.wake();
+  }
+
+  async lockRollout(manager: EntityManager, id: string): Promise<Rollout> {
+    const rollout = isId(id)
+      ? await manager.getRepository(Rollout).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!rollout) throw notFound('Rollout', id);
+    return rollout;
+  }
+
+  private async components(manager: EntityManager, rollout: Rollout): Promise<ReleaseComponent[]> {
+    return manager.getRepository(ReleaseComponent).find({ where: { releaseId: rollout.releaseId }, order: { stage: 'ASC' } });
+  }
+
+  private rolloutEvent(rollout: Rollout, type: EventInput['type'], data: Record<string, unknown> = {}): EventInput {
+    return { type, rolloutId: rollout.id, data: { status: rollout.status, currentWave: rollout.currentWave, ...data } };
+  }
+
+  private targetEvent(target: RolloutTarget): EventInput {
+    return {
+      type: 'target.updated',
+      tenantId: target.tenantId,
+      rolloutId: target.rolloutId,
+      targetId: target.id,
+      data: { status: target.status, currentStage: target.currentStage, wave: target.wave },
+    };
+  }
+
+  deploymentEvent(deployment: Deployment): EventInput {
+    return {
+      type: 'deployment.updated',
+      tenantId: deployment.tenantId,
+      rolloutId: deployment.rolloutId,
+      targetId: deployment.targetId,
+      deploymentId: deployment.id,
+      data: { status: deployment.status, stage: deployment.stage, kind: deployment.kind },
+    };
+  }
+
+  async setRolloutStatus(
+    manager: EntityManager,
+    rollout: Rollout,
+    status: RolloutStatus,
+    reason: string | null = null,
+  ): Promise<void> {
+    rollout.status = status;
+    rollout.statusReason = reason;
+    if (TERMINAL_ROLLOUT_STATUSES.includes(status)) rollout.finishedAt = new Date();
+    await manager.getRepository(Rollout).save(rollout);
+    const type = {
+      PENDING: 'rollout.created',
+      RUNNING: 'rollout.resumed',
+      WAITING_FOR_PROMOTION: 'rollout.waiting_for_promotion',
+      PAUSED: 'rollout.paused',
+      SUCCEEDED: 'rollout.succeeded',
+      FAILED: 'rollout.failed',
+      ABORTED: 'rollout.aborted',
+    } as const;
+    this.emit(manager, this.rolloutEvent(rollout, type[status], reason ? { reason } : {}));
+  }
+
+  private async saveTarget(manager: EntityManager, target: RolloutTarget): Promise<void> {
+    await manager.getRepository(RolloutTarget).save(target);
+    this.emit(manager, this.targetEvent(target));
+  }
+
+  private async finishTarget(manager: EntityManager, target: RolloutTarget, status: TargetStatus, reason: string | null = null) {
+    target.status = status;
+    target.statusReason = reason;
+    target.rollingBack = false;
+    target.finishedAt = new Date();
+    await this.saveTarget(manager, target);
+  }
+
+  /**
+   * Moves the rollout forward as far as it can go now: starts targets of the current wave up to maxParallel,
+   * and ends the wave (waiting for promotion) or the rollout when every target of it has finished.
+   */
+  async advance(manager: EntityManager, rollout: Rollout): Promise<void> {
+    if (rollout.status !== RolloutStatus.RUNNING) return;
+    const targets = manager.getRepository(RolloutTarget);
+    let components: ReleaseComponent[] | undefined;
+    for (;;) {
+      const running = await targets.countBy({ rolloutId: rollout.id, wave: rollout.currentWave, status: TargetStatus.RUNNING });
+      const slots = rollout.maxParallel - running;
+      if (slots <= 0) break;
+      const next = await targets.find({
+        where: { rolloutId: rollout.id, wave: rollout.currentWave, status: TargetStatus.PENDING },
+        order: { position: 'ASC' },
+        take: slots,
+      });
+      if (next.length === 0) break;
+      const installations = await manager.getRepository(Installation).findBy({ id: In(next.map((t) => t.installationId)) });
+      const needsApproval = new Set(installations.filter((i) => i.requiresApproval).map((i) => i.id));
+      components ??= await this.components(manager, rollout);
+      for (const target of next) {
+        if (needsApproval.has(target.installationId) && !target.approvedBy) {
+          target.status = TargetStatus.AWAITING_APPROVAL;
+          await this.saveTarget(manager, target);
+        } else {
+          await this.startTarget(manager, rollout, target, components);
+        }
+      }
+    }
+    await this.endWaveIfDone(manager, rollout);
+  }
+
+  private async endWaveIfDone(manager: EntityManager, rollout: Rollout): Promise<void> {
+    const open: { count: string }[] = await manager.query(
+      `SELECT count(*) AS count FROM rollout_target WHERE rollout_id = $1 AND wave = $2 AND status = ANY($3)`,
+      [rollout.id, rollout.currentWave, [TargetStatus.PENDING, TargetStatus.RUNNING, TargetStatus.AWAITING_APPROVAL]],
+    );
+    if (Number(open[0].count) > 0) return;
+    if (rollout.currentWave < rollout.waveCount) {
+      await this.setRolloutStatus(manager, rollout, RolloutStatus.WAITING_FOR_PROMOTION);
+      if (rollout.promoteAfterSeconds !== null) {
+        await this.jobs.send(
+          manager,
+          QUEUES.promote,
+          { rolloutId: rollout.id, wave: rollout.currentWave },
+          { startAfter: new Date(Date.now() + rollout.promoteAfterSeconds * 1000) },
+        );
+      }
+      return;
+    }
+    const unsuccessful: { count: string }[] = await manager.query(
+      `SELECT count(*) AS count FROM rollout_target WHERE rollout_id = $1 AND status <> ALL($2)`,
+      [rollout.id, [TargetStatus.SUCCEEDED, TargetStatus.SKIPPED]],
+    );
+    const failed = Number(unsuccessful[0].count);
+    if (failed === 0) await this.setRolloutStatus(manager, rollout, RolloutStatus.SUCCEEDED);
+    else await this.setRolloutStatus(manager, rollout, RolloutStatus.FAILED, `${failed} installation(s) did not get the release`);
+  }
+
+  /** Moves to the next wave (a person's promotion or the timer). */
+  async promote(manager: EntityManager, rollout: Rollout): Promise<void> {
+    if (rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION) {
+      throw conflict(`The rollout is ${rollout.status}; only one WAITING_FOR_PROMOTION can be promoted`);
+    }
+    rollout.currentWave += 1;
+    await this.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
+    this.emit(manager, this.rolloutEvent(rollout, 'rollout.promoted'));
+    await this.advance(manager, rollout);
+  }
+
+  private async startTarget(manager: EntityManager, rollout: Rollout, target: RolloutTarget, components: ReleaseComponent[]) {
+    const running = await manager.getRepository(RunningArtifact).findBy({ installationId: target.installationId });
+    target.baseline = Object.fromEntries(running.map((row) => [row.applicationId, row.artifactId]));
+    target.status = TargetStatus.RUNNING;
+    target.startedAt = new Date();
+    target.finishedAt = null;
+    await this.startStageFrom(manager, rollout, target, components, 1, running);
+  }
+
+  /**
+   * Creates the deployments of the first stage at or after `stage` that has anything to deploy; components
+   * already running the same artifact are recorded as SKIPPED. Finishes the target when no stage is left.
+   */
+  private async startStageFrom(
+    manager: EntityManager,
+    rollout: Rollout,
+    target: RolloutTarget,
+    components: ReleaseComponent[],
+    stage: number,
+    running?: RunningArtifact[],
+  ): Promise<void> {
+    const current = new Map(
+      (running ?? (await manager.getRepository(RunningArtifact).findBy({ installationId: target.installationId }))).map((row) => [
+        row.applicationId,
+        row.artifactId,
+      ]),
+    );
+    const stages = [...new Set(components.map((component) => component.stage))].filter((s) => s >= stage).sort((a, b) => a - b);
+    for (const next of stages) {
+      target.currentStage = next;
+      const now = new Date();
+      const rows = components
+        .filter((component) => component.stage === next)
+        .map((component) => {
+          const skip = current.get(component.applicationId) === component.artifactId;
+          return manager.getRepository(Deployment).create({
+            installationId: target.installationId,
+            tenantId: target.tenantId,
+            applicationId: component.applicationId,
+            artifactId: component.artifactId!,
+            rolloutId: rollout.id,
+            targetId: target.id,
+            stage: next,
+            kind: DeploymentKind.ROLLOUT,
+            status: skip ? DeploymentStatus.SKIPPED : DeploymentStatus.QUEUED,
+            reason: rollout.reason,
+            triggeredBy: rollout.createdBy,
+            message: skip ? 'Already running this artifact' : null,
+            queuedAt: now,
+            finishedAt: skip ? now : null,
+          });
+        });
+      const saved = await manager.getRepository(Deployment).save(rows);
+      this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
+      const queued = saved.filter((deployment) => deployment.status === DeploymentStatus.QUEUED);
+      if (queued.length > 0) {
+        await this.saveTarget(manager, target);
+        await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: queued.map((deployment) => deployment.id) });
+        return;
+      }
+    }
+    const deployed: { count: string }[] = await manager.query(
+      `SELECT count(*) AS count FROM deployment WHERE target_id = $1 AND status <> $2`,
+      [target.id, DeploymentStatus.SKIPPED],
+    );
+    await this.finishTarget(
+      manager,
+      target,
+      Number(deployed[0].count) === 0 ? TargetStatus.SKIPPED : TargetStatus.SUCCEEDED,
+      Number(deployed[0].count) === 0 ? 'Every component already ran this release' : null,
+    );
+  }
+
+  /**
+   * Records the outcome of deployments (reported, simulated or cancelled), keeps "what runs where" current and
+   * moves each affected target and rollout on. The caller holds the rollout lock when the deployments belong to one.
+   */
+  async finishDeployments(manager: EntityManager, deployments: Deployment[], outcome: (d: Deployment) => DeploymentOutcome) {
+    const now = new Date();
+    for (const deployment of deployments) {
+      const result = outcome(deployment);
+      deployment.status = result.status;
+      deployment.message = result.message ?? deployment.message;
+      deployment.externalUrl = result.externalUrl ?? deployment.externalUrl;
+      deployment.startedAt ??= now;
+      deployment.finishedAt = now;
+      if (result.status === DeploymentStatus.SUCCEEDED) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(RunningArtifact)
+          .values({
+            installationId: deployment.installationId,
+            applicationId: deployment.applicationId,
+            artifactId: deployment.artifactId,
+            deploymentId: deployment.id,
+            since: now,
+          })
+          .orUpdate(['artifact_id', 'deployment_id', 'since'], ['installation_id', 'application_id'])
+          .execute();
+      }
+    }
+    await manager.getRepository(Deployment).save(deployments);
+    this.emit(manager, ...deployments.map((deployment) => this.deploymentEvent(deployment)));
+
+    const targetIds = [...new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null))];
+    if (targetIds.length === 0) return;
+    const targets = await manager.getRepository(RolloutTarget).findBy({ id: In(targetIds) });
+    const rollouts = new Map<string, Rollout>();
+    for (const target of targets) {
+      let rollout = rollouts.get(target.rolloutId);
+      if (!rollout) {
+        rollout = await manager.getRepository(Rollout).findOneByOrFail({ id: target.rolloutId });
+        rollouts.set(rollout.id, rollout);
+      }
+      await this.settleTarget(manager, rollout, target);
+    }
+    for (const rollout of rollouts.values()) await this.advance(manager, rollout);
+  }
+
+  /** The latest deployment of each application of a target's stage (a retry supersedes a failure). */
+  private async latestOfStage(manager: EntityManager, target: RolloutTarget, kind: DeploymentKind, stage: number | null) {
+    const query = manager
+      .getRepository(Deployment)
+      .createQueryBuilder('d')
+      .distinctOn(['d.application_id'])
+      .where('d.target_id = :targetId AND d.kind = :kind', { targetId: target.id, kind })
+      .orderBy('d.application_id')
+      .addOrderBy('d.queued_at', 'DESC')
+      .addOrderBy('d.id', 'DESC');
+    if (stage !== null) query.andWhere('d.stage = :stage', { stage });
+    return query.getMany();
+  }
+
+  /** Decides what a target does next once deployments of its current stage have finished. */
+  private async settleTarget(manager: EntityManager, rollout: Rollout, target: RolloutTarget): Promise<void> {
+    if (target.status !== TargetStatus.RUNNING) return;
+    if (target.rollingBack) {
+      const rollbacks = await this.latestOfStage(manager, target, DeploymentKind.ROLLBACK, null);
+      if (rollbacks.some((d) => !FINISHED_DEPLOYMENT_STATUSES.includes(d.status))) return;
+      const failed = rollbacks.filter((d) => d.status !== DeploymentStatus.SUCCEEDED);
+      if (failed.length === 0) await this.finishTarget(manager, target, TargetStatus.ROLLED_BACK, target.statusReason);
+      else await this.finishTarget(manager, target, TargetStatus.FAILED, `Rollback failed: ${target.statusReason ?? ''}`.trim());
+      return;
+    }
+    const stage = await this.latestOfStage(manager, target, DeploymentKind.ROLLOUT, target.currentStage);
+    if (stage.some((d) => !FINISHED_DEPLOYMENT_STATUSES.includes(d.status))) return;
+    const failed = stage.filter((d) => d.status === DeploymentStatus.FAILED || d.status === DeploymentStatus.CANCELLED);
+    if (failed.length > 0) {
+      await this.targetFailed(manager, rollout, target, failed);
+      return;
+    }
+    await this.startStageFrom(manager, rollout, target, await this.components(manager, rollout), (target.currentStage ?? 0) + 1);
+  }
+
+  private async targetFailed(manager: EntityManager, rollout: Rollout, target: RolloutTarget, failed: Deployment[]) {
+    const reason = `Stage ${target.currentStage} failed: ${failed.map((d) => d.message ?? d.status).join('; ')}`;
+    if (rollout.failurePolicy === FailurePolicy.ROLLBACK) {
+      await this.rollBackTarget(manager, rollout, target, reason);
+    } else {
+      await this.finishTarget(manager, target, TargetStatus.FAILED, reason);
+      if (rollout.failurePolicy === FailurePolicy.PAUSE && rollout.status === RolloutStatus.RUNNING) {
+        await this.setRolloutStatus(manager, rollout, RolloutStatus.PAUSED, `An installation failed; ${reason}`);
+      }
+    }
+    await this.checkErrorBudget(manager, rollout);
+  }
+
+  /** Redeploys what ran on the installation before this rollout touched it, as recorded deployments. */
+  private async rollBackTarget(manager: EntityManager, rollout: Rollout, target: RolloutTarget, reason: string) {
+    const running = await manager.getRepository(RunningArtifact).findBy({ installationId: target.installationId });
+    const changed = running.filter(
+      (row) => target.baseline[row.applicationId] && target.baseline[row.applicationId] !== row.artifactId,
+    );
+    if (changed.length === 0) {
+      await this.finishTarget(manager, target, TargetStatus.ROLLED_BACK, `${reason}; nothing had changed`);
+      return;
+    }
+    target.rollingBack = true;
+    target.statusReason = reason;
+    await this.saveTarget(manager, target);
+    const now = new Date();
+    const saved = await manager.getRepository(Deployment).save(
+      changed.map((row) =>
+        manager.getRepository(Deployment).create({
+          installationId: target.installationId,
+          tenantId: target.tenantId,
+          applicationId: row.applicationId,
+          artifactId: target.baseline[row.applicationId],
+          rolloutId: rollout.id,
+          targetId: target.id,
+          stage: null,
+          kind: DeploymentKind.ROLLBACK,
+          status: DeploymentStatus.QUEUED,
+          reason: `Rollback: ${reason}`,
+          triggeredBy: 'system',
+          queuedAt: now,
+        }),
+      ),
+    );
+    this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
+    await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
+  }
+
+  private async checkErrorBudget(manager: EntityManager, rollout: Rollout): Promise<void> {
+    if (rollout.errorBudgetPercent === null || TERMINAL_ROLLOUT_STATUSES.includes(rollout.status)) return;
+    const [row]: { total: string; failed: string }[] = await manager.query(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE status = ANY($2) OR rolling_back) AS failed FROM rollout_target WHERE rollout_id = $1`,
+      [rollout.id, [TargetStatus.FAILED, TargetStatus.ROLLED_BACK]],
+    );
+    const failedPercent = (Number(row.failed) * 100) / Number(row.total);
+    if (failedPercent > rollout.errorBudgetPercent) {
+      await this.stopRollout(
+        manager,
+        rollout,
+        RolloutStatus.FAILED,
+        `Error budget exceeded: ${row.failed} of ${row.total} installations failed (${failedPercent.toFixed(1)}% > ${rollout.errorBudgetPercent}%)`,
+      );
+    }
+  }
+
+  /** Aborts or fails a rollout: nothing new starts, queued work is cancelled, running deliveries finish on record. */
+  async stopRollout(
+    manager: EntityManager,
+    rollout: Rollout,
+    status: RolloutStatus.ABORTED | RolloutStatus.FAILED,
+    reason: string,
+  ) {
+    const queued = await manager.getRepository(Deployment).findBy({ rolloutId: rollout.id, status: DeploymentStatus.QUEUED });
+    const now = new Date();
+    for (const deployment of queued) {
+      deployment.status = DeploymentStatus.CANCELLED;
+      deployment.message = reason;
+      deployment.finishedAt = now;
+    }
+    await manager.getRepository(Deployment).save(queued);
+    this.emit(manager, ...queued.map((deployment) => this.deploymentEvent(deployment)));
+    const open = await manager.getRepository(RolloutTarget).findBy({
+      rolloutId: rollout.id,
+      status: In([TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.RUNNING]),
+    });
+    for (const target of open) await this.finishTarget(manager, target, TargetStatus.CANCELLED, reason);
+    await this.setRolloutStatus(manager, rollout, status, reason);
+  }
+
+  /** Starts a failed target again from its current stage, redeploying what failed there. */
+  async retryTarget(manager: EntityManager, rollout: Rollout, target: RolloutTarget): Promise<void> {
+    if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status))
+      throw conflict(`The rollout is ${rollout.status}; it cannot be retried`);
+    if (target.status !== TargetStatus.FAILED)
+      throw conflict(`The installation is ${target.status}; only a FAILED one can be retried`);
+    const latest = await this.latestOfStage(manager, target, DeploymentKind.ROLLOUT, target.currentStage);
+    const again = latest.filter((d) => d.status === DeploymentStatus.FAILED || d.status === DeploymentStatus.CANCELLED);
+    target.status = TargetStatus.RUNNING;
+    target.statusReason = null;
+    target.finishedAt = null;
+    await this.saveTarget(manager, target);
+    if (again.length > 0) {
+      const now = new Date();
+      const saved = await manager.getRepository(Deployment).save(
+        again.map((failed) =>
+          manager.getRepository(Deployment).create({
+            installationId: failed.installationId,
+            tenantId: failed.tenantId,
+            applicationId: failed.applicationId,
+            artifactId: failed.artifactId,
+            rolloutId: rollout.id,
+            targetId: target.id,
+            stage: failed.stage,
+            kind: DeploymentKind.ROLLOUT,
+            status: DeploymentStatus.QUEUED,
+            reason: `Retry: ${rollout.reason}`,
+            triggeredBy: rollout.createdBy,
+            queuedAt: now,
+          }),
+        ),
+      );
+      this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
+      await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
+    } else {
+      await this.settleTarget(manager, rollout, target);
+    }
+    if (rollout.status === RolloutStatus.PAUSED) await this.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
+    await this.advance(manager, rollout);
+  }
+}

@@ -1,0 +1,31 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A state change, in the order changes were committed.' })
+export class Event {
+  @Field(() => String, {
+    description: 'Increases with every event (a 64-bit number, as a string); resume a subscription after it with afterSequence.',
+  })
+  sequence: string;
+
+  @Field(() => String, { description: 'e.g. rollout.started, target.updated, deployment.updated' })
+  type: string;
+
+  @Field(() => Date)
+  at: Date;
+
+  @Field(() => ID, { nullable: true })
+  tenantId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  rolloutId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  targetId: string | null;
+
+  @Field(() => ID, { nullable: true })
+  deploymentId: string | null;
+
+  @Field(() => GraphQLJSON, { description: 'Details of the change, by type.' })
+  data: Record<string, unknown>;
+}

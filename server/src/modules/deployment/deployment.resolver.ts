@@ -1,0 +1,161 @@
+import { inject, injectable } from 'tsyringe';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { DataSource } from 'typeorm';
+import { Connection, PageArgs } from '../../common/pagination';
+import type { Context } from '../../graphql/context';
+import { Application } from '../application/application.entity';
+import { Artifact } from '../application/artifact.entity';
+import { RollbackInstallationInput } from '../rollout/rollout.inputs';
+import { engineLoaders } from '../rollout/rollout.loaders';
+import { RolloutTarget } from '../rollout/rollout-target.entity';
+import { Rollout } from '../rollout/rollout.entity';
+import { Installation } from '../tenant/installation.entity';
+import { Deployment } from './deployment.entity';
+import { AppendDeploymentLogInput, DeploymentFilter, RecordVerificationInput, ReportDeploymentInput } from './deployment.inputs';
+import { DeploymentService } from './deployment.service';
+import { Verification } from './verification.entity';
+
+@ObjectType()
+export class DeploymentConnection extends Connection(Deployment) {}
+
+@ObjectType()
+export class LogLine {
+  @Field()
+  at: Date;
+
+  @Field()
+  line: string;
+}
+
+@ObjectType({ description: 'What runs on an installation for one application.' })
+export class RunningApplication {
+  @Field(() => Application)
+  application: Application;
+
+  @Field(() => Artifact)
+  artifact: Artifact;
+
+  @Field({ description: 'Running since.' })
+  since: Date;
+
+  @Field(() => Deployment, { description: 'The deployment that put it there.' })
+  deployment: Deployment;
+}
+
+@injectable()
+@Resolver(() => Deployment)
+export class DeploymentResolver {
+  constructor(
+    private readonly service: DeploymentService,
+    @inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  @Query(() => Deployment, { nullable: true })
+  deployment(@Ctx() { access }: Context, @Arg('id', () => ID) id: string) {
+    return this.service.find(access, id);
+  }
+
+  @Query(() => DeploymentConnection, { description: 'The ledger, newest first.' })
+  deployments(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => DeploymentFilter, { nullable: true }) filter?: DeploymentFilter,
+  ) {
+    return this.service.list(access, page, filter);
+  }
+
+  @Query(() => [Installation], { description: 'Installations running this artifact now.' })
+  whereIs(
+    @Ctx() { access }: Context,
+    @Arg('applicationSlug', () => String) applicationSlug: string,
+    @Arg('version', () => String) version: string,
+  ) {
+    return this.service.whereIs(access, applicationSlug, version);
+  }
+
+  @Mutation(() => Deployment, { description: 'Idempotent: the same report again changes nothing.' })
+  reportDeployment(@Ctx() { access }: Context, @Arg('input', () => ReportDeploymentInput) input: ReportDeploymentInput) {
+    return this.service.report(access, input);
+  }
+
+  @Mutation(() => Deployment)
+  appendDeploymentLog(@Ctx() { access }: Context, @Arg('input', () => AppendDeploymentLogInput) input: AppendDeploymentLogInput) {
+    return this.service.appendLog(access, input.deploymentId, input.lines);
+  }
+
+  @Mutation(() => Verification)
+  recordVerification(@Ctx() { access }: Context, @Arg('input', () => RecordVerificationInput) input: RecordVerificationInput) {
+    return this.service.recordVerification(access, input);
+  }
+
+  @Mutation(() => [Deployment], { description: "Redeploys each application's last known good artifact on the installation." })
+  rollbackInstallation(
+    @Ctx() { access }: Context,
+    @Arg('input', () => RollbackInstallationInput) input: RollbackInstallationInput,
+  ) {
+    return this.service.rollbackInstallation(access, input.installationId, input.applicationSlugs, input.reason);
+  }
+
+  @FieldResolver(() => Installation)
+  installation(@Ctx() { loaders }: Context, @Root() deployment: Deployment) {
+    return loaders.installation.load(deployment.installationId);
+  }
+
+  @FieldResolver(() => Application)
+  application(@Ctx() { loaders }: Context, @Root() deployment: Deployment) {
+    return loaders.application.load(deployment.applicationId);
+  }
+
+  @FieldResolver(() => Artifact)
+  artifact(@Ctx() { loaders }: Context, @Root() deployment: Deployment) {
+    return loaders.artifact.load(deployment.artifactId);
+  }
+
+  @FieldResolver(() => Rollout, { nullable: true })
+  rollout(@Ctx() context: Context, @Root() deployment: Deployment) {
+    return deployment.rolloutId ? engineLoaders(context, this.dataSource).rollout.load(deployment.rolloutId) : null;
+  }
+
+  @FieldResolver(() => RolloutTarget, { nullable: true })
+  target(@Ctx() context: Context, @Root() deployment: Deployment) {
+    return deployment.targetId ? engineLoaders(context, this.dataSource).target.load(deployment.targetId) : null;
+  }
+
+  @FieldResolver(() => [LogLine])
+  log(@Ctx() context: Context, @Root() deployment: Deployment) {
+    return engineLoaders(context, this.dataSource).logLines.load(deployment.id);
+  }
+
+  @FieldResolver(() => [Verification])
+  verifications(@Ctx() context: Context, @Root() deployment: Deployment) {
+    return engineLoaders(context, this.dataSource).verifications.load(deployment.id);
+  }
+}
+
+@injectable()
+@Resolver(() => Installation)
+export class InstallationLedgerResolver {
+  constructor(@inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @FieldResolver(() => [RunningApplication], {
+    description: "Each application's current artifact, since when, by which deployment.",
+  })
+  async running(@Ctx() context: Context, @Root() installation: Installation): Promise<RunningApplication[]> {
+    const rows = await engineLoaders(context, this.dataSource).running.load(installation.id);
+    const { loaders } = context;
+    const deployments = await Promise.all(
+      rows.map((row) => engineLoaders(context, this.dataSource).deployment.load(row.deploymentId)),
+    );
+    const result: RunningApplication[] = [];
+    for (const [index, row] of rows.entries()) {
+      const [application, artifact] = await Promise.all([
+        loaders.application.load(row.applicationId),
+        loaders.artifact.load(row.artifactId),
+      ]);
+      if (application && artifact && deployments[index]) {
+        result.push({ application, artifact, since: row.since, deployment: deployments[index] });
+      }
+    }
+    return result.sort((a, b) => a.application.slug.localeCompare(b.application.slug));
+  }
+}

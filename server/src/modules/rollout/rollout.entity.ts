@@ -1,0 +1,99 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Release } from '../release/release.entity';
+
+export enum RolloutStatus {
+  PENDING = 'PENDING',
+  RUNNING = 'RUNNING',
+  WAITING_FOR_PROMOTION = 'WAITING_FOR_PROMOTION',
+  PAUSED = 'PAUSED',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  ABORTED = 'ABORTED',
+}
+registerEnumType(RolloutStatus, { name: 'RolloutStatus' });
+
+export enum FailurePolicy {
+  PAUSE = 'PAUSE',
+  ROLLBACK = 'ROLLBACK',
+  CONTINUE = 'CONTINUE',
+}
+registerEnumType(FailurePolicy, {
+  name: 'FailurePolicy',
+  valuesConfig: {
+    PAUSE: { description: 'Stop starting installations and wait for a person.' },
+    ROLLBACK: { description: "Redeploy the failed installation's last known good artifacts." },
+    CONTINUE: { description: 'Record the failure and go on.' },
+  },
+});
+
+export const TERMINAL_ROLLOUT_STATUSES = [RolloutStatus.SUCCEEDED, RolloutStatus.FAILED, RolloutStatus.ABORTED];
+
+@ObjectType({ description: 'The delivery of one locked release to a set of installations.' })
+@Entity()
+@Index(['status', 'createdAt'])
+export class Rollout {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index()
+  @Column({ type: 'uuid' })
+  releaseId: string;
+
+  @ManyToOne(() => Release, { onDelete: 'RESTRICT' })
+  @JoinColumn()
+  release?: Relation<Release>;
+
+  @Field(() => RolloutStatus)
+  @Column({ type: 'text' })
+  status: RolloutStatus;
+
+  @Field(() => FailurePolicy)
+  @Column({ type: 'text' })
+  failurePolicy: FailurePolicy;
+
+  @Field(() => Int, { description: 'At most this many installations deploy at once.' })
+  @Column({ type: 'int' })
+  maxParallel: number;
+
+  @Field(() => Int, { nullable: true, description: 'The rollout fails when more than this percentage of targets failed.' })
+  @Column({ type: 'int', nullable: true })
+  errorBudgetPercent: number | null;
+
+  @Field(() => Int, { description: 'The wave that runs or waits now, from 1.' })
+  @Column({ type: 'int', default: 1 })
+  currentWave: number;
+
+  @Field(() => Int)
+  @Column({ type: 'int' })
+  waveCount: number;
+
+  @Field(() => Int, { nullable: true, description: 'Promote the next wave by itself this many seconds after a wave ends.' })
+  @Column({ type: 'int', nullable: true })
+  promoteAfterSeconds: number | null;
+
+  @Field()
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Field(() => String, { nullable: true, description: 'Why it is paused, failed or aborted.' })
+  @Column({ type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Field()
+  @Column({ type: 'text' })
+  createdBy: string;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,93 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import type { Context } from '../../graphql/context';
+import { DeploymentLogLine } from '../deployment/deployment-log.entity';
+import { Deployment } from '../deployment/deployment.entity';
+import { RunningArtifact } from '../deployment/running-artifact.entity';
+import { Verification } from '../deployment/verification.entity';
+import { RolloutTarget, TargetStatus } from './rollout-target.entity';
+import { Rollout } from './rollout.entity';
+
+export interface TargetCounts {
+  total: number;
+  byStatus: Partial<Record<TargetStatus, number>>;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = groups.get(k);
+    if (list) list.push(row);
+    else groups.set(k, [row]);
+  }
+  return ids.map((id) => groups.get(id) ?? []);
+}
+
+function create(dataSource: DataSource) {
+  return {
+    rollout: new DataLoader<string, Rollout | null>(async (ids) => {
+      const rows = await dataSource.getRepository(Rollout).findBy({ id: In([...ids]) });
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }),
+    target: new DataLoader<string, RolloutTarget | null>(async (ids) => {
+      const rows = await dataSource.getRepository(RolloutTarget).findBy({ id: In([...ids]) });
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }),
+    deployment: new DataLoader<string, Deployment | null>(async (ids) => {
+      const rows = await dataSource.getRepository(Deployment).findBy({ id: In([...ids]) });
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }),
+    deploymentsByTarget: new DataLoader<string, Deployment[]>(async (ids) => {
+      const rows = await dataSource
+        .getRepository(Deployment)
+        .find({ where: { targetId: In([...ids]) }, order: { queuedAt: 'ASC', stage: 'ASC', id: 'ASC' } });
+      return groupBy(rows, (row) => row.targetId!, ids);
+    }),
+    targetCounts: new DataLoader<string, TargetCounts>(async (ids) => {
+      const rows: { rollout_id: string; status: TargetStatus; count: string }[] = await dataSource.query(
+        'SELECT rollout_id, status, count(*) AS count FROM rollout_target WHERE rollout_id = ANY($1) GROUP BY rollout_id, status',
+        [[...ids]],
+      );
+      return ids.map((id) => {
+        const byStatus: Partial<Record<TargetStatus, number>> = {};
+        let total = 0;
+        for (const row of rows.filter((r) => r.rollout_id === id)) {
+          byStatus[row.status] = Number(row.count);
+          total += Number(row.count);
+        }
+        return { total, byStatus };
+      });
+    }),
+    verifications: new DataLoader<string, Verification[]>(async (ids) => {
+      const rows = await dataSource
+        .getRepository(Verification)
+        .find({ where: { deploymentId: In([...ids]) }, order: { at: 'ASC' } });
+      return groupBy(rows, (row) => row.deploymentId, ids);
+    }),
+    logLines: new DataLoader<string, DeploymentLogLine[]>(async (ids) => {
+      const rows = await dataSource
+        .getRepository(DeploymentLogLine)
+        .find({ where: { deploymentId: In([...ids]) }, order: { id: 'ASC' } });
+      return groupBy(rows, (row) => row.deploymentId, ids);
+    }),
+    running: new DataLoader<string, RunningArtifact[]>(async (ids) => {
+      const rows = await dataSource.getRepository(RunningArtifact).findBy({ installationId: In([...ids]) });
+      return groupBy(rows, (row) => row.installationId, ids);
+    }),
+  };
+}
+
+export type EngineLoaders = ReturnType<typeof create>;
+
+const perRequest = new WeakMap<Context, EngineLoaders>();
+
+/** Batching loaders for rollouts and the ledger, one set per request. */
+export function engineLoaders(context: Context, dataSource: DataSource): EngineLoaders {
+  let loaders = perRequest.get(context);
+  if (!loaders) {
+    loaders = create(dataSource);
+    perRequest.set(context, loaders);
+  }
+  return loaders;
+}

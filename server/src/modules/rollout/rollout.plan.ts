@@ -1,0 +1,86 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Application } from '../application/application.entity';
+import { Artifact } from '../application/artifact.entity';
+import { Release } from '../release/release.entity';
+import { Installation } from '../tenant/installation.entity';
+
+export enum PlannedAction {
+  DEPLOY = 'DEPLOY',
+  SKIP = 'SKIP',
+}
+registerEnumType(PlannedAction, {
+  name: 'PlannedAction',
+  valuesConfig: { SKIP: { description: 'The installation already runs this artifact.' } },
+});
+
+@ObjectType()
+export class PlannedDeployment {
+  @Field(() => Application)
+  application: Application;
+
+  @Field(() => Artifact)
+  artifact: Artifact;
+
+  @Field(() => PlannedAction)
+  action: PlannedAction;
+
+  @Field(() => Artifact, { nullable: true, description: 'What runs there now.' })
+  running: Artifact | null;
+}
+
+@ObjectType()
+export class PlannedStage {
+  @Field(() => Int)
+  stage: number;
+
+  @Field(() => [PlannedDeployment])
+  deployments: PlannedDeployment[];
+}
+
+@ObjectType()
+export class PlannedTarget {
+  @Field(() => Installation)
+  installation: Installation;
+
+  @Field(() => Int)
+  wave: number;
+
+  @Field({ description: 'Waits for approval before deploying.' })
+  requiresApproval: boolean;
+
+  @Field(() => [PlannedStage])
+  stages: PlannedStage[];
+}
+
+@ObjectType()
+export class ExcludedInstallation {
+  @Field(() => Installation)
+  installation: Installation;
+
+  @Field()
+  reason: string;
+}
+
+@ObjectType({ description: 'What a rollout would do; nothing is changed.' })
+export class RolloutPlan {
+  @Field(() => Release)
+  release: Release;
+
+  @Field(() => Int)
+  waveCount: number;
+
+  @Field(() => [PlannedTarget])
+  targets: PlannedTarget[];
+
+  @Field(() => [ExcludedInstallation], { description: 'Installations the selector matched but no rollout may touch.' })
+  excluded: ExcludedInstallation[];
+
+  @Field(() => [String], { description: 'Why startRollout would be refused; empty when it can start.' })
+  blockers: string[];
+
+  @Field(() => Int)
+  deploymentCount: number;
+
+  @Field(() => Int)
+  skipCount: number;
+}

@@ -1,0 +1,200 @@
+import { labelsToRecord } from '@shiplog/shared';
+import { injectable } from 'tsyringe';
+import { In, type EntityManager } from 'typeorm';
+import type { Access } from '../../auth/access';
+import { badInput, notFound } from '../../common/errors';
+import { isId } from '../../common/ids';
+import { Application } from '../application/application.entity';
+import { Artifact } from '../application/artifact.entity';
+import { RunningArtifact } from '../deployment/running-artifact.entity';
+import { ReleaseComponent } from '../release/release-component.entity';
+import { Release, ReleaseStatus } from '../release/release.entity';
+import { Installation } from '../tenant/installation.entity';
+import { Tenant } from '../tenant/tenant.entity';
+import { EnvironmentTier } from '../tier/environment-tier.entity';
+import type { RolloutPlanInput } from './rollout.inputs';
+import { PlannedAction, type ExcludedInstallation, type PlannedTarget, type RolloutPlan } from './rollout.plan';
+
+interface Candidate {
+  installation: Installation;
+  tenant: Tenant;
+  tier: EnvironmentTier;
+}
+
+/** Works out a rollout's targets, waves and per-stage deployments, and what stops it from starting. */
+@injectable()
+export class RolloutPlanner {
+  async plan(
+    manager: EntityManager,
+    access: Access,
+    input: RolloutPlanInput,
+  ): Promise<RolloutPlan & { components: ReleaseComponent[] }> {
+    const release = isId(input.releaseId) ? await manager.getRepository(Release).findOneBy({ id: input.releaseId }) : null;
+    if (!release) throw notFound('Release', input.releaseId);
+    const blockers: string[] = [];
+    if (release.status !== ReleaseStatus.LOCKED) {
+      blockers.push(`Release ${release.version} is ${release.status}; only a LOCKED release can roll out`);
+    }
+    const components = await manager
+      .getRepository(ReleaseComponent)
+      .find({ where: { releaseId: release.id }, order: { stage: 'ASC' } });
+
+    const explicit = Boolean(input.installationIds?.length);
+    const candidates = explicit
+      ? await this.byIds(manager, access, input.installationIds!)
+      : await this.bySelector(manager, access, input);
+    const excluded: ExcludedInstallation[] = [];
+    const eligible: Candidate[] = [];
+    for (const candidate of candidates) {
+      const reason = candidate.tenant.blocked
+        ? `Tenant ${candidate.tenant.slug} is blocked`
+        : candidate.installation.frozen
+          ? `Installation ${candidate.tenant.slug}/${candidate.installation.slug} is frozen`
+          : null;
+      if (reason === null) eligible.push(candidate);
+      else if (explicit) blockers.push(reason);
+      else excluded.push({ installation: candidate.installation, reason });
+    }
+    if (eligible.length === 0) blockers.push('No installation to roll out to');
+    blockers.push(...(await this.promotionBlockers(manager, release, eligible)));
+
+    eligible.sort(
+      (a, b) =>
+        a.tier.rank - b.tier.rank ||
+        a.tenant.slug.localeCompare(b.tenant.slug) ||
+        a.installation.slug.localeCompare(b.installation.slug),
+    );
+    const waves = this.assignWaves(eligible, input);
+
+    const running = eligible.length
+      ? await manager.getRepository(RunningArtifact).findBy({ installationId: In(eligible.map((c) => c.installation.id)) })
+      : [];
+    const runningBy = new Map(running.map((row) => [`${row.installationId}/${row.applicationId}`, row.artifactId]));
+    const applications = new Map(
+      (await manager.getRepository(Application).findBy({ id: In(components.map((c) => c.applicationId)) })).map((a) => [a.id, a]),
+    );
+    const artifactIds = [...new Set([...components.map((c) => c.artifactId!), ...running.map((r) => r.artifactId)])];
+    const artifacts = new Map((await manager.getRepository(Artifact).findBy({ id: In(artifactIds) })).map((a) => [a.id, a]));
+    const stages = [...new Set(components.map((c) => c.stage))];
+
+    let deploymentCount = 0;
+    let skipCount = 0;
+    const targets: PlannedTarget[] = waves.flatMap((wave, index) =>
+      wave.map((candidate) => ({
+        installation: candidate.installation,
+        wave: index + 1,
+        requiresApproval: candidate.installation.requiresApproval,
+        stages: stages.map((stage) => ({
+          stage,
+          deployments: components
+            .filter((component) => component.stage === stage)
+            .map((component) => {
+              const runningId = runningBy.get(`${candidate.installation.id}/${component.applicationId}`) ?? null;
+              const skip = runningId === component.artifactId;
+              if (skip) skipCount += 1;
+              else deploymentCount += 1;
+              return {
+                application: applications.get(component.applicationId)!,
+                artifact: artifacts.get(component.artifactId!)!,
+                action: skip ? PlannedAction.SKIP : PlannedAction.DEPLOY,
+                running: runningId ? (artifacts.get(runningId) ?? null) : null,
+              };
+            }),
+        })),
+      })),
+    );
+    return { release, components, waveCount: waves.length, targets, excluded, blockers, deploymentCount, skipCount };
+  }
+
+  private async byIds(manager: EntityManager, access: Access, ids: string[]): Promise<Candidate[]> {
+    const unique = [...new Set(ids)];
+    const found = await this.candidates(manager, (query) => query.where('i.id = ANY(:ids)', { ids: unique.filter(isId) }));
+    const visible = new Map(found.filter((c) => access.canSeeTenant(c.tenant.id)).map((c) => [c.installation.id, c]));
+    const missing = unique.find((id) => !visible.has(id));
+    if (missing !== undefined) throw notFound('Installation', missing);
+    return [...visible.values()];
+  }
+
+  private async bySelector(manager: EntityManager, access: Access, input: RolloutPlanInput): Promise<Candidate[]> {
+    const selector = input.selector;
+    if (!selector) throw badInput('Choose the installations: give installationIds or a selector');
+    const scope = access.tenantScope();
+    return this.candidates(manager, (query) => {
+      if (scope !== null) query.andWhere('t.id = ANY(:scope)', { scope });
+      if (selector.tenantSlugs?.length) query.andWhere('t.slug = ANY(:slugs)', { slugs: selector.tenantSlugs });
+      if (selector.tenantLabels?.length) query.andWhere('t.labels @> :labels', { labels: labelsToRecord(selector.tenantLabels) });
+      if (selector.tiers?.length) query.andWhere('tier.name = ANY(:tiers)', { tiers: selector.tiers });
+      return query;
+    });
+  }
+
+  private async candidates(
+    manager: EntityManager,
+    where: (query: ReturnType<typeof this.baseQuery>) => ReturnType<typeof this.baseQuery>,
+  ): Promise<Candidate[]> {
+    const installations = await where(this.baseQuery(manager)).getMany();
+    return installations.map((installation) => ({ installation, tenant: installation.tenant!, tier: installation.tier! }));
+  }
+
+  private baseQuery(manager: EntityManager) {
+    return manager
+      .getRepository(Installation)
+      .createQueryBuilder('i')
+      .innerJoinAndSelect('i.tenant', 't')
+      .innerJoinAndSelect('i.tier', 'tier');
+  }
+
+  /** A tier's promotion rule: the release must have succeeded (and been verified, if the tier says so) on the tiers it names. */
+  private async promotionBlockers(manager: EntityManager, release: Release, targets: Candidate[]): Promise<string[]> {
+    const tiers = new Map(targets.map((c) => [c.tier.id, c.tier]));
+    const required = [...new Set([...tiers.values()].flatMap((tier) => tier.requiredTiers))];
+    if (required.length === 0) return [];
+    const rows: { name: string; verified: boolean }[] = await manager.query(
+      `SELECT et.name,
+              bool_or(EXISTS (SELECT 1 FROM deployment d JOIN verification v ON v.deployment_id = d.id
+                              WHERE d.target_id = t.id AND v.status = 'PASSED')) AS verified
+         FROM rollout_target t
+         JOIN rollout r ON r.id = t.rollout_id
+         JOIN installation i ON i.id = t.installation_id
+         JOIN environment_tier et ON et.id = i.tier_id
+        WHERE r.release_id = $1 AND t.status IN ('SUCCEEDED', 'SKIPPED') AND et.name = ANY($2)
+        GROUP BY et.name`,
+      [release.id, required],
+    );
+    const reached = new Map(rows.map((row) => [row.name, row.verified]));
+    const blockers: string[] = [];
+    for (const tier of tiers.values()) {
+      for (const name of tier.requiredTiers) {
+        if (!reached.has(name)) {
+          blockers.push(`${tier.name} requires the release to have succeeded on ${name} first; ${release.version} has not`);
+        } else if (tier.requireVerification && !reached.get(name)) {
+          blockers.push(`${tier.name} requires a passed verification of the release on ${name}; there is none yet`);
+        }
+      }
+    }
+    return blockers;
+  }
+
+  private assignWaves(targets: Candidate[], input: RolloutPlanInput): Candidate[][] {
+    let remaining = [...targets];
+    const waves: Candidate[][] = [];
+    for (const [index, spec] of (input.waves ?? []).entries()) {
+      let taken: Candidate[];
+      if (spec.tenantLabels?.length) {
+        const wanted = labelsToRecord(spec.tenantLabels);
+        taken = remaining.filter((c) => Object.entries(wanted).every(([key, value]) => c.tenant.labels[key] === value));
+      } else if (spec.count) {
+        taken = remaining.slice(0, spec.count);
+      } else if (spec.percent) {
+        taken = remaining.slice(0, Math.ceil((targets.length * spec.percent) / 100));
+      } else {
+        throw badInput(`Wave ${index + 1} needs tenantLabels, count or percent`);
+      }
+      if (taken.length > 0) waves.push(taken);
+      const chosen = new Set(taken);
+      remaining = remaining.filter((c) => !chosen.has(c));
+    }
+    if (remaining.length > 0) waves.push(remaining);
+    return waves;
+  }
+}

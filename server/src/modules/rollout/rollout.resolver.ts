@@ -1,0 +1,211 @@
+import { inject, injectable } from 'tsyringe';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { DataSource } from 'typeorm';
+import { Connection, PageArgs } from '../../common/pagination';
+import type { Context } from '../../graphql/context';
+import { Deployment } from '../deployment/deployment.entity';
+import { Release } from '../release/release.entity';
+import { Installation } from '../tenant/installation.entity';
+import { RolloutTarget, TargetStatus } from './rollout-target.entity';
+import { Rollout } from './rollout.entity';
+import {
+  AbortRolloutInput,
+  PauseRolloutInput,
+  RejectRolloutTargetInput,
+  RolloutFilter,
+  RolloutIdInput,
+  RolloutPlanInput,
+  RolloutTargetFilter,
+  StartRolloutInput,
+  TargetIdInput,
+} from './rollout.inputs';
+import { engineLoaders } from './rollout.loaders';
+import { RolloutPlan } from './rollout.plan';
+import { RolloutService } from './rollout.service';
+
+@ObjectType()
+export class RolloutConnection extends Connection(Rollout) {}
+
+@ObjectType()
+export class RolloutTargetConnection extends Connection(RolloutTarget) {}
+
+@ObjectType({ description: 'How far a rollout is: installations by status.' })
+export class RolloutProgress {
+  @Field(() => Int)
+  total: number;
+
+  @Field(() => Int)
+  pending: number;
+
+  @Field(() => Int)
+  awaitingApproval: number;
+
+  @Field(() => Int)
+  running: number;
+
+  @Field(() => Int)
+  succeeded: number;
+
+  @Field(() => Int)
+  failed: number;
+
+  @Field(() => Int)
+  skipped: number;
+
+  @Field(() => Int)
+  rolledBack: number;
+
+  @Field(() => Int)
+  cancelled: number;
+
+  @Field(() => Int)
+  rejected: number;
+
+  @Field(() => Int, { description: 'Installations that have finished, in any way.' })
+  finished: number;
+
+  @Field(() => Int, { description: 'finished / total, 0 to 100.' })
+  percentComplete: number;
+}
+
+@injectable()
+@Resolver(() => Rollout)
+export class RolloutResolver {
+  constructor(
+    private readonly service: RolloutService,
+    @inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  @Query(() => Rollout, { nullable: true })
+  rollout(@Ctx() { access }: Context, @Arg('id', () => ID) id: string) {
+    return this.service.find(access, id);
+  }
+
+  @Query(() => RolloutConnection, { description: 'Newest first.' })
+  rollouts(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => RolloutFilter, { nullable: true }) filter?: RolloutFilter,
+  ) {
+    return this.service.list(access, page, filter);
+  }
+
+  @Query(() => RolloutPlan, { description: 'What startRollout would do with this input; changes nothing.' })
+  previewRollout(@Ctx() { access }: Context, @Arg('input', () => RolloutPlanInput) input: RolloutPlanInput) {
+    return this.service.preview(access, input);
+  }
+
+  @Mutation(() => Rollout)
+  startRollout(@Ctx() { access }: Context, @Arg('input', () => StartRolloutInput) input: StartRolloutInput) {
+    return this.service.start(access, input);
+  }
+
+  @Mutation(() => Rollout)
+  pauseRollout(@Ctx() { access }: Context, @Arg('input', () => PauseRolloutInput) input: PauseRolloutInput) {
+    return this.service.pause(access, input);
+  }
+
+  @Mutation(() => Rollout)
+  resumeRollout(@Ctx() { access }: Context, @Arg('input', () => RolloutIdInput) input: RolloutIdInput) {
+    return this.service.resume(access, input.rolloutId);
+  }
+
+  @Mutation(() => Rollout)
+  abortRollout(@Ctx() { access }: Context, @Arg('input', () => AbortRolloutInput) input: AbortRolloutInput) {
+    return this.service.abort(access, input);
+  }
+
+  @Mutation(() => Rollout, { description: 'Starts the next wave of a rollout WAITING_FOR_PROMOTION.' })
+  promoteRollout(@Ctx() { access }: Context, @Arg('input', () => RolloutIdInput) input: RolloutIdInput) {
+    return this.service.promote(access, input.rolloutId);
+  }
+
+  @Mutation(() => RolloutTarget)
+  approveRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => TargetIdInput) input: TargetIdInput) {
+    return this.service.approve(access, input.targetId);
+  }
+
+  @Mutation(() => RolloutTarget)
+  rejectRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => RejectRolloutTargetInput) input: RejectRolloutTargetInput) {
+    return this.service.reject(access, input);
+  }
+
+  @Mutation(() => RolloutTarget, { description: 'Redeploys what failed on a FAILED installation and goes on from there.' })
+  retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => TargetIdInput) input: TargetIdInput) {
+    return this.service.retry(access, input.targetId);
+  }
+
+  @FieldResolver(() => Release)
+  release(@Ctx() { loaders }: Context, @Root() rollout: Rollout) {
+    return loaders.release.load(rollout.releaseId);
+  }
+
+  @FieldResolver(() => [RolloutTarget], { description: 'In wave order; a tenant-scoped caller sees its own installations.' })
+  async targets(
+    @Ctx() { access }: Context,
+    @Root() rollout: Rollout,
+    @Arg('filter', () => RolloutTargetFilter, { nullable: true }) filter?: RolloutTargetFilter,
+  ) {
+    return (await this.service.targets(access, rollout, filter, { first: 5000 })).nodes;
+  }
+
+  @FieldResolver(() => RolloutTargetConnection, { description: 'The targets a page at a time.' })
+  targetConnection(
+    @Ctx() { access }: Context,
+    @Root() rollout: Rollout,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => RolloutTargetFilter, { nullable: true }) filter?: RolloutTargetFilter,
+  ) {
+    return this.service.targets(access, rollout, filter, page);
+  }
+
+  @FieldResolver(() => RolloutProgress)
+  async progress(@Ctx() context: Context, @Root() rollout: Rollout): Promise<RolloutProgress> {
+    const { total, byStatus } = await engineLoaders(context, this.dataSource).targetCounts.load(rollout.id);
+    const count = (status: TargetStatus) => byStatus[status] ?? 0;
+    const finished =
+      count(TargetStatus.SUCCEEDED) +
+      count(TargetStatus.FAILED) +
+      count(TargetStatus.SKIPPED) +
+      count(TargetStatus.ROLLED_BACK) +
+      count(TargetStatus.CANCELLED) +
+      count(TargetStatus.REJECTED);
+    return {
+      total,
+      pending: count(TargetStatus.PENDING),
+      awaitingApproval: count(TargetStatus.AWAITING_APPROVAL),
+      running: count(TargetStatus.RUNNING),
+      succeeded: count(TargetStatus.SUCCEEDED),
+      failed: count(TargetStatus.FAILED),
+      skipped: count(TargetStatus.SKIPPED),
+      rolledBack: count(TargetStatus.ROLLED_BACK),
+      cancelled: count(TargetStatus.CANCELLED),
+      rejected: count(TargetStatus.REJECTED),
+      finished,
+      percentComplete: total === 0 ? 100 : Math.floor((finished * 100) / total),
+    };
+  }
+}
+
+@injectable()
+@Resolver(() => RolloutTarget)
+export class RolloutTargetResolver {
+  constructor(@inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @FieldResolver(() => Installation)
+  installation(@Ctx() { loaders }: Context, @Root() target: RolloutTarget) {
+    return loaders.installation.load(target.installationId);
+  }
+
+  @FieldResolver(() => Rollout)
+  rollout(@Ctx() context: Context, @Root() target: RolloutTarget) {
+    return engineLoaders(context, this.dataSource).rollout.load(target.rolloutId);
+  }
+
+  @FieldResolver(() => [Deployment], {
+    description: 'Every deployment of this installation in the rollout, retries included, in order.',
+  })
+  deployments(@Ctx() context: Context, @Root() target: RolloutTarget) {
+    return engineLoaders(context, this.dataSource).deploymentsByTarget.load(target.id);
+  }
+}

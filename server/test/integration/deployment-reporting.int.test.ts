@@ -1,0 +1,539 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createApplications,
+  createFleet,
+  createTiers,
+  DEPLOYMENT_FIELDS,
+  finishTimes,
+  getDeployment,
+  getRollout,
+  lockedRelease,
+  nextReleaseVersion,
+  reportDeployment,
+  runningOn,
+  startRollout,
+  waitFor,
+  waitForRollout,
+} from '../factories/rollouts';
+import { ADMIN_ACTOR, createApiToken, createSignedInUser, type Caller } from '../factories/tenants';
+import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let ids: Record<string, string>;
+let operator: Caller;
+let operatorOfA: Caller;
+let operatorOfB: Caller;
+let viewer: Caller;
+beforeAll(async () => {
+  server = await startTestServer();
+  await createTiers(server);
+  await createApplications(server, ['api', 'web'], ['1.0.0', '1.1.0', '2.0.0', '2.1.0']);
+  ids = await createFleet(server, [
+    { tenant: 'tenant-a', slug: 'manual', tier: 'prod', driver: 'MANUAL', driverConfig: {} },
+    { tenant: 'tenant-b', slug: 'manual', tier: 'prod', driver: 'MANUAL', driverConfig: {} },
+  ]);
+  operator = await createApiToken(server, { role: 'OPERATOR' });
+  operatorOfA = await createApiToken(server, { role: 'OPERATOR', tenantSlugs: ['tenant-a'] });
+  operatorOfB = await createApiToken(server, { role: 'OPERATOR', tenantSlugs: ['tenant-b'] });
+  viewer = await createApiToken(server, { role: 'VIEWER' });
+});
+afterAll(() => server.close());
+
+let artifactSequence = 0;
+
+/**
+ * A QUEUED deployment of a fresh `api` artifact on a MANUAL installation, once its driver has taken it (so the
+ * driver's own log line is already written).
+ */
+async function queuedDeployment(key = 'tenant-a/manual'): Promise<{ deploymentId: string; rolloutId: string }> {
+  artifactSequence += 1;
+  const version = `3.0.${artifactSequence}`;
+  dataOf(
+    await server.gql(`mutation ($input: RegisterArtifactInput!) { registerArtifact(input: $input) { id } }`, {
+      input: { applicationSlug: 'api', version, imageRef: `registry.example/api:${version}` },
+    }),
+  );
+  const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version, stage: 1 }]);
+  const rolloutId = dataOf(await startRollout(server, { releaseId, installationIds: [ids[key]] })).startRollout.id;
+  const deploymentId = (await getRollout(server, rolloutId)).targets[0].deployments[0].id;
+  await waitFor(
+    'the MANUAL driver to take the deployment',
+    () => getDeployment(server, deploymentId),
+    (d) => d.log.length > 0,
+  );
+  return { deploymentId, rolloutId };
+}
+
+/** Starts a rollout and waits for it to succeed. */
+async function rollOut(input: Record<string, unknown>) {
+  const id = dataOf(await startRollout(server, input)).startRollout.id;
+  return waitForRollout(server, id, (r) => r.status === 'SUCCEEDED');
+}
+
+function appendLog(deploymentId: string, lines: string[], token?: string) {
+  return server.gql(
+    `mutation ($input: AppendDeploymentLogInput!) { appendDeploymentLog(input: $input) { id } }`,
+    { input: { deploymentId, lines } },
+    token,
+  );
+}
+
+function recordVerification(input: Record<string, unknown>, token?: string) {
+  return server.gql<{ recordVerification: any }>(
+    `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id status source url recordedBy } }`,
+    { input },
+    token,
+  );
+}
+
+describe('reportDeployment', () => {
+  it('moves a deployment to IN_PROGRESS and SUCCEEDED; the same report again changes nothing', async () => {
+    const { deploymentId, rolloutId } = await queuedDeployment();
+    const started = dataOf(
+      await reportDeployment(server, {
+        deploymentId,
+        status: 'IN_PROGRESS',
+        message: 'Pulling images',
+        externalUrl: 'https://ci.example/job/1',
+      }),
+    ).reportDeployment;
+    expect(started).toMatchObject({ status: 'IN_PROGRESS', message: 'Pulling images', externalUrl: 'https://ci.example/job/1' });
+    expect(started.startedAt).toEqual(expect.any(String));
+    const again = dataOf(
+      await reportDeployment(server, { deploymentId, status: 'IN_PROGRESS', message: 'Still pulling' }),
+    ).reportDeployment;
+    expect(again).toMatchObject({ status: 'IN_PROGRESS', startedAt: started.startedAt, message: 'Pulling images' });
+
+    const succeeded = dataOf(
+      await reportDeployment(server, { deploymentId, status: 'SUCCEEDED', message: 'Done' }),
+    ).reportDeployment;
+    expect(succeeded).toMatchObject({ status: 'SUCCEEDED', startedAt: started.startedAt, finishedAt: expect.any(String) });
+    const logBefore = (await getDeployment(server, deploymentId)).log;
+    const repeated = dataOf(
+      await reportDeployment(server, { deploymentId, status: 'SUCCEEDED', message: 'Done again' }),
+    ).reportDeployment;
+    expect(repeated).toMatchObject({ status: 'SUCCEEDED', finishedAt: succeeded.finishedAt, message: 'Done' });
+    expect((await getDeployment(server, deploymentId)).log).toEqual(logBefore);
+
+    const rollout = await waitForRollout(server, rolloutId, (r) => r.status === 'SUCCEEDED');
+    expect(rollout.targets[0].status).toBe('SUCCEEDED');
+  });
+
+  it('refuses an impossible transition with CONFLICT and a status that cannot be reported with BAD_USER_INPUT', async () => {
+    const { deploymentId } = await queuedDeployment();
+    dataOf(await reportDeployment(server, { deploymentId, status: 'SUCCEEDED' }));
+    for (const status of ['IN_PROGRESS', 'FAILED']) {
+      const response = await reportDeployment(server, { deploymentId, status });
+      expect(errorCode(response)).toBe('CONFLICT');
+      expect(response.errors![0].extensions!.currentStatus).toBe('SUCCEEDED');
+    }
+    for (const status of ['QUEUED', 'CANCELLED']) {
+      expect(errorCode(await reportDeployment(server, { deploymentId, status }))).toBe('BAD_USER_INPUT');
+    }
+    expect((await getDeployment(server, deploymentId)).status).toBe('SUCCEEDED');
+  });
+
+  it('a FAILED report fails the installation, and the default PAUSE policy pauses the rollout', async () => {
+    const { deploymentId, rolloutId } = await queuedDeployment('tenant-b/manual');
+    const failed = dataOf(
+      await reportDeployment(server, { deploymentId, status: 'FAILED', message: 'Disk full' }),
+    ).reportDeployment;
+    expect(failed).toMatchObject({ status: 'FAILED', message: 'Disk full', finishedAt: expect.any(String) });
+    const rollout = await getRollout(server, rolloutId);
+    expect(rollout.status).toBe('PAUSED');
+    expect(rollout.targets[0]).toMatchObject({ status: 'FAILED', statusReason: expect.stringContaining('Disk full') });
+  });
+
+  it('answers NOT_FOUND for an unknown deployment and for one of a tenant the caller cannot see', async () => {
+    expect(errorCode(await reportDeployment(server, { deploymentId: randomUUID(), status: 'SUCCEEDED' }))).toBe('NOT_FOUND');
+    expect(errorCode(await reportDeployment(server, { deploymentId: 'not-an-id', status: 'SUCCEEDED' }))).toBe('NOT_FOUND');
+
+    const { deploymentId, rolloutId } = await queuedDeployment('tenant-a/manual');
+    expect(errorCode(await reportDeployment(server, { deploymentId, status: 'IN_PROGRESS' }, operatorOfB.token))).toBe(
+      'NOT_FOUND',
+    );
+    expect(errorCode(await appendLog(deploymentId, ['hello'], operatorOfB.token))).toBe('NOT_FOUND');
+    expect(errorCode(await recordVerification({ deploymentId, status: 'PASSED', source: 'e2e' }, operatorOfB.token))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await getDeployment(server, deploymentId, operatorOfB.token)).toBeNull();
+    const listed = dataOf(
+      await server.gql(
+        `query ($id: ID) { deployments(filter: { rolloutId: $id }) { totalCount } }`,
+        { id: rolloutId },
+        operatorOfB.token,
+      ),
+    );
+    expect(listed.deployments.totalCount).toBe(0);
+    expect((await getDeployment(server, deploymentId)).status).toBe('QUEUED');
+
+    const own = dataOf(await reportDeployment(server, { deploymentId, status: 'SUCCEEDED' }, operatorOfA.token)).reportDeployment;
+    expect(own.status).toBe('SUCCEEDED');
+  });
+
+  it('refuses a VIEWER', async () => {
+    const { deploymentId } = await queuedDeployment();
+    expect(errorCode(await reportDeployment(server, { deploymentId, status: 'SUCCEEDED' }, viewer.token))).toBe('FORBIDDEN');
+    expect(errorCode(await appendLog(deploymentId, ['x'], viewer.token))).toBe('FORBIDDEN');
+  });
+});
+
+describe('appendDeploymentLog and recordVerification', () => {
+  it("appends lines to the deployment's log, in order", async () => {
+    const { deploymentId } = await queuedDeployment();
+    const driverLine = (await getDeployment(server, deploymentId)).log.map((l: any) => l.line);
+    dataOf(await appendLog(deploymentId, ['pulling registry.example/api', 'running migrations'], operator.token));
+    dataOf(await appendLog(deploymentId, ['started'], operator.token));
+    expect((await getDeployment(server, deploymentId)).log.map((l: any) => l.line)).toEqual([
+      ...driverLine,
+      'pulling registry.example/api',
+      'running migrations',
+      'started',
+    ]);
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `line ${i}`);
+    expect(errorCode(await appendLog(deploymentId, tooMany))).toBe('BAD_USER_INPUT');
+  });
+
+  it('records verifications of a succeeded deployment, once per identical report', async () => {
+    const { deploymentId } = await queuedDeployment();
+    const early = await recordVerification({ deploymentId, status: 'PASSED', source: 'jenkins e2e #5' });
+    expect(errorCode(early)).toBe('CONFLICT');
+
+    dataOf(await reportDeployment(server, { deploymentId, status: 'SUCCEEDED' }));
+    const input = { deploymentId, status: 'PASSED', source: 'jenkins e2e #5', url: 'https://ci.example/e2e/5' };
+    const first = dataOf(await recordVerification(input, operator.token)).recordVerification;
+    expect(first).toMatchObject({
+      status: 'PASSED',
+      source: 'jenkins e2e #5',
+      url: 'https://ci.example/e2e/5',
+      recordedBy: `token:${operator.name}`,
+    });
+    expect(dataOf(await recordVerification(input, operator.token)).recordVerification.id).toBe(first.id);
+    dataOf(await recordVerification({ deploymentId, status: 'FAILED', source: 'smoke' }, operator.token));
+
+    expect((await getDeployment(server, deploymentId)).verifications).toEqual([
+      { status: 'PASSED', source: 'jenkins e2e #5', url: 'https://ci.example/e2e/5', recordedBy: `token:${operator.name}` },
+      { status: 'FAILED', source: 'smoke', url: null, recordedBy: `token:${operator.name}` },
+    ]);
+    expect(errorCode(await recordVerification({ deploymentId, status: 'PASSED', source: 'x', url: 'not a url' }))).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(errorCode(await recordVerification({ deploymentId, status: 'PASSED', source: '' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the HTTP reporting endpoints', () => {
+  async function post(path: string, body: unknown, token: string | null = operator.token) {
+    const response = await fetch(`${server.url}/api/deployments/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  }
+
+  it('POST /api/deployments/:id/status reports as reportDeployment does', async () => {
+    const { deploymentId, rolloutId } = await queuedDeployment();
+    const path = `${deploymentId}/status`;
+    expect(await post(path, { status: 'SUCCEEDED' }, null)).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
+    expect(await post(path, { status: 'SUCCEEDED' }, 'not-a-token')).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
+    expect(await post(path, { status: 'SUCCEEDED' }, viewer.token)).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
+    expect(await post(`${randomUUID()}/status`, { status: 'SUCCEEDED' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await post(path, { status: 'SUCCEEDED' }, operatorOfB.token)).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect(await post(path, { status: 'DONE' })).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT' } } });
+    expect(await post(path, { status: 'IN_PROGRESS', externalUrl: 'not a url' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_USER_INPUT' } },
+    });
+
+    expect(await post(path, { status: 'IN_PROGRESS', message: 'Deploying' })).toEqual({
+      status: 200,
+      body: { id: deploymentId, status: 'IN_PROGRESS', finishedAt: null },
+    });
+    const done = await post(path, { status: 'SUCCEEDED', message: 'Deployed', externalUrl: 'https://ci.example/job/7' });
+    expect(done).toEqual({ status: 200, body: { id: deploymentId, status: 'SUCCEEDED', finishedAt: expect.any(String) } });
+    expect(await post(path, { status: 'SUCCEEDED' })).toEqual(done);
+    expect(await post(path, { status: 'IN_PROGRESS' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'CONFLICT', currentStatus: 'SUCCEEDED' } },
+    });
+
+    expect(await getDeployment(server, deploymentId)).toMatchObject({
+      status: 'SUCCEEDED',
+      message: 'Deployed',
+      externalUrl: 'https://ci.example/job/7',
+      finishedAt: done.body.finishedAt,
+    });
+    await waitForRollout(server, rolloutId, (r) => r.status === 'SUCCEEDED');
+  });
+
+  it('POST /api/deployments/:id/log and /verifications record as the GraphQL mutations do', async () => {
+    const { deploymentId } = await queuedDeployment();
+    expect(await post(`${deploymentId}/log`, { lines: ['one', 'two'] })).toEqual({
+      status: 200,
+      body: { id: deploymentId, appended: 2 },
+    });
+    expect(await post(`${deploymentId}/log`, { lines: 'one' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_USER_INPUT' } },
+    });
+    expect(await post(`${deploymentId}/log`, { lines: ['x'] }, null)).toMatchObject({ status: 401 });
+    expect(await post(`${randomUUID()}/log`, { lines: ['x'] })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND' } },
+    });
+    expect((await getDeployment(server, deploymentId)).log.map((l: any) => l.line).slice(-2)).toEqual(['one', 'two']);
+
+    const verification = { status: 'PASSED', source: 'e2e suite', url: 'https://ci.example/e2e/9' };
+    expect(await post(`${deploymentId}/verifications`, verification)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'CONFLICT' } },
+    });
+    expect(await post(`${deploymentId}/status`, { status: 'SUCCEEDED' })).toMatchObject({ status: 200 });
+    expect(await post(`${deploymentId}/verifications`, { ...verification, status: 'GREEN' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_USER_INPUT' } },
+    });
+    expect(await post(`${deploymentId}/verifications`, verification)).toEqual({
+      status: 200,
+      body: { id: expect.any(String), ...verification, at: expect.any(String) },
+    });
+    expect((await getDeployment(server, deploymentId)).verifications).toEqual([
+      { ...verification, recordedBy: `token:${operator.name}` },
+    ]);
+  });
+});
+
+describe('rollbackInstallation', () => {
+  let fleet: Record<string, string>;
+  beforeAll(async () => {
+    fleet = await createFleet(server, [
+      { tenant: 'rb', slug: 'prod', tier: 'prod' },
+      { tenant: 'rb', slug: 'fresh', tier: 'prod' },
+      { tenant: 'rb', slug: 'empty', tier: 'prod' },
+    ]);
+    const first = await lockedRelease(server, nextReleaseVersion(), [
+      { app: 'api', version: '1.0.0', stage: 1 },
+      { app: 'web', version: '1.0.0', stage: 1 },
+    ]);
+    const second = await lockedRelease(server, nextReleaseVersion(), [
+      { app: 'api', version: '1.1.0', stage: 1 },
+      { app: 'web', version: '1.1.0', stage: 1 },
+    ]);
+    await rollOut({ releaseId: first, installationIds: [fleet['rb/prod'], fleet['rb/fresh']] });
+    await rollOut({ releaseId: second, installationIds: [fleet['rb/prod']] });
+  });
+
+  function rollback(input: Record<string, unknown>, token?: string) {
+    return server.gql<{ rollbackInstallation: any[] }>(
+      `mutation ($input: RollbackInstallationInput!) { rollbackInstallation(input: $input) { ${DEPLOYMENT_FIELDS} } }`,
+      { input },
+      token,
+    );
+  }
+
+  it('redeploys the previous good artifact as a recorded ROLLBACK deployment', async () => {
+    const installationId = fleet['rb/prod'];
+    expect(await runningOn(server, installationId)).toEqual(['api@1.1.0', 'web@1.1.0']);
+    const [queued, ...others] = dataOf(
+      await rollback({ installationId, applicationSlugs: ['api'], reason: 'api 1.1.0 leaks memory' }),
+    ).rollbackInstallation;
+    expect(others).toEqual([]);
+    expect(queued).toMatchObject({
+      kind: 'ROLLBACK',
+      status: 'QUEUED',
+      reason: 'api 1.1.0 leaks memory',
+      triggeredBy: ADMIN_ACTOR,
+      application: { slug: 'api' },
+      artifact: { version: '1.0.0' },
+      rollout: null,
+    });
+    await waitFor(
+      'the rollback to succeed',
+      () => getDeployment(server, queued.id),
+      (d) => d.status === 'SUCCEEDED',
+    );
+
+    const ledger = dataOf(
+      await server.gql(
+        `query ($id: ID) { deployments(first: 1, filter: { installationId: $id, applicationSlug: "api" }) { nodes { id kind reason } } }`,
+        {
+          id: installationId,
+        },
+      ),
+    ).deployments.nodes;
+    expect(ledger).toEqual([{ id: queued.id, kind: 'ROLLBACK', reason: 'api 1.1.0 leaks memory' }]);
+    const { installation } = dataOf(
+      await server.gql(
+        `query ($id: ID!) { installation(id: $id) { running { application { slug } artifact { version } deployment { id kind } } } }`,
+        {
+          id: installationId,
+        },
+      ),
+    );
+    expect(installation.running).toEqual([
+      { application: { slug: 'api' }, artifact: { version: '1.0.0' }, deployment: { id: queued.id, kind: 'ROLLBACK' } },
+      { application: { slug: 'web' }, artifact: { version: '1.1.0' }, deployment: { id: expect.any(String), kind: 'ROLLOUT' } },
+    ]);
+  });
+
+  it('refuses with CONFLICT when there is nothing earlier to return to', async () => {
+    for (const input of [
+      { installationId: fleet['rb/fresh'], reason: 'undo' },
+      { installationId: fleet['rb/fresh'], applicationSlugs: ['api'], reason: 'undo' },
+      { installationId: fleet['rb/empty'], reason: 'undo' },
+    ]) {
+      expect(errorCode(await rollback(input))).toBe('CONFLICT');
+    }
+    expect(await runningOn(server, fleet['rb/fresh'])).toEqual(['api@1.0.0', 'web@1.0.0']);
+  });
+
+  it('refuses an unknown application or installation, a blank reason, an OPERATOR and another tenant', async () => {
+    const installationId = fleet['rb/prod'];
+    expect(errorCode(await rollback({ installationId, applicationSlugs: ['nope'], reason: 'undo' }))).toBe('NOT_FOUND');
+    expect(errorCode(await rollback({ installationId: randomUUID(), reason: 'undo' }))).toBe('NOT_FOUND');
+    expect(errorCode(await rollback({ installationId, reason: ' ' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await rollback({ installationId, reason: 'undo' }, operator.token))).toBe('FORBIDDEN');
+    const outsider = await createSignedInUser(server, { role: 'RELEASE_MANAGER', tenantSlugs: ['tenant-a'] });
+    expect(errorCode(await rollback({ installationId, reason: 'undo' }, outsider.token))).toBe('NOT_FOUND');
+  });
+});
+
+describe('the ledger', () => {
+  let fleet: Record<string, string>;
+  let previous: string;
+  let current: string;
+  beforeAll(async () => {
+    fleet = await createFleet(server, [
+      { tenant: 'ledger-a', slug: 'one', tier: 'prod' },
+      { tenant: 'ledger-a', slug: 'two', tier: 'prod' },
+      { tenant: 'ledger-b', slug: 'one', tier: 'prod' },
+    ]);
+    previous = await lockedRelease(server, nextReleaseVersion(), [
+      { app: 'api', version: '2.0.0', stage: 1 },
+      { app: 'web', version: '2.0.0', stage: 2 },
+    ]);
+    current = await lockedRelease(server, nextReleaseVersion(), [
+      { app: 'api', version: '2.1.0', stage: 1 },
+      { app: 'web', version: '2.1.0', stage: 2 },
+    ]);
+    await rollOut({ releaseId: previous, selector: { tenantSlugs: ['ledger-a', 'ledger-b'] } });
+    await rollOut({ releaseId: current, installationIds: [fleet['ledger-a/one']] });
+  });
+
+  async function ledger(filter: Record<string, unknown>, first = 100, after?: string) {
+    return dataOf(
+      await server.gql(
+        `query ($filter: DeploymentFilter, $first: Int, $after: String) {
+          deployments(filter: $filter, first: $first, after: $after) {
+            totalCount pageInfo { hasNextPage endCursor }
+            nodes { id status queuedAt application { slug } artifact { version } installation { slug tenant { slug } } }
+          }
+        }`,
+        { filter, first, after },
+      ),
+    ).deployments;
+  }
+
+  it('filters deployments by application, version, tenant, installation and status', async () => {
+    const apiPrevious = await ledger({ applicationSlug: 'api', version: '2.0.0' });
+    expect(apiPrevious.totalCount).toBe(3);
+    expect(apiPrevious.nodes.every((d: any) => d.application.slug === 'api' && d.artifact.version === '2.0.0')).toBe(true);
+    expect((await ledger({ tenantSlug: 'ledger-a' })).totalCount).toBe(6);
+    expect((await ledger({ installationId: fleet['ledger-a/one'] })).totalCount).toBe(4);
+    expect((await ledger({ version: '2.1.0' })).totalCount).toBe(2);
+    expect((await ledger({ tenantSlug: 'ledger-b', status: 'SUCCEEDED' })).totalCount).toBe(2);
+    expect((await ledger({ tenantSlug: 'ledger-b', status: 'FAILED' })).totalCount).toBe(0);
+  });
+
+  it('lists the ledger newest first, a page at a time', async () => {
+    const pages = [await ledger({ tenantSlug: 'ledger-a' }, 4)];
+    expect(pages[0]).toMatchObject({ totalCount: 6, pageInfo: { hasNextPage: true } });
+    pages.push(await ledger({ tenantSlug: 'ledger-a' }, 4, pages[0].pageInfo.endCursor));
+    expect(pages[1].pageInfo.hasNextPage).toBe(false);
+    const nodes = pages.flatMap((page) => page.nodes);
+    expect(pages.map((page) => page.nodes.length)).toEqual([4, 2]);
+    expect(new Set(nodes.map((d: any) => d.id)).size).toBe(6);
+    const times = nodes.map((d: any) => new Date(d.queuedAt).getTime());
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(nodes[0]).toMatchObject({ application: { slug: 'web' }, artifact: { version: '2.1.0' } });
+  });
+
+  it('answers whereIs with the installations running a version now', async () => {
+    const whereIs = async (version: string, token?: string) =>
+      dataOf(
+        await server.gql(
+          `query ($version: String!) { whereIs(applicationSlug: "api", version: $version) { slug tenant { slug } } }`,
+          { version },
+          token,
+        ),
+      ).whereIs.map((i: any) => `${i.tenant.slug}/${i.slug}`);
+    expect(await whereIs('2.0.0')).toEqual(['ledger-a/two', 'ledger-b/one']);
+    expect(await whereIs('2.1.0')).toEqual(['ledger-a/one']);
+    expect(await whereIs('9.9.9')).toEqual([]);
+    const scoped = await createApiToken(server, { role: 'VIEWER', tenantSlugs: ['ledger-b'] });
+    expect(await whereIs('2.0.0', scoped.token)).toEqual(['ledger-b/one']);
+  });
+
+  it('puts a deployed release ON_HOLD when it is unlocked, and locking it again resumes it', async () => {
+    const unlock = async (releaseId: string) =>
+      dataOf(
+        await server.gql(`mutation ($input: UnlockReleaseInput!) { unlockRelease(input: $input) { status statusReason } }`, {
+          input: { releaseId, reason: 'A hotfix must go in' },
+        }),
+      ).unlockRelease;
+    expect(await unlock(current)).toEqual({ status: 'ON_HOLD', statusReason: 'A hotfix must go in' });
+    const refused = await startRollout(server, { releaseId: current, installationIds: [fleet['ledger-a/two']] });
+    expect(errorCode(refused)).toBe('CONFLICT');
+    const relocked = dataOf(
+      await server.gql(`mutation ($id: ID!) { lockRelease(input: { releaseId: $id }) { status } }`, { id: current }),
+    );
+    expect(relocked.lockRelease.status).toBe('LOCKED');
+
+    const undeployed = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]);
+    expect((await unlock(undeployed)).status).toBe('DRAFT');
+  });
+
+  it('lists where a rescinded release still runs in its installationsRunning', async () => {
+    const rescinded = dataOf(
+      await server.gql(
+        `mutation ($input: RescindReleaseInput!) { rescindRelease(input: $input) { status installationsRunning { slug tenant { slug } } } }`,
+        { input: { releaseId: previous, reason: 'Security issue in api 2.0.0' } },
+      ),
+    ).rescindRelease;
+    expect(rescinded.status).toBe('RESCINDED');
+    expect(rescinded.installationsRunning.map((i: any) => `${i.tenant.slug}/${i.slug}`)).toEqual([
+      'ledger-a/two',
+      'ledger-b/one',
+    ]);
+    const scoped = await createApiToken(server, { role: 'VIEWER', tenantSlugs: ['ledger-b'] });
+    const seen = dataOf(
+      await server.gql(
+        `query ($id: ID!) { release(id: $id) { installationsRunning { slug tenant { slug } } } }`,
+        { id: previous },
+        scoped.token,
+      ),
+    );
+    expect(seen.release.installationsRunning).toEqual([{ slug: 'one', tenant: { slug: 'ledger-b' } }]);
+  });
+});
+
+it('sets a finish time on exactly the terminal rollouts, targets and deployments', async () => {
+  const rows = await finishTimes(server);
+  expect(rows.filter(([, , finished, terminal]) => finished !== terminal)).toEqual([]);
+});

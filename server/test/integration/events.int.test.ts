@@ -1,0 +1,498 @@
+import type { Client } from 'graphql-ws';
+import { Access } from '../../src/auth/access';
+import { EventHub, SlowSubscriberError } from '../../src/events/event-hub';
+import type { EventRecord } from '../../src/events/event.entity';
+import { EventService, type EventInput } from '../../src/events/event.service';
+import { Deployment, DeploymentStatus } from '../../src/modules/deployment/deployment.entity';
+import { RolloutTarget, TargetStatus } from '../../src/modules/rollout/rollout-target.entity';
+import { FailurePolicy, Rollout, RolloutStatus } from '../../src/modules/rollout/rollout.entity';
+import { createLockableRelease } from '../factories/catalog';
+import {
+  createApiToken,
+  createInstallation,
+  createSignedInUser,
+  createTenant,
+  createTier,
+  type Tenant,
+} from '../factories/tenants';
+import { startTestServer, type TestServer } from '../support/server';
+import { connectWebSocket, EVENT_FIELDS, subscribe as subscribeOn, until, type LiveSubscription } from '../support/subscriptions';
+
+let server: TestServer;
+let admin: Client;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await connect(server.adminToken);
+});
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await server.close();
+});
+
+async function connect(token: string): Promise<Client> {
+  const client = await connectWebSocket(server.url, token);
+  clients.push(client);
+  return client;
+}
+
+const hub = () => server.app.container.resolve(EventHub);
+
+const open: LiveSubscription[] = [];
+function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): LiveSubscription {
+  const subscription = subscribeOn(client, query, variables);
+  open.push(subscription);
+  return subscription;
+}
+// Each test starts with no subscription registered, so a test can tell when its own one is.
+afterEach(async () => {
+  for (const subscription of open.splice(0)) subscription.stop();
+  await until(() => hub().subscriberCount === 0, 'every subscription to be removed');
+});
+
+async function append(events: EventInput[]): Promise<void> {
+  await server.dataSource.transaction((manager) => server.app.container.resolve(EventService).append(manager, events));
+}
+
+/** Events numbered from..to, one per transaction unless `perTransaction` says otherwise. */
+async function appendNumbered(from: number, to: number, perTransaction = 1): Promise<void> {
+  for (let start = from; start <= to; start += perTransaction) {
+    const end = Math.min(start + perTransaction - 1, to);
+    const batch: EventInput[] = [];
+    for (let n = start; n <= end; n++) batch.push({ type: 'deployment.log', data: { n } });
+    await append(batch);
+  }
+}
+
+async function lastSequence(): Promise<string> {
+  const [{ last }] = await server.dataSource.query<{ last: string }[]>(
+    'SELECT coalesce(max(sequence), 0)::text AS last FROM event_record',
+  );
+  return last;
+}
+
+/** Subscribes and waits until this process's hub has registered the subscription. */
+async function subscribeLive(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<LiveSubscription> {
+  const before = hub().subscriberCount;
+  const subscription = subscribe(client, query, variables);
+  await until(() => hub().subscriberCount > before || subscription.completed, 'the subscription to register');
+  return subscription;
+}
+
+const EVENTS = `subscription ($after: String, $filter: EventFilter) { events(afterSequence: $after, filter: $filter) { ${EVENT_FIELDS} } }`;
+
+const numbers = (subscription: LiveSubscription) => subscription.events.map((event) => event.data.n as unknown);
+
+function expectIncreasingSequences(events: { sequence: string }[]) {
+  for (let i = 1; i < events.length; i++) expect(BigInt(events[i].sequence)).toBeGreaterThan(BigInt(events[i - 1].sequence));
+}
+
+describe('the events subscription', () => {
+  it('delivers committed events to a subscriber in sequence order', async () => {
+    const subscription = await subscribeLive(admin, EVENTS);
+    await append([
+      { type: 'rollout.created', data: { n: 1 } },
+      { type: 'rollout.started', data: { n: 2 } },
+    ]);
+    await append([{ type: 'target.updated', data: { n: 3 } }]);
+    await append([
+      { type: 'deployment.updated', data: { n: 4 } },
+      { type: 'deployment.log', data: { n: 5 } },
+    ]);
+
+    const events = await subscription.waitForEvents(5);
+    expect(events.map((event) => [event.type, event.data.n])).toEqual([
+      ['rollout.created', 1],
+      ['rollout.started', 2],
+      ['target.updated', 3],
+      ['deployment.updated', 4],
+      ['deployment.log', 5],
+    ]);
+    expectIncreasingSequences(events);
+    expect(new Date(events[0].at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    subscription.stop();
+  });
+
+  it('without afterSequence, sends only events committed after it started', async () => {
+    await appendNumbered(1, 2);
+    const subscription = await subscribeLive(admin, EVENTS);
+    await appendNumbered(3, 4);
+    await subscription.waitForEvents(2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(numbers(subscription)).toEqual([3, 4]);
+    subscription.stop();
+  });
+
+  it('gives a reconnecting client everything it missed, in order, then live events, with no duplicates', async () => {
+    const start = await lastSequence();
+    const first = subscribe(admin, EVENTS, { after: start });
+    await appendNumbered(1, 3);
+    const seen = await first.waitForEvents(3);
+    first.stop();
+    const resumeAfter = seen[2].sequence;
+
+    // Missed while away: more than one page of the log, committed in large and small transactions.
+    await appendNumbered(4, 703, 350);
+    await appendNumbered(704, 1203, 25);
+
+    const second = await subscribeLive(admin, EVENTS, { after: resumeAfter });
+    // Committed while the replay is being read: these must follow it, once each.
+    await appendNumbered(1204, 1210);
+
+    const events = await second.waitForEvents(1207);
+    expect(numbers(second)).toEqual(Array.from({ length: 1207 }, (_, i) => i + 4));
+    expectIncreasingSequences(events);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(second.events).toHaveLength(1207);
+    second.stop();
+  });
+
+  it('emits nothing for a rolled-back transaction', async () => {
+    const subscription = subscribe(admin, EVENTS, { after: await lastSequence() });
+    await expect(
+      server.dataSource.transaction(async (manager) => {
+        await server.app.container
+          .resolve(EventService)
+          .append(manager, [{ type: 'rollout.created', data: { n: 'rolled back' } }]);
+        throw new Error('the command failed after appending its event');
+      }),
+    ).rejects.toThrow('the command failed');
+    await append([{ type: 'rollout.created', data: { n: 'committed' } }]);
+
+    await subscription.waitForEvents(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(subscription)).toEqual(['committed']);
+    subscription.stop();
+  });
+
+  it('delivers an event whose notification never came, by reading the log periodically', async () => {
+    const subscription = await subscribeLive(admin, EVENTS);
+    const runner = server.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT pg_advisory_xact_lock(7315001)');
+      await runner.query(`INSERT INTO event_record (type, data) VALUES ('deployment.log', '{"n": "unannounced"}')`);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    await subscription.waitForEvents(1, 5000);
+    expect(numbers(subscription)).toEqual(['unannounced']);
+    subscription.stop();
+  });
+
+  it('filters by event type', async () => {
+    const subscription = subscribe(admin, EVENTS, { after: await lastSequence(), filter: { types: ['target.updated'] } });
+    await append([
+      { type: 'deployment.updated', data: { n: 1 } },
+      { type: 'target.updated', data: { n: 2 } },
+    ]);
+    await append([{ type: 'target.updated', data: { n: 3 } }]);
+    await subscription.waitForEvents(2);
+    expect(numbers(subscription)).toEqual([2, 3]);
+    subscription.stop();
+  });
+
+  it('refuses an afterSequence that is not a sequence', async () => {
+    const subscription = subscribe(admin, EVENTS, { after: 'yesterday' });
+    await subscription.waitForEnd();
+    expect(subscription.errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('stops following the log for a subscription the client ended or whose connection closed', async () => {
+    const before = hub().subscriberCount;
+    const subscription = await subscribeLive(admin, EVENTS);
+    expect(hub().subscriberCount).toBe(before + 1);
+    subscription.stop();
+    await until(() => hub().subscriberCount === before, 'the subscription to be removed');
+
+    const leaving = await connectWebSocket(server.url, server.adminToken);
+    await subscribeLive(leaving, EVENTS);
+    await leaving.dispose();
+    await until(() => hub().subscriberCount === before, 'the subscription of a closed connection to be removed');
+  });
+});
+
+describe('a subscriber that cannot keep up', () => {
+  let slowHub: EventHub;
+  beforeAll(async () => {
+    slowHub = new EventHub(server.dataSource, { maxBuffered: 5, pageSize: 2, pollIntervalMs: 100 });
+    await slowHub.start();
+  });
+  afterAll(() => slowHub.stop());
+
+  it('is ended with the sequence to resume from, and does not hold up the others', async () => {
+    const slow = slowHub.subscribe({ access: Access.system() });
+    const fast = slowHub.subscribe({ access: Access.system() });
+    const fastReceived: EventRecord[] = [];
+    const fastReading = (async () => {
+      for await (const event of fast) {
+        fastReceived.push(event);
+        if (fastReceived.length === 12) break;
+      }
+    })();
+
+    await appendNumbered(1, 12, 12);
+    await fastReading;
+    expect(fastReceived.map((event) => event.data.n)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+    // The slow one still gets what was queued for it, then the error naming the last event it got.
+    const slowReceived: EventRecord[] = [];
+    const error = await (async () => {
+      try {
+        for await (const event of slow) slowReceived.push(event);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(slowReceived.map((event) => event.data.n)).toEqual([1, 2, 3, 4, 5]);
+    expect(error).toBeInstanceOf(SlowSubscriberError);
+    expect((error as SlowSubscriberError).lastSequence).toBe(slowReceived[4].sequence);
+    expect((error as SlowSubscriberError).message).toContain(`afterSequence "${slowReceived[4].sequence}"`);
+    expect(slowHub.subscriberCount).toBe(0);
+
+    // Resuming from there gives the rest.
+    const resumed = slowHub.subscribe({ access: Access.system(), afterSequence: slowReceived[4].sequence });
+    const rest: unknown[] = [];
+    for await (const event of resumed) {
+      rest.push(event.data.n);
+      if (rest.length === 7) break;
+    }
+    expect(rest).toEqual([6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it('hears of commits through LISTEN, and listens again after losing its connection', async () => {
+    const listening = async () =>
+      server.dataSource.query<{ pid: number }[]>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'shiplog-events'
+           AND state = 'idle' AND query LIKE 'LISTEN%'`,
+      );
+    // No periodic reads: whatever arrives came through a notification.
+    const quietHub = new EventHub(server.dataSource, { pollIntervalMs: 3_600_000 });
+    await quietHub.start();
+    try {
+      const subscription = quietHub.subscribe({ access: Access.system() });
+      await appendNumbered(1, 1);
+      expect((await subscription.next()).value?.data).toEqual({ n: 1 });
+
+      const before = (await listening()).map((row) => row.pid);
+      expect(before.length).toBeGreaterThanOrEqual(2);
+      await server.dataSource.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+      for (const deadline = Date.now() + 10_000; ;) {
+        const now = (await listening()).map((row) => row.pid);
+        if (now.length === before.length && !now.some((pid) => before.includes(pid))) break;
+        if (Date.now() > deadline) throw new Error('The listeners did not reconnect');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await appendNumbered(2, 2);
+      expect((await subscription.next()).value?.data).toEqual({ n: 2 });
+    } finally {
+      await quietHub.stop();
+    }
+  });
+
+  it('ends its subscriptions when the hub stops', async () => {
+    const otherHub = new EventHub(server.dataSource);
+    await otherHub.start();
+    const subscription = otherHub.subscribe({ access: Access.system() });
+    const pending = subscription.next();
+    await otherHub.stop();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('authorization of each event', () => {
+  let tenantA: Tenant;
+  let tenantB: Tenant;
+  let rolloutA: Rollout;
+  let rolloutB: Rollout;
+  let targetA: RolloutTarget;
+  let deploymentA: Deployment;
+  let scopedToA: Client;
+
+  /** Rollouts, targets and a deployment written directly: the engine that makes them is tested elsewhere. */
+  beforeAll(async () => {
+    await createTier(server, { name: 'prod', rank: 10 });
+    tenantA = await createTenant(server);
+    tenantB = await createTenant(server);
+    const installationA = await createInstallation(server, { tenantSlug: tenantA.slug, tier: 'prod' });
+    const installationB = await createInstallation(server, { tenantSlug: tenantB.slug, tier: 'prod' });
+    const { release, applications, artifacts } = await createLockableRelease(server);
+    const rollouts = server.dataSource.getRepository(Rollout);
+    const newRollout = () =>
+      rollouts.save(
+        rollouts.create({
+          releaseId: release.id,
+          status: RolloutStatus.RUNNING,
+          failurePolicy: FailurePolicy.PAUSE,
+          maxParallel: 1,
+          waveCount: 1,
+          reason: 'events test',
+          createdBy: 'test',
+        }),
+      );
+    rolloutA = await newRollout();
+    rolloutB = await newRollout();
+    const targets = server.dataSource.getRepository(RolloutTarget);
+    targetA = await targets.save(
+      targets.create({
+        rolloutId: rolloutA.id,
+        installationId: installationA.id,
+        tenantId: tenantA.id,
+        wave: 1,
+        position: 1,
+        status: TargetStatus.RUNNING,
+      }),
+    );
+    await targets.save(
+      targets.create({
+        rolloutId: rolloutB.id,
+        installationId: installationB.id,
+        tenantId: tenantB.id,
+        wave: 1,
+        position: 1,
+        status: TargetStatus.RUNNING,
+      }),
+    );
+    const deployments = server.dataSource.getRepository(Deployment);
+    deploymentA = await deployments.save(
+      deployments.create({
+        installationId: installationA.id,
+        tenantId: tenantA.id,
+        applicationId: applications[0].id,
+        artifactId: artifacts[0].id,
+        rolloutId: rolloutA.id,
+        targetId: targetA.id,
+        stage: 1,
+        status: DeploymentStatus.IN_PROGRESS,
+        reason: 'events test',
+        triggeredBy: 'system',
+      }),
+    );
+    const user = await createSignedInUser(server, { role: 'VIEWER', tenantSlugs: [tenantA.slug] });
+    scopedToA = await connect(user.token);
+  });
+
+  /** One event of each kind of audience, then a marker in tenant A that everyone who may see A receives last. */
+  async function appendOneOfEach(): Promise<void> {
+    await append([
+      {
+        type: 'deployment.updated',
+        tenantId: tenantA.id,
+        rolloutId: rolloutA.id,
+        deploymentId: deploymentA.id,
+        data: { n: 'A' },
+      },
+    ]);
+    await append([{ type: 'deployment.updated', tenantId: tenantB.id, rolloutId: rolloutB.id, data: { n: 'B' } }]);
+    await append([
+      { type: 'rollout.started', rolloutId: rolloutA.id, data: { n: 'rollout A' } },
+      { type: 'rollout.started', rolloutId: rolloutB.id, data: { n: 'rollout B' } },
+    ]);
+    await append([{ type: 'rollout.created', data: { n: 'no tenant, no rollout' } }]);
+    await append([
+      { type: 'target.updated', tenantId: tenantA.id, rolloutId: rolloutA.id, targetId: targetA.id, data: { n: 'end' } },
+    ]);
+  }
+
+  it('a tenant-scoped subscriber never receives another tenant’s event', async () => {
+    const after = await lastSequence();
+    const everything = subscribe(admin, EVENTS, { after });
+    const scoped = subscribe(scopedToA, EVENTS, { after });
+    const token = await createApiToken(server, { role: 'VIEWER', tenantSlugs: [tenantB.slug] });
+    const scopedToB = subscribe(await connect(token.token), EVENTS, { after });
+    await appendOneOfEach();
+
+    await everything.waitForEvents(6);
+    expect(numbers(everything)).toEqual(['A', 'B', 'rollout A', 'rollout B', 'no tenant, no rollout', 'end']);
+    await scoped.waitForEvents(3);
+    await scopedToB.waitForEvents(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(scoped)).toEqual(['A', 'rollout A', 'end']);
+    expect(numbers(scopedToB)).toEqual(['B', 'rollout B']);
+    for (const subscription of [everything, scoped, scopedToB]) subscription.stop();
+  });
+
+  it('replays to a tenant-scoped subscriber only what it may see', async () => {
+    const after = await lastSequence();
+    await appendOneOfEach();
+    const scoped = subscribe(scopedToA, EVENTS, { after });
+    await scoped.waitForEvents(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(scoped)).toEqual(['A', 'rollout A', 'end']);
+    scoped.stop();
+  });
+
+  it('filters by tenant slugs, within what the caller may see', async () => {
+    const after = await lastSequence();
+    const onlyB = subscribe(admin, EVENTS, { after, filter: { tenantSlugs: [tenantB.slug] } });
+    const scopedAskingForB = subscribe(scopedToA, EVENTS, { after, filter: { tenantSlugs: [tenantB.slug, tenantA.slug] } });
+    await appendOneOfEach();
+    await onlyB.waitForEvents(2);
+    await scopedAskingForB.waitForEvents(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(onlyB)).toEqual(['B', 'rollout B']);
+    expect(numbers(scopedAskingForB)).toEqual(['A', 'rollout A', 'end']);
+    onlyB.stop();
+    scopedAskingForB.stop();
+  });
+
+  it('rolloutEvents delivers the events of one rollout, with the rollout, target and deployment', async () => {
+    const after = await lastSequence();
+    const subscription = subscribe(
+      admin,
+      `subscription ($rolloutId: ID!, $after: String) {
+        rolloutEvents(rolloutId: $rolloutId, afterSequence: $after) {
+          ${EVENT_FIELDS} rollout { id status } target { id wave status } deployment { id status }
+        }
+      }`,
+      { rolloutId: rolloutA.id, after },
+    );
+    await appendOneOfEach();
+    const events = await subscription.waitForEvents(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(numbers(subscription)).toEqual(['A', 'rollout A', 'end']);
+    expect(events[0]).toMatchObject({
+      rollout: { id: rolloutA.id, status: 'RUNNING' },
+      target: null,
+      deployment: { id: deploymentA.id, status: 'IN_PROGRESS' },
+    });
+    expect(events[2]).toMatchObject({ target: { id: targetA.id, wave: 1, status: 'RUNNING' }, deployment: null });
+    subscription.stop();
+  });
+
+  it('rolloutEvents and an events filter by rollout give the same events to a scoped caller', async () => {
+    const after = await lastSequence();
+    const byRollout = subscribe(
+      scopedToA,
+      `subscription ($id: ID!, $after: String) { rolloutEvents(rolloutId: $id, afterSequence: $after) { ${EVENT_FIELDS} } }`,
+      {
+        id: rolloutA.id,
+        after,
+      },
+    );
+    const byFilter = subscribe(scopedToA, EVENTS, { after, filter: { rolloutId: rolloutA.id } });
+    await appendOneOfEach();
+    await byRollout.waitForEvents(3);
+    await byFilter.waitForEvents(3);
+    expect(numbers(byRollout)).toEqual(['A', 'rollout A', 'end']);
+    expect(numbers(byFilter)).toEqual(['A', 'rollout A', 'end']);
+    byRollout.stop();
+    byFilter.stop();
+  });
+
+  it('answers NOT_FOUND for a rollout the caller cannot see, exactly as for one that does not exist', async () => {
+    const query = `subscription ($id: ID!) { rolloutEvents(rolloutId: $id) { sequence } }`;
+    for (const id of [rolloutB.id, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const subscription = subscribe(scopedToA, query, { id });
+      await subscription.waitForEnd();
+      expect(subscription.errors).toHaveLength(1);
+      expect(subscription.errors[0].extensions?.code).toBe('NOT_FOUND');
+      expect(subscription.errors[0].message).toBe(`Rollout '${id}' not found`);
+    }
+    const filtered = subscribe(scopedToA, EVENTS, { filter: { rolloutId: rolloutB.id } });
+    await filtered.waitForEnd();
+    expect(filtered.errors[0].extensions?.code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,101 @@
+import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+import {
+  createApplications,
+  createFleet,
+  createTiers,
+  getRollout,
+  lockedRelease,
+  startRollout,
+  waitForRollout,
+} from '../factories/rollouts';
+
+let server: TestServer;
+let ids: Record<string, string>;
+beforeAll(async () => {
+  server = await startTestServer();
+  await createTiers(server);
+  ids = await createFleet(server, [
+    { tenant: 'alpha', slug: 'prod', tier: 'prod' },
+    { tenant: 'alpha', slug: 'qa', tier: 'qa' },
+    { tenant: 'beta', slug: 'prod', tier: 'prod' },
+  ]);
+  await createApplications(server, ['db', 'api', 'web'], ['1.0.0', '1.1.0']);
+});
+afterAll(() => server.close());
+
+describe('a rollout', () => {
+  it('deploys every stage to every installation and records the ledger', async () => {
+    const releaseId = await lockedRelease(server, '1.0.0', [
+      { app: 'db', version: '1.0.0', stage: 1 },
+      { app: 'api', version: '1.0.0', stage: 2 },
+      { app: 'web', version: '1.0.0', stage: 2 },
+    ]);
+    const started = dataOf(
+      await startRollout(server, { releaseId, selector: { tenantSlugs: ['alpha', 'beta'] }, maxParallel: 2 }),
+    );
+    const rollout = await waitForRollout(server, started.startRollout.id, (r) => r.status === 'SUCCEEDED');
+    expect(rollout.progress).toMatchObject({ total: 3, succeeded: 3, finished: 3, percentComplete: 100 });
+    for (const target of rollout.targets) {
+      expect(target.status).toBe('SUCCEEDED');
+      expect(target.deployments.map((d: any) => [d.stage, d.application.slug, d.status]).sort()).toEqual([
+        [1, 'db', 'SUCCEEDED'],
+        [2, 'api', 'SUCCEEDED'],
+        [2, 'web', 'SUCCEEDED'],
+      ]);
+    }
+    expect(rollout.finishedAt).toEqual(expect.any(String));
+    const running = dataOf(
+      await server.gql(`query ($id: ID!) { installation(id: $id) { running { application { slug } artifact { version } } } }`, {
+        id: ids['alpha/prod'],
+      }),
+    );
+    expect(running.installation.running).toEqual([
+      { application: { slug: 'api' }, artifact: { version: '1.0.0' } },
+      { application: { slug: 'db' }, artifact: { version: '1.0.0' } },
+      { application: { slug: 'web' }, artifact: { version: '1.0.0' } },
+    ]);
+    const where = dataOf(await server.gql(`{ whereIs(applicationSlug: "api", version: "1.0.0") { slug tenant { slug } } }`));
+    expect(where.whereIs).toHaveLength(3);
+  });
+
+  it('skips components that already run the same artifact', async () => {
+    const releaseId = await lockedRelease(server, '1.1.0', [
+      { app: 'db', version: '1.0.0', stage: 1 },
+      { app: 'api', version: '1.1.0', stage: 2 },
+      { app: 'web', version: '1.0.0', stage: 2 },
+    ]);
+    const preview = dataOf(
+      await server.gql(
+        `query ($input: RolloutPlanInput!) { previewRollout(input: $input) { blockers deploymentCount skipCount waveCount
+          targets { installation { slug } wave stages { stage deployments { application { slug } action } } } } }`,
+        { input: { releaseId, installationIds: [ids['alpha/prod']] } },
+      ),
+    );
+    expect(preview.previewRollout).toMatchObject({ blockers: [], deploymentCount: 1, skipCount: 2, waveCount: 1 });
+    const started = dataOf(await startRollout(server, { releaseId, installationIds: [ids['alpha/prod']] }));
+    const rollout = await waitForRollout(server, started.startRollout.id, (r) => r.status === 'SUCCEEDED');
+    const statuses = rollout.targets[0].deployments.map((d: any) => [d.application.slug, d.status]).sort();
+    expect(statuses).toEqual([
+      ['api', 'SUCCEEDED'],
+      ['db', 'SKIPPED'],
+      ['web', 'SKIPPED'],
+    ]);
+  });
+
+  it('refuses to start for a release that is not locked', async () => {
+    const draft = dataOf(
+      await server.gql<{ createRelease: { id: string } }>(
+        `mutation { createRelease(input: { trackSlug: "product", version: "9.0.0" }) { id } }`,
+      ),
+    ).createRelease;
+    const response = await startRollout(server, { releaseId: draft.id, installationIds: [ids['alpha/prod']] });
+    expect(errorCode(response)).toBe('CONFLICT');
+    expect(response.errors![0].extensions!.blockers[0]).toContain('only a LOCKED release can roll out');
+  });
+});
+
+it('keeps a rollout readable while it runs', async () => {
+  const all = dataOf(await server.gql(`{ rollouts { totalCount nodes { id status release { version } } } }`));
+  expect(all.rollouts.totalCount).toBeGreaterThanOrEqual(2);
+  await getRollout(server, all.rollouts.nodes[0].id);
+});
