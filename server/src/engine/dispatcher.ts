@@ -110,8 +110,21 @@ export class Dispatcher {
   private async simulate(manager: EntityManager, installation: Installation, deployments: Deployment[]) {
     const delayMs = (installation.driverConfig as SimulatedConfig).delayMs ?? 0;
     if (delayMs === 0) {
-      const slugs = await this.applicationSlugs(manager, deployments);
-      await this.engine.finishDeployments(manager, deployments, (d) => this.outcome(installation, slugs.get(d.applicationId)!));
+      let slugs: Map<string, string> | undefined;
+      const instant = async (m: EntityManager, installationId: string) => {
+        if (installationId !== installation.id) return null;
+        slugs ??= new Map((await m.getRepository(Application).find()).map((a) => [a.id, a.slug]));
+        const known = slugs;
+        return (d: Deployment) => this.outcome(installation, known.get(d.applicationId)!);
+      };
+      // Later stages of this installation finish in this same transaction.
+      const targetIds = new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null));
+      this.engine.withInstantDriver(manager, { targetIds, outcomeFor: instant });
+      const outcome = (await instant(manager, installation.id))!;
+      const rollout = deployments[0].rolloutId
+        ? await manager.getRepository(Rollout).findOneBy({ id: deployments[0].rolloutId })
+        : null;
+      await this.engine.finishDeployments(manager, deployments, outcome, rollout ?? undefined);
       return;
     }
     const now = new Date();

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { In, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { EventService, type EventInput } from '../events/event.service';
 import { conflict, notFound } from '../common/errors';
 import { isId } from '../common/ids';
@@ -25,6 +26,20 @@ export interface DeploymentOutcome {
 
 /** Events gathered during a transaction (keyed by its manager), appended as its last step by `flush`. */
 const pending = new WeakMap<EntityManager, EventInput[]>();
+
+export interface InstantDriver {
+  /** Targets whose stages may be finished in this transaction. */
+  targetIds: Set<string>;
+  /** The outcome of each deployment on the installation, when its driver finishes at once; null otherwise. */
+  outcomeFor(manager: EntityManager, installationId: string): Promise<((d: Deployment) => DeploymentOutcome) | null>;
+}
+
+/** Instant drivers registered for a transaction by the dispatcher. */
+const instantDrivers = new WeakMap<EntityManager, InstantDriver>();
+/** Release components read during a transaction. */
+const componentCache = new WeakMap<EntityManager, Map<string, ReleaseComponent[]>>();
+/** How deep finishDeployments is nested in a transaction. */
+const nesting = new WeakMap<EntityManager, number>();
 
 /** Allowed report transitions; reporting the current status again changes nothing. */
 const NEXT: Record<DeploymentStatus, DeploymentStatus[]> = {
@@ -52,6 +67,11 @@ export class RolloutEngine {
     @inject(JOB_QUEUE) private readonly jobs: JobQueue,
   ) {}
 
+  /** Lets `driver` finish the stages of its targets inside this transaction instead of through a job each. */
+  withInstantDriver(manager: EntityManager, driver: InstantDriver): void {
+    instantDrivers.set(manager, driver);
+  }
+
   emit(manager: EntityManager, ...events: EventInput[]): void {
     const list = pending.get(manager) ?? [];
     list.push(...events);
@@ -78,8 +98,18 @@ export class RolloutEngine {
     return rollout;
   }
 
+  /** A locked release's components cannot change, so one read serves the whole transaction. */
   private async components(manager: EntityManager, rollout: Rollout): Promise<ReleaseComponent[]> {
-    return manager.getRepository(ReleaseComponent).find({ where: { releaseId: rollout.releaseId }, order: { stage: 'ASC' } });
+    let byRelease = componentCache.get(manager);
+    if (!byRelease) componentCache.set(manager, (byRelease = new Map<string, ReleaseComponent[]>()));
+    let components = byRelease.get(rollout.releaseId);
+    if (!components) {
+      components = await manager
+        .getRepository(ReleaseComponent)
+        .find({ where: { releaseId: rollout.releaseId }, order: { stage: 'ASC' } });
+      byRelease.set(rollout.releaseId, components);
+    }
+    return components;
   }
 
   private rolloutEvent(rollout: Rollout, type: EventInput['type'], data: Record<string, unknown> = {}): EventInput {
@@ -130,7 +160,19 @@ export class RolloutEngine {
   }
 
   private async saveTarget(manager: EntityManager, target: RolloutTarget): Promise<void> {
-    await manager.getRepository(RolloutTarget).save(target);
+    await manager.getRepository(RolloutTarget).update(
+      { id: target.id },
+      {
+        status: target.status,
+        currentStage: target.currentStage,
+        baseline: target.baseline,
+        rollingBack: target.rollingBack,
+        approvedBy: target.approvedBy,
+        statusReason: target.statusReason,
+        startedAt: target.startedAt,
+        finishedAt: target.finishedAt,
+      },
+    );
     this.emit(manager, this.targetEvent(target));
   }
 
@@ -265,12 +307,24 @@ export class RolloutEngine {
             finishedAt: skip ? now : null,
           });
         });
-      const saved = await manager.getRepository(Deployment).save(rows);
+      const saved = await this.insertDeployments(manager, rows);
       this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
       const queued = saved.filter((deployment) => deployment.status === DeploymentStatus.QUEUED);
       if (queued.length > 0) {
         await this.saveTarget(manager, target);
-        await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: queued.map((deployment) => deployment.id) });
+        const instant = instantDrivers.get(manager);
+        const outcome = instant?.targetIds.has(target.id) ? await instant.outcomeFor(manager, target.installationId) : null;
+        if (outcome) {
+          // An instant driver (SIMULATED without delay) finishes the stage here, in this transaction.
+          nesting.set(manager, (nesting.get(manager) ?? 0) + 1);
+          try {
+            await this.finishDeployments(manager, queued, outcome, rollout);
+          } finally {
+            nesting.set(manager, nesting.get(manager)! - 1);
+          }
+        } else {
+          await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: queued.map((deployment) => deployment.id) });
+        }
         return;
       }
     }
@@ -290,7 +344,12 @@ export class RolloutEngine {
    * Records the outcome of deployments (reported, simulated or cancelled), keeps "what runs where" current and
    * moves each affected target and rollout on. The caller holds the rollout lock when the deployments belong to one.
    */
-  async finishDeployments(manager: EntityManager, deployments: Deployment[], outcome: (d: Deployment) => DeploymentOutcome) {
+  async finishDeployments(
+    manager: EntityManager,
+    deployments: Deployment[],
+    outcome: (d: Deployment) => DeploymentOutcome,
+    lockedRollout?: Rollout,
+  ) {
     const now = new Date();
     for (const deployment of deployments) {
       const result = outcome(deployment);
@@ -299,29 +358,44 @@ export class RolloutEngine {
       deployment.externalUrl = result.externalUrl ?? deployment.externalUrl;
       deployment.startedAt ??= now;
       deployment.finishedAt = now;
-      if (result.status === DeploymentStatus.SUCCEEDED) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(RunningArtifact)
-          .values({
-            installationId: deployment.installationId,
-            applicationId: deployment.applicationId,
-            artifactId: deployment.artifactId,
-            deploymentId: deployment.id,
-            since: now,
-          })
-          .orUpdate(['artifact_id', 'deployment_id', 'since'], ['installation_id', 'application_id'])
-          .execute();
-      }
     }
-    await manager.getRepository(Deployment).save(deployments);
+    await manager.query(
+      `UPDATE deployment d SET status = u.status, message = u.message, external_url = u.external_url,
+              started_at = u.started_at, finished_at = u.finished_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+              AS u(id, status, message, external_url, started_at, finished_at)
+        WHERE d.id = u.id`,
+      [
+        deployments.map((d) => d.id),
+        deployments.map((d) => d.status),
+        deployments.map((d) => d.message),
+        deployments.map((d) => d.externalUrl),
+        deployments.map((d) => d.startedAt),
+        deployments.map((d) => d.finishedAt),
+      ],
+    );
+    const succeeded = deployments.filter((d) => d.status === DeploymentStatus.SUCCEEDED);
+    if (succeeded.length > 0) {
+      await manager.query(
+        `INSERT INTO running_artifact (installation_id, application_id, artifact_id, deployment_id, since)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::timestamptz[])
+         ON CONFLICT (installation_id, application_id)
+         DO UPDATE SET artifact_id = excluded.artifact_id, deployment_id = excluded.deployment_id, since = excluded.since`,
+        [
+          succeeded.map((d) => d.installationId),
+          succeeded.map((d) => d.applicationId),
+          succeeded.map((d) => d.artifactId),
+          succeeded.map((d) => d.id),
+          succeeded.map(() => now),
+        ],
+      );
+    }
     this.emit(manager, ...deployments.map((deployment) => this.deploymentEvent(deployment)));
 
     const targetIds = [...new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null))];
     if (targetIds.length === 0) return;
     const targets = await manager.getRepository(RolloutTarget).findBy({ id: In(targetIds) });
-    const rollouts = new Map<string, Rollout>();
+    const rollouts = new Map<string, Rollout>(lockedRollout ? [[lockedRollout.id, lockedRollout]] : []);
     for (const target of targets) {
       let rollout = rollouts.get(target.rolloutId);
       if (!rollout) {
@@ -330,7 +404,23 @@ export class RolloutEngine {
       }
       await this.settleTarget(manager, rollout, target);
     }
+    // A nested finish (an instant driver's next stage) leaves advancing to the outermost one.
+    if ((nesting.get(manager) ?? 0) > 0) return;
     for (const rollout of rollouts.values()) await this.advance(manager, rollout);
+  }
+
+  /** Inserts new deployments in one statement and returns them as entities. */
+  private async insertDeployments(manager: EntityManager, rows: Deployment[]): Promise<Deployment[]> {
+    if (rows.length === 0) return [];
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Deployment)
+      .values(rows as QueryDeepPartialEntity<Deployment>[])
+      .returning(['id'])
+      .execute();
+    (result.raw as { id: string }[]).forEach((row, index) => (rows[index].id = row.id));
+    return rows;
   }
 
   /** The latest deployment of each application of a target's stage (a retry supersedes a failure). */
@@ -395,7 +485,8 @@ export class RolloutEngine {
     target.statusReason = reason;
     await this.saveTarget(manager, target);
     const now = new Date();
-    const saved = await manager.getRepository(Deployment).save(
+    const saved = await this.insertDeployments(
+      manager,
       changed.map((row) =>
         manager.getRepository(Deployment).create({
           installationId: target.installationId,
@@ -448,7 +539,11 @@ export class RolloutEngine {
       deployment.message = reason;
       deployment.finishedAt = now;
     }
-    await manager.getRepository(Deployment).save(queued);
+    if (queued.length > 0) {
+      await manager
+        .getRepository(Deployment)
+        .update({ id: In(queued.map((d) => d.id)) }, { status: DeploymentStatus.CANCELLED, message: reason, finishedAt: now });
+    }
     this.emit(manager, ...queued.map((deployment) => this.deploymentEvent(deployment)));
     const open = await manager.getRepository(RolloutTarget).findBy({
       rolloutId: rollout.id,
@@ -472,7 +567,8 @@ export class RolloutEngine {
     await this.saveTarget(manager, target);
     if (again.length > 0) {
       const now = new Date();
-      const saved = await manager.getRepository(Deployment).save(
+      const saved = await this.insertDeployments(
+        manager,
         again.map((failed) =>
           manager.getRepository(Deployment).create({
             installationId: failed.installationId,
