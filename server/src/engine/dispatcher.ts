@@ -47,12 +47,13 @@ export class Dispatcher {
     await this.jobs.work(QUEUES.dispatch, (data) => this.dispatch(data.deploymentIds), 8);
     await this.jobs.work(QUEUES.simulate, (data) => this.completeSimulated(data.deploymentIds), 8);
     await this.jobs.work(QUEUES.promote, (data) => this.promoteByTimer(data.rolloutId, data.wave));
+    await this.jobs.work(QUEUES.advance, (data) => this.advance(data.rolloutId));
     await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId));
   }
 
   /**
-   * Runs `work` in a transaction holding the lock of the rollout the deployments belong to (taken first, as
-   * everywhere), with the deployments that are still in one of `statuses` locked too.
+   * Runs `work` in a transaction holding the lock of the target the deployments belong to, with the deployments
+   * that are still in one of `statuses` locked too.
    */
   private async withDeployments(
     deploymentIds: string[],
@@ -62,7 +63,8 @@ export class Dispatcher {
     await this.dataSource.transaction(async (manager) => {
       const first = await manager.getRepository(Deployment).findOneBy({ id: In(deploymentIds) });
       if (!first) return;
-      if (first.rolloutId) await this.engine.lockRollout(manager, first.rolloutId);
+      // The deployments of one job belong to one installation's target: its lock is enough.
+      if (first.targetId) await this.engine.lockTarget(manager, first.targetId);
       const deployments = await manager.getRepository(Deployment).find({
         where: { id: In(deploymentIds), status: In(statuses) },
         lock: { mode: 'pessimistic_write' },
@@ -153,6 +155,16 @@ export class Dispatcher {
       const slugs = await this.applicationSlugs(manager, deployments);
       await this.engine.finishDeployments(manager, deployments, (d) => this.outcome(installation, slugs.get(d.applicationId)!));
     });
+  }
+
+  /** Starts the next installations, pauses on failure, ends waves and the rollout: the rollout-wide steps. */
+  async advance(rolloutId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rollout = await this.engine.lockRollout(manager, rolloutId);
+      await this.engine.advance(manager, rollout);
+      await this.engine.flush(manager);
+    });
+    this.engine.wake();
   }
 
   async promoteByTimer(rolloutId: string, wave: number): Promise<void> {

@@ -7,6 +7,8 @@ export const QUEUES = {
   dispatch: 'deployment-dispatch',
   /** Finish simulated deployments after their delay. */
   simulate: 'deployment-simulate',
+  /** Move a rollout on after one of its installations finished: start the next, end the wave, pause on failure. */
+  advance: 'rollout-advance',
   /** Promote the next wave of a rollout after its timer. */
   promote: 'rollout-promote',
   /** POST a signed request to a WEBHOOK driver's orchestrator, retried with backoff. */
@@ -25,6 +27,7 @@ export interface JobData {
   [QUEUES.dispatch]: { deploymentIds: string[] };
   [QUEUES.simulate]: { deploymentIds: string[] };
   [QUEUES.promote]: { rolloutId: string; wave: number };
+  [QUEUES.advance]: { rolloutId: string };
   [QUEUES.webhook]: { deploymentId: string };
 }
 

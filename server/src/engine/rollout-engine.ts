@@ -36,10 +36,14 @@ export interface InstantDriver {
 
 /** Instant drivers registered for a transaction by the dispatcher. */
 const instantDrivers = new WeakMap<EntityManager, InstantDriver>();
+/** Per transaction: the rollouts whose row lock it holds. */
+const lockedRollouts = new WeakMap<EntityManager, Set<string>>();
+/** Per transaction: what runs on each installation it touched (application id → artifact id), kept current. */
+const runningCache = new WeakMap<EntityManager, Map<string, Map<string, string>>>();
+/** Per transaction: the deployments of a target's current stage created in it, so settling need not read them again. */
+const stageCache = new WeakMap<EntityManager, Map<string, { stage: number; deployments: Deployment[] }>>();
 /** Release components read during a transaction. */
 const componentCache = new WeakMap<EntityManager, Map<string, ReleaseComponent[]>>();
-/** How deep finishDeployments is nested in a transaction. */
-const nesting = new WeakMap<EntityManager, number>();
 
 /** Allowed report transitions; reporting the current status again changes nothing. */
 const NEXT: Record<DeploymentStatus, DeploymentStatus[]> = {
@@ -56,9 +60,11 @@ export function canMove(from: DeploymentStatus, to: DeploymentStatus): boolean {
 }
 
 /**
- * The rollout state machine. Every method runs inside the caller's transaction, which holds the rollout's row
- * lock (taken with `lockRollout` before any target or deployment row), so each transition is one transaction
- * and concurrent reports, timers and commands on one rollout apply one after another on any replica.
+ * The rollout state machine; every method runs inside the caller's transaction, so each transition is one
+ * transaction. Locks, always taken in this order: the rollout row (commands and `advance`, which start targets
+ * and end waves and rollouts), then target rows, then deployment rows. The work of one installation —
+ * finishing deployments and moving through its stages — holds only its target's lock, so installations progress
+ * in parallel on any replica; when one finishes it queues an `advance` of its rollout.
  */
 @injectable()
 export class RolloutEngine {
@@ -90,12 +96,37 @@ export class RolloutEngine {
     this.jobs.wake();
   }
 
+  /** A target's row lock: the work of one installation holds this, not the rollout's. */
+  async lockTarget(manager: EntityManager, id: string): Promise<RolloutTarget | null> {
+    return manager.getRepository(RolloutTarget).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   async lockRollout(manager: EntityManager, id: string): Promise<Rollout> {
     const rollout = isId(id)
       ? await manager.getRepository(Rollout).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
       : null;
     if (!rollout) throw notFound('Rollout', id);
+    this.markLocked(manager, rollout.id);
     return rollout;
+  }
+
+  private markLocked(manager: EntityManager, rolloutId: string): void {
+    let locked = lockedRollouts.get(manager);
+    if (!locked) lockedRollouts.set(manager, (locked = new Set()));
+    locked.add(rolloutId);
+  }
+
+  /** What runs on the installation now, read once per transaction and kept current as deployments succeed. */
+  private async runningOn(manager: EntityManager, installationId: string): Promise<Map<string, string>> {
+    let byInstallation = runningCache.get(manager);
+    if (!byInstallation) runningCache.set(manager, (byInstallation = new Map<string, Map<string, string>>()));
+    let running = byInstallation.get(installationId);
+    if (!running) {
+      const rows = await manager.getRepository(RunningArtifact).findBy({ installationId });
+      running = new Map(rows.map((row) => [row.applicationId, row.artifactId]));
+      byInstallation.set(installationId, running);
+    }
+    return running;
   }
 
   /** A locked release's components cannot change, so one read serves the whole transaction. */
@@ -182,6 +213,20 @@ export class RolloutEngine {
     target.rollingBack = false;
     target.finishedAt = new Date();
     await this.saveTarget(manager, target);
+    // Under the rollout's lock the caller moves the rollout on itself.
+    if (lockedRollouts.get(manager)?.has(target.rolloutId)) return;
+    // Otherwise advance here if the rollout's lock is free right now (never waiting for it while holding a
+    // target's lock), or leave it to a job. One job per finished target: dropping "duplicates" could lose the
+    // one that sees this commit.
+    const rollout = await manager
+      .getRepository(Rollout)
+      .findOne({ where: { id: target.rolloutId }, lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' } });
+    if (rollout) {
+      this.markLocked(manager, rollout.id);
+      await this.advance(manager, rollout);
+    } else {
+      await this.jobs.send(manager, QUEUES.advance, { rolloutId: target.rolloutId });
+    }
   }
 
   /**
@@ -190,6 +235,7 @@ export class RolloutEngine {
    */
   async advance(manager: EntityManager, rollout: Rollout): Promise<void> {
     if (rollout.status !== RolloutStatus.RUNNING) return;
+    if (await this.stopForFailures(manager, rollout)) return;
     const targets = manager.getRepository(RolloutTarget);
     let components: ReleaseComponent[] | undefined;
     for (;;) {
@@ -256,12 +302,11 @@ export class RolloutEngine {
   }
 
   private async startTarget(manager: EntityManager, rollout: Rollout, target: RolloutTarget, components: ReleaseComponent[]) {
-    const running = await manager.getRepository(RunningArtifact).findBy({ installationId: target.installationId });
-    target.baseline = Object.fromEntries(running.map((row) => [row.applicationId, row.artifactId]));
+    target.baseline = Object.fromEntries(await this.runningOn(manager, target.installationId));
     target.status = TargetStatus.RUNNING;
     target.startedAt = new Date();
     target.finishedAt = null;
-    await this.startStageFrom(manager, rollout, target, components, 1, running);
+    await this.startStageFrom(manager, rollout, target, components, 1);
   }
 
   /**
@@ -274,14 +319,8 @@ export class RolloutEngine {
     target: RolloutTarget,
     components: ReleaseComponent[],
     stage: number,
-    running?: RunningArtifact[],
   ): Promise<void> {
-    const current = new Map(
-      (running ?? (await manager.getRepository(RunningArtifact).findBy({ installationId: target.installationId }))).map((row) => [
-        row.applicationId,
-        row.artifactId,
-      ]),
-    );
+    const current = await this.runningOn(manager, target.installationId);
     const stages = [...new Set(components.map((component) => component.stage))].filter((s) => s >= stage).sort((a, b) => a - b);
     for (const next of stages) {
       target.currentStage = next;
@@ -316,12 +355,10 @@ export class RolloutEngine {
         const outcome = instant?.targetIds.has(target.id) ? await instant.outcomeFor(manager, target.installationId) : null;
         if (outcome) {
           // An instant driver (SIMULATED without delay) finishes the stage here, in this transaction.
-          nesting.set(manager, (nesting.get(manager) ?? 0) + 1);
-          try {
-            await this.finishDeployments(manager, queued, outcome, rollout);
-          } finally {
-            nesting.set(manager, nesting.get(manager)! - 1);
-          }
+          let stages = stageCache.get(manager);
+          if (!stages) stageCache.set(manager, (stages = new Map<string, { stage: number; deployments: Deployment[] }>()));
+          stages.set(target.id, { stage: next, deployments: saved });
+          await this.finishDeployments(manager, queued, outcome, rollout, target);
         } else {
           await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: queued.map((deployment) => deployment.id) });
         }
@@ -342,13 +379,14 @@ export class RolloutEngine {
 
   /**
    * Records the outcome of deployments (reported, simulated or cancelled), keeps "what runs where" current and
-   * moves each affected target and rollout on. The caller holds the rollout lock when the deployments belong to one.
+   * moves each affected target on. The caller holds the lock of each affected target.
    */
   async finishDeployments(
     manager: EntityManager,
     deployments: Deployment[],
     outcome: (d: Deployment) => DeploymentOutcome,
     lockedRollout?: Rollout,
+    knownTarget?: RolloutTarget,
   ) {
     const now = new Date();
     for (const deployment of deployments) {
@@ -375,6 +413,7 @@ export class RolloutEngine {
       ],
     );
     const succeeded = deployments.filter((d) => d.status === DeploymentStatus.SUCCEEDED);
+    for (const d of succeeded) runningCache.get(manager)?.get(d.installationId)?.set(d.applicationId, d.artifactId);
     if (succeeded.length > 0) {
       await manager.query(
         `INSERT INTO running_artifact (installation_id, application_id, artifact_id, deployment_id, since)
@@ -394,7 +433,10 @@ export class RolloutEngine {
 
     const targetIds = [...new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null))];
     if (targetIds.length === 0) return;
-    const targets = await manager.getRepository(RolloutTarget).findBy({ id: In(targetIds) });
+    const targets =
+      knownTarget && targetIds.length === 1 && targetIds[0] === knownTarget.id
+        ? [knownTarget]
+        : await manager.getRepository(RolloutTarget).findBy({ id: In(targetIds) });
     const rollouts = new Map<string, Rollout>(lockedRollout ? [[lockedRollout.id, lockedRollout]] : []);
     for (const target of targets) {
       let rollout = rollouts.get(target.rolloutId);
@@ -404,9 +446,6 @@ export class RolloutEngine {
       }
       await this.settleTarget(manager, rollout, target);
     }
-    // A nested finish (an instant driver's next stage) leaves advancing to the outermost one.
-    if ((nesting.get(manager) ?? 0) > 0) return;
-    for (const rollout of rollouts.values()) await this.advance(manager, rollout);
   }
 
   /** Inserts new deployments in one statement and returns them as entities. */
@@ -448,7 +487,12 @@ export class RolloutEngine {
       else await this.finishTarget(manager, target, TargetStatus.FAILED, `Rollback failed: ${target.statusReason ?? ''}`.trim());
       return;
     }
-    const stage = await this.latestOfStage(manager, target, DeploymentKind.ROLLOUT, target.currentStage);
+    const known = stageCache.get(manager)?.get(target.id);
+    stageCache.get(manager)?.delete(target.id);
+    const stage =
+      known && known.stage === target.currentStage
+        ? known.deployments
+        : await this.latestOfStage(manager, target, DeploymentKind.ROLLOUT, target.currentStage);
     if (stage.some((d) => !FINISHED_DEPLOYMENT_STATUSES.includes(d.status))) return;
     const failed = stage.filter((d) => d.status === DeploymentStatus.FAILED || d.status === DeploymentStatus.CANCELLED);
     if (failed.length > 0) {
@@ -460,15 +504,8 @@ export class RolloutEngine {
 
   private async targetFailed(manager: EntityManager, rollout: Rollout, target: RolloutTarget, failed: Deployment[]) {
     const reason = `Stage ${target.currentStage} failed: ${failed.map((d) => d.message ?? d.status).join('; ')}`;
-    if (rollout.failurePolicy === FailurePolicy.ROLLBACK) {
-      await this.rollBackTarget(manager, rollout, target, reason);
-    } else {
-      await this.finishTarget(manager, target, TargetStatus.FAILED, reason);
-      if (rollout.failurePolicy === FailurePolicy.PAUSE && rollout.status === RolloutStatus.RUNNING) {
-        await this.setRolloutStatus(manager, rollout, RolloutStatus.PAUSED, `An installation failed; ${reason}`);
-      }
-    }
-    await this.checkErrorBudget(manager, rollout);
+    if (rollout.failurePolicy === FailurePolicy.ROLLBACK) await this.rollBackTarget(manager, rollout, target, reason);
+    else await this.finishTarget(manager, target, TargetStatus.FAILED, reason);
   }
 
   /** Redeploys what ran on the installation before this rollout touched it, as recorded deployments. */
@@ -508,21 +545,51 @@ export class RolloutEngine {
     await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
   }
 
-  private async checkErrorBudget(manager: EntityManager, rollout: Rollout): Promise<void> {
-    if (rollout.errorBudgetPercent === null || TERMINAL_ROLLOUT_STATUSES.includes(rollout.status)) return;
-    const [row]: { total: string; failed: string }[] = await manager.query(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE status = ANY($2) OR rolling_back) AS failed FROM rollout_target WHERE rollout_id = $1`,
-      [rollout.id, [TargetStatus.FAILED, TargetStatus.ROLLED_BACK]],
+  /**
+   * Applies the failure policy's effect on the whole rollout (under its lock): the error budget fails it, and
+   * with PAUSE a failure since it was last resumed pauses it. True when it stopped or paused.
+   */
+  private async stopForFailures(manager: EntityManager, rollout: Rollout): Promise<boolean> {
+    if (rollout.failurePolicy !== FailurePolicy.PAUSE && rollout.errorBudgetPercent === null) return false;
+    const [row]: { total: string; failed: string; fresh: string; reason: string | null }[] = await manager.query(
+      `SELECT count(*) AS total,
+              count(*) FILTER (WHERE status = ANY($2) OR rolling_back) AS failed,
+              count(*) FILTER (WHERE status = 'FAILED' AND finished_at > $3) AS fresh,
+              (array_agg(status_reason ORDER BY finished_at DESC) FILTER (WHERE status = 'FAILED' AND finished_at > $3))[1] AS reason
+         FROM rollout_target WHERE rollout_id = $1`,
+      [
+        rollout.id,
+        [TargetStatus.FAILED, TargetStatus.ROLLED_BACK],
+        rollout.acknowledgedAt ?? rollout.startedAt ?? rollout.createdAt,
+      ],
     );
-    const failedPercent = (Number(row.failed) * 100) / Number(row.total);
-    if (failedPercent > rollout.errorBudgetPercent) {
-      await this.stopRollout(
+    if (rollout.errorBudgetPercent !== null) {
+      const failedPercent = (Number(row.failed) * 100) / Number(row.total);
+      if (failedPercent > rollout.errorBudgetPercent) {
+        await this.stopRollout(
+          manager,
+          rollout,
+          RolloutStatus.FAILED,
+          `Error budget exceeded: ${row.failed} of ${row.total} installations failed (${failedPercent.toFixed(1)}% > ${rollout.errorBudgetPercent}%)`,
+        );
+        return true;
+      }
+    }
+    if (rollout.failurePolicy === FailurePolicy.PAUSE && Number(row.fresh) > 0) {
+      await this.setRolloutStatus(
         manager,
         rollout,
-        RolloutStatus.FAILED,
-        `Error budget exceeded: ${row.failed} of ${row.total} installations failed (${failedPercent.toFixed(1)}% > ${rollout.errorBudgetPercent}%)`,
+        RolloutStatus.PAUSED,
+        `An installation failed; ${row.reason ?? 'see its deployments'}`,
       );
+      return true;
     }
+    return false;
+  }
+
+  /** Failures so far have been seen: only later ones pause the rollout again. */
+  acknowledgeFailures(rollout: Rollout): void {
+    rollout.acknowledgedAt = new Date();
   }
 
   /** Aborts or fails a rollout: nothing new starts, queued work is cancelled, running deliveries finish on record. */
@@ -532,6 +599,11 @@ export class RolloutEngine {
     status: RolloutStatus.ABORTED | RolloutStatus.FAILED,
     reason: string,
   ) {
+    // Lock the open targets first: an installation's work in flight finishes before this reads its deployments.
+    const open = await manager.getRepository(RolloutTarget).find({
+      where: { rolloutId: rollout.id, status: In([TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.RUNNING]) },
+      lock: { mode: 'pessimistic_write' },
+    });
     const queued = await manager.getRepository(Deployment).findBy({ rolloutId: rollout.id, status: DeploymentStatus.QUEUED });
     const now = new Date();
     for (const deployment of queued) {
@@ -545,10 +617,6 @@ export class RolloutEngine {
         .update({ id: In(queued.map((d) => d.id)) }, { status: DeploymentStatus.CANCELLED, message: reason, finishedAt: now });
     }
     this.emit(manager, ...queued.map((deployment) => this.deploymentEvent(deployment)));
-    const open = await manager.getRepository(RolloutTarget).findBy({
-      rolloutId: rollout.id,
-      status: In([TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.RUNNING]),
-    });
     for (const target of open) await this.finishTarget(manager, target, TargetStatus.CANCELLED, reason);
     await this.setRolloutStatus(manager, rollout, status, reason);
   }
@@ -591,7 +659,10 @@ export class RolloutEngine {
     } else {
       await this.settleTarget(manager, rollout, target);
     }
-    if (rollout.status === RolloutStatus.PAUSED) await this.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
+    if (rollout.status === RolloutStatus.PAUSED) {
+      this.acknowledgeFailures(rollout);
+      await this.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
+    }
     await this.advance(manager, rollout);
   }
 }

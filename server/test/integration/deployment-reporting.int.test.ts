@@ -139,8 +139,10 @@ describe('reportDeployment', () => {
       await reportDeployment(server, { deploymentId, status: 'FAILED', message: 'Disk full' }),
     ).reportDeployment;
     expect(failed).toMatchObject({ status: 'FAILED', message: 'Disk full', finishedAt: expect.any(String) });
-    const rollout = await getRollout(server, rolloutId);
+    // The engine applies the policy to the whole rollout right after the installation fails.
+    const rollout = await waitForRollout(server, rolloutId, (r) => r.status !== 'RUNNING');
     expect(rollout.status).toBe('PAUSED');
+    expect(rollout.statusReason).toContain('Disk full');
     expect(rollout.targets[0]).toMatchObject({ status: 'FAILED', statusReason: expect.stringContaining('Disk full') });
   });
 

@@ -37,11 +37,11 @@ export class DeploymentService {
     return deployment && access.canSeeTenant(deployment.tenantId) ? deployment : null;
   }
 
-  /** A deployment the caller may see, locked, with its rollout locked first; NOT_FOUND as for one that does not exist. */
+  /** A deployment the caller may see, locked, with its rollout target locked first; NOT_FOUND as for one that does not exist. */
   private async lockVisible(manager: EntityManager, access: Access, id: string): Promise<Deployment> {
     const found = isId(id) ? await manager.getRepository(Deployment).findOneBy({ id }) : null;
     if (!found || !access.canSeeTenant(found.tenantId)) throw notFound('Deployment', id);
-    if (found.rolloutId) await this.engine.lockRollout(manager, found.rolloutId);
+    if (found.targetId) await this.engine.lockTarget(manager, found.targetId);
     return manager.getRepository(Deployment).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 

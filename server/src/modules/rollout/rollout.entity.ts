@@ -93,6 +93,10 @@ export class Rollout {
   @Column({ type: 'timestamptz', nullable: true })
   startedAt: Date | null;
 
+  /** Failures before this time have been seen by a person (the rollout was resumed since); later ones pause it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  acknowledgedAt: Date | null;
+
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;

@@ -159,6 +159,7 @@ export class RolloutService {
     return this.command(access, rolloutId, 'rollout.resume', null, async (manager, rollout) => {
       if (rollout.status !== RolloutStatus.PAUSED)
         throw conflict(`The rollout is ${rollout.status}; only a PAUSED rollout can be resumed`);
+      this.engine.acknowledgeFailures(rollout);
       await this.engine.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
       await this.engine.advance(manager, rollout);
       return rollout;
