@@ -94,6 +94,39 @@ describe('a rollout', () => {
   });
 });
 
+describe("an artifact's journey", () => {
+  it('lists every installation and tier it reached in time order, with verifications', async () => {
+    const releaseId = await lockedRelease(server, '1.2.0', [{ app: 'db', version: '1.1.0', stage: 1 }]);
+    const toQa = dataOf(await startRollout(server, { releaseId, installationIds: [ids['alpha/qa']] }));
+    const qa = await waitForRollout(server, toQa.startRollout.id, (r) => r.status === 'SUCCEEDED');
+    const qaDeployment = qa.targets[0].deployments[0].id;
+    dataOf(
+      await server.gql(
+        `mutation ($id: ID!) { recordVerification(input: { deploymentId: $id, status: PASSED, source: "e2e #5" }) { id } }`,
+        {
+          id: qaDeployment,
+        },
+      ),
+    );
+    const toProd = dataOf(await startRollout(server, { releaseId, selector: { tiers: ['prod'] } }));
+    await waitForRollout(server, toProd.startRollout.id, (r) => r.status === 'SUCCEEDED');
+
+    const journey = dataOf(
+      await server.gql(`{ artifact(applicationSlug: "db", version: "1.1.0") {
+        journey { at tier { name } installation { slug tenant { slug } } verifications { status source } deployment { id } } } }`),
+    ).artifact.journey;
+    const places = journey.map((step: any) => `${step.installation.tenant.slug}/${step.installation.slug}@${step.tier.name}`);
+    expect(places[0]).toBe('alpha/qa@qa');
+    expect(places.slice(1).sort()).toEqual(['alpha/prod@prod', 'beta/prod@prod']);
+    expect(journey[0]).toMatchObject({
+      deployment: { id: qaDeployment },
+      verifications: [{ status: 'PASSED', source: 'e2e #5' }],
+    });
+    const times = journey.map((step: any) => new Date(step.at).getTime());
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});
+
 it('keeps a rollout readable while it runs', async () => {
   const all = dataOf(await server.gql(`{ rollouts { totalCount nodes { id status release { version } } } }`));
   expect(all.rollouts.totalCount).toBeGreaterThanOrEqual(2);

@@ -10,6 +10,7 @@ import { engineLoaders } from '../rollout/rollout.loaders';
 import { RolloutTarget } from '../rollout/rollout-target.entity';
 import { Rollout } from '../rollout/rollout.entity';
 import { Installation } from '../tenant/installation.entity';
+import { EnvironmentTier } from '../tier/environment-tier.entity';
 import { Deployment } from './deployment.entity';
 import { AppendDeploymentLogInput, DeploymentFilter, RecordVerificationInput, ReportDeploymentInput } from './deployment.inputs';
 import { DeploymentService } from './deployment.service';
@@ -157,5 +158,50 @@ export class InstallationLedgerResolver {
       }
     }
     return result.sort((a, b) => a.application.slug.localeCompare(b.application.slug));
+  }
+}
+
+@ObjectType({ description: 'One place an artifact reached: a successful deployment, with its tier and verifications.' })
+export class JourneyStep {
+  @Field(() => Deployment)
+  deployment: Deployment;
+
+  @Field(() => Installation)
+  installation: Installation;
+
+  @Field(() => EnvironmentTier)
+  tier: EnvironmentTier;
+
+  @Field({ description: 'When it got there.' })
+  at: Date;
+
+  @Field(() => [Verification])
+  verifications: Verification[];
+}
+
+@injectable()
+@Resolver(() => Artifact)
+export class ArtifactJourneyResolver {
+  constructor(
+    private readonly service: DeploymentService,
+    @inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  @FieldResolver(() => [JourneyStep], {
+    description:
+      'Every installation and tier the artifact reached, in time order, with verifications: "was it verified before prod?"',
+  })
+  async journey(@Ctx() context: Context, @Root() artifact: Artifact): Promise<JourneyStep[]> {
+    const deployments = await this.service.journey(context.access, artifact.id);
+    const loaders = engineLoaders(context, this.dataSource);
+    const steps = await Promise.all(
+      deployments.map(async (deployment) => {
+        const installation = await context.loaders.installation.load(deployment.installationId);
+        const tier = installation ? await context.loaders.tier.load(installation.tierId) : null;
+        const verifications = await loaders.verifications.load(deployment.id);
+        return installation && tier ? { deployment, installation, tier, at: deployment.finishedAt!, verifications } : null;
+      }),
+    );
+    return steps.filter((step): step is JourneyStep => step !== null);
   }
 }

@@ -259,6 +259,20 @@ export class DeploymentService {
     );
   }
 
+  /** The successful deployments of an artifact, in time order, in the tenants the caller may see. */
+  async journey(access: Access, artifactId: string): Promise<Deployment[]> {
+    const scope = access.tenantScope();
+    const query = this.dataSource
+      .getRepository(Deployment)
+      .createQueryBuilder('d')
+      .where('d.artifact_id = :artifactId AND d.status = :status', { artifactId, status: DeploymentStatus.SUCCEEDED })
+      .orderBy('d.finished_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .limit(5000);
+    if (scope !== null) query.andWhere('d.tenant_id = ANY(:scope)', { scope });
+    return query.getMany();
+  }
+
   /** Installations running this artifact now. */
   async whereIs(access: Access, applicationSlug: string, version: string): Promise<Installation[]> {
     const scope = access.tenantScope();
