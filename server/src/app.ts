@@ -15,6 +15,7 @@ import type { Access } from './auth/access';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { EventHub } from './events/event-hub';
+import { subscribeSharingResults } from './events/shared-execution';
 import type { Context } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
@@ -56,6 +57,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
     {
       schema,
+      // Subscribers with the same operation and authorization share each event's result (see there).
+      subscribe: subscribeSharingResults,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         const access = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);

@@ -40,6 +40,8 @@ export class SlowSubscriberError extends Error {
 
 const DEFAULTS: Required<EventHubOptions> = { pollIntervalMs: 1000, maxBuffered: 1000, pageSize: 500 };
 const MAX_RECONNECT_DELAY_MS = 10_000;
+/** Rollout-reach answers kept before they are all dropped and asked again. */
+const MAX_REACH_ANSWERS = 10_000;
 
 /**
  * One per server process: follows the event log and hands each committed event, in sequence order, to the
@@ -58,6 +60,9 @@ export class EventHub {
   private running = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  /** Whether a rollout reaches some tenants, by rollout and tenants; and the lookups under way. */
+  private readonly reach = new Map<string, boolean>();
+  private readonly reachLookups = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -153,8 +158,34 @@ export class EventHub {
     return query.orderBy('e.sequence', 'ASC').limit(this.options.pageSize).getMany();
   }
 
-  /** @internal Whether a rollout has a target in one of the tenants. */
-  async rolloutReaches(rolloutId: string, tenantIds: readonly string[]): Promise<boolean> {
+  /** @internal Whether a rollout reaches (has a target in) one of the tenants keyed `tenantKey`, if known. */
+  knownReach(rolloutId: string, tenantKey: string): boolean | undefined {
+    return this.reach.get(`${rolloutId} ${tenantKey}`);
+  }
+
+  /**
+   * @internal Looks up (once for every subscriber with these tenants) whether a rollout reaches one of them.
+   * Answers are kept: a rollout's targets are fixed when it starts, before its first event commits.
+   */
+  async rolloutReaches(rolloutId: string, tenantIds: readonly string[], tenantKey: string): Promise<boolean> {
+    const key = `${rolloutId} ${tenantKey}`;
+    const known = this.reach.get(key);
+    if (known !== undefined) return known;
+    let lookup = this.reachLookups.get(key);
+    if (!lookup) {
+      lookup = this.lookUpReach(rolloutId, tenantIds);
+      this.reachLookups.set(key, lookup);
+      const forget = () => this.reachLookups.delete(key);
+      lookup.then((reaches) => {
+        forget();
+        if (this.reach.size >= MAX_REACH_ANSWERS) this.reach.clear();
+        this.reach.set(key, reaches);
+      }, forget);
+    }
+    return lookup;
+  }
+
+  private async lookUpReach(rolloutId: string, tenantIds: readonly string[]): Promise<boolean> {
     if (tenantIds.length === 0) return false;
     const [row] = await this.dataSource.query<{ reaches: boolean }[]>(
       'SELECT EXISTS (SELECT 1 FROM rollout_target WHERE rollout_id = $1 AND tenant_id = ANY($2)) AS reaches',
@@ -274,20 +305,32 @@ interface SubscriberPlan {
   liveAfter: bigint;
 }
 
-/** One subscription: a bounded queue of live events behind an optional replay from the database. */
+type Step = IteratorResult<EventRecord>;
+const DONE: Step = Object.freeze({ done: true, value: undefined });
+
+/**
+ * One subscription: a bounded queue of live events behind an optional replay from the database.
+ *
+ * Every event is offered to every subscription of the process, so the common case (a live event the consumer
+ * is already waiting for, whose visibility needs no database) is settled synchronously: offer() resolves the
+ * waiting read with the event itself. Only a replay page or a first question about a rollout's tenants takes a
+ * trip to the database, and reads stay one at a time so events leave in order.
+ */
 class EventSubscriber implements AsyncIterableIterator<EventRecord> {
-  private readonly live: EventRecord[] = [];
+  private live: EventRecord[] = [];
   private replayed: EventRecord[] = [];
   private replayCursor: bigint | null;
   private readonly types: Set<string> | null;
   /** The tenants whose events this subscriber may receive and asked for; null means every tenant. */
   private readonly tenantIds: readonly string[] | null;
-  private readonly rolloutReach = new Map<string, Promise<boolean>>();
+  private readonly tenantKey: string;
   private lastDelivered: string | null = null;
   private overflowed = false;
   private ended = false;
-  private wake: (() => void) | null = null;
-  private reading: Promise<IteratorResult<EventRecord>> = Promise.resolve({ done: true, value: undefined });
+  /** Resolves the read that waits for the next live event. */
+  private waiter: ((step: Step | Promise<Step>) => void) | null = null;
+  /** The result of the latest read while it is unsettled: a read asked for meanwhile goes after it. */
+  private pending: Promise<Step> | null = null;
 
   constructor(
     private readonly hub: EventHub,
@@ -298,6 +341,7 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
     const scope = plan.access.principal?.tenantIds ?? null;
     const wanted = plan.filter.tenantIds ?? null;
     this.tenantIds = scope === null ? wanted : wanted === null ? scope : wanted.filter((id) => scope.includes(id));
+    this.tenantKey = this.tenantIds === null ? '*' : [...this.tenantIds].sort().join(',');
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<EventRecord> {
@@ -315,24 +359,29 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
     } else {
       this.live.push(event);
     }
-    this.wakeUp();
+    this.settleWaiter();
   }
 
-  next(): Promise<IteratorResult<EventRecord>> {
+  next(): Promise<Step> {
+    if (this.pending === null) {
+      const step = this.nextNow();
+      return step instanceof Promise ? this.track(step) : Promise.resolve(step);
+    }
     // One read at a time, so events leave in order even if a consumer asks twice without waiting.
-    this.reading = this.reading.then(
-      () => this.read(),
-      () => this.read(),
+    return this.track(
+      this.pending.then(
+        () => this.nextNow(),
+        () => this.nextNow(),
+      ),
     );
-    return this.reading;
   }
 
-  async return(): Promise<IteratorResult<EventRecord>> {
+  async return(): Promise<Step> {
     this.end();
-    return { done: true, value: undefined };
+    return DONE;
   }
 
-  async throw(error?: unknown): Promise<IteratorResult<EventRecord>> {
+  async throw(error?: unknown): Promise<Step> {
     this.end();
     throw error;
   }
@@ -341,54 +390,88 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.live.length = 0;
+    this.live = [];
     this.replayed = [];
     this.hub.unregister(this);
-    this.wakeUp();
+    this.settleWaiter();
   }
 
-  private async read(): Promise<IteratorResult<EventRecord>> {
+  private track(step: Promise<Step>): Promise<Step> {
+    this.pending = step;
+    const settled = () => {
+      if (this.pending === step) this.pending = null;
+    };
+    step.then(settled, settled);
+    return step;
+  }
+
+  /** The next event if it can be had at once, else a promise of it. */
+  private nextNow(): Step | Promise<Step> {
+    const step = this.readNow();
+    if (step !== null) return step;
+    if (this.canWait()) return new Promise<Step>((resolve) => (this.waiter = resolve));
+    return this.readSlowly();
+  }
+
+  /** Hands the waiting read what came, unless what came was not for this subscriber. */
+  private settleWaiter(): void {
+    const resolve = this.waiter;
+    if (resolve === null) return;
+    const step = this.readNow();
+    if (step === null && this.canWait()) return;
+    this.waiter = null;
+    resolve(step ?? this.readSlowly());
+  }
+
+  /** Nothing to read until the hub offers more. */
+  private canWait(): boolean {
+    return !this.ended && !this.overflowed && this.live.length === 0 && this.replayed.length === 0 && this.replayCursor === null;
+  }
+
+  /**
+   * The next visible event, or done, if that needs no database; null if it does (a replay page to read, a
+   * rollout's tenants to look up), or if there is nothing yet.
+   */
+  private readNow(): Step | null {
     for (;;) {
-      if (this.ended) return { done: true, value: undefined };
-      const event = await this.take();
-      if (this.ended) return { done: true, value: undefined };
-      if (event === 'wait') {
-        // Checked again here: an event may have been offered while take() was settling.
-        await new Promise<void>((resolve) => (this.hasWork() ? resolve() : (this.wake = resolve)));
-        continue;
-      }
-      if (event === 'overflow') {
-        this.end();
-        throw new SlowSubscriberError(this.lastDelivered ?? (this.plan.replayAfter ?? this.plan.liveAfter).toString());
-      }
-      if (await this.isVisible(event)) {
+      if (this.ended) return DONE;
+      // Replayed events first, page by page, then live ones.
+      const queue = this.replayed.length > 0 ? this.replayed : this.replayCursor === null ? this.live : null;
+      if (queue === null || queue.length === 0) return null;
+      const event = queue[0];
+      const visible = this.visibleNow(event);
+      if (visible === null) return null;
+      queue.shift();
+      if (visible) {
         this.lastDelivered = event.sequence;
         return { done: false, value: event };
       }
     }
   }
 
-  /** The next candidate: replayed events first, page by page, then live ones. */
-  private async take(): Promise<EventRecord | 'wait' | 'overflow'> {
-    while (this.replayed.length === 0 && this.replayCursor !== null) {
-      const page = await this.hub.readReplayPage(this.replayCursor, this.plan.replayUntil, this.plan.filter, this.tenantIds);
-      if (this.ended) return 'wait';
-      this.replayCursor = page.length < this.hub.settings.pageSize ? null : BigInt(page[page.length - 1].sequence);
-      this.replayed = page.filter((event) => this.matchesAtOnce(event));
+  /** Whatever the next read needs the database (or a wait) for. */
+  private async readSlowly(): Promise<Step> {
+    for (;;) {
+      const step = this.readNow();
+      if (step !== null) return step;
+      if (this.replayed.length === 0 && this.replayCursor !== null) {
+        const page = await this.hub.readReplayPage(this.replayCursor, this.plan.replayUntil, this.plan.filter, this.tenantIds);
+        if (this.ended) continue;
+        this.replayCursor = page.length < this.hub.settings.pageSize ? null : BigInt(page[page.length - 1].sequence);
+        this.replayed = page.filter((event) => this.matchesAtOnce(event));
+        continue;
+      }
+      const head = this.replayed.length > 0 ? this.replayed[0] : this.live[0];
+      if (head !== undefined) {
+        await this.hub.rolloutReaches(head.rolloutId!, this.tenantIds!, this.tenantKey);
+        continue;
+      }
+      if (this.overflowed) {
+        this.end();
+        throw new SlowSubscriberError(this.lastDelivered ?? (this.plan.replayAfter ?? this.plan.liveAfter).toString());
+      }
+      return new Promise<Step>((resolve) => (this.waiter = resolve));
     }
-    if (this.replayed.length > 0) return this.replayed.shift()!;
-    if (this.live.length > 0) return this.live.shift()!;
-    return this.overflowed ? 'overflow' : 'wait';
-  }
-
-  private hasWork(): boolean {
-    return this.ended || this.overflowed || this.live.length > 0 || this.replayed.length > 0 || this.replayCursor !== null;
-  }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
   }
 
   /** The filter and every authorization decision that needs no database. */
@@ -405,18 +488,11 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
 
   /**
    * An event with a tenant goes to those who may see that tenant; a rollout-wide event to those who may see
-   * every tenant, or a tenant the rollout reaches (asked once per rollout: targets are fixed when it starts).
+   * every tenant, or a tenant the rollout reaches. Null: whether the rollout reaches them is not known yet.
    */
-  private async isVisible(event: EventRecord): Promise<boolean> {
+  private visibleNow(event: EventRecord): boolean | null {
     if (!this.matchesAtOnce(event)) return false;
     if (event.tenantId !== null || this.tenantIds === null) return true;
-    const rolloutId = event.rolloutId!;
-    let reach = this.rolloutReach.get(rolloutId);
-    if (!reach) {
-      reach = this.hub.rolloutReaches(rolloutId, this.tenantIds);
-      this.rolloutReach.set(rolloutId, reach);
-      reach.catch(() => this.rolloutReach.delete(rolloutId));
-    }
-    return reach;
+    return this.hub.knownReach(event.rolloutId!, this.tenantKey) ?? null;
   }
 }

@@ -3,7 +3,7 @@ import { injectable } from 'tsyringe';
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { DataSource } from 'typeorm';
 import type { Context } from '../graphql/context';
-import { createLoaders } from '../graphql/loaders';
+import { createLoaders, type Loaders } from '../graphql/loaders';
 import { Deployment } from '../modules/deployment/deployment.entity';
 import { RolloutTarget } from '../modules/rollout/rollout-target.entity';
 import { Rollout } from '../modules/rollout/rollout.entity';
@@ -31,24 +31,35 @@ const AFTER_SEQUENCE = {
 } as const;
 
 /**
+ * Loaders made on first use: most subscriptions select no field that needs one, and making the whole set for
+ * every event of every subscriber is work (and garbage) for nothing.
+ */
+function lazyLoaders(dataSource: DataSource): Loaders {
+  let loaders: Loaders | null = null;
+  return new Proxy({} as Loaders, {
+    get: (_target, name): unknown => Reflect.get((loaders ??= createLoaders(dataSource)), name),
+  });
+}
+
+/**
  * One subscription runs many executions on one context: each event gets fresh loaders, so nothing read for an
  * earlier event is served stale. A subscriber too slow to keep up is told where to resume.
  */
 function perEvent(source: AsyncIterableIterator<EventRecord>, context: Context): AsyncIterableIterator<EventRecord> {
   const dataSource = context.container.resolve(DataSource);
+  const delivered = (result: IteratorResult<EventRecord>) => {
+    if (!result.done) context.loaders = lazyLoaders(dataSource);
+    return result;
+  };
+  const failed = (error: unknown): never => {
+    if (error instanceof SlowSubscriberError) {
+      throw new GraphQLError(error.message, { extensions: { code: 'SLOW_SUBSCRIBER', lastSequence: error.lastSequence } });
+    }
+    throw error;
+  };
   return {
-    async next() {
-      try {
-        const result = await source.next();
-        if (!result.done) context.loaders = createLoaders(dataSource);
-        return result;
-      } catch (error) {
-        if (error instanceof SlowSubscriberError) {
-          throw new GraphQLError(error.message, { extensions: { code: 'SLOW_SUBSCRIBER', lastSequence: error.lastSequence } });
-        }
-        throw error;
-      }
-    },
+    // Not async: every event of every subscriber passes here, and each await is one more turn of the queue.
+    next: () => source.next().then(delivered, failed),
     return: () => source.return!(),
     throw: (error?: unknown) => source.throw!(error),
     [Symbol.asyncIterator]() {

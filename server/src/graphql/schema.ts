@@ -10,7 +10,11 @@ import { ApplicationResolver, ArtifactResolver } from '../modules/application/ap
 import { ReleaseComponentResolver, ReleaseResolver, ReleaseTrackResolver } from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
-import { ArtifactJourneyResolver, DeploymentResolver, InstallationLedgerResolver } from '../modules/deployment/deployment.resolver';
+import {
+  ArtifactJourneyResolver,
+  DeploymentResolver,
+  InstallationLedgerResolver,
+} from '../modules/deployment/deployment.resolver';
 import { RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

@@ -13,6 +13,7 @@ import {
   createSignedInUser,
   createTenant,
   createTier,
+  type Installation,
   type Tenant,
 } from '../factories/tenants';
 import { startTestServer, type TestServer } from '../support/server';
@@ -292,6 +293,22 @@ describe('a subscriber that cannot keep up', () => {
     }
   });
 
+  it('hands out events in order to a consumer that asks again before an answer came', async () => {
+    const after = await lastSequence();
+    await appendNumbered(1, 5);
+    // Five to replay (pages of two), then five live ones, all asked for at once.
+    const subscription = slowHub.subscribe({ access: Access.system(), afterSequence: after });
+    const reads = Array.from({ length: 10 }, () => subscription.next());
+    await appendNumbered(6, 8);
+    await appendNumbered(9, 10, 2);
+    const results = await Promise.all(reads);
+    expect(results.map((result) => (result.done ? 'done' : result.value.data.n))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const waiting = subscription.next();
+    await subscription.return!();
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+    expect(slowHub.subscriberCount).toBe(0);
+  });
+
   it('ends its subscriptions when the hub stops', async () => {
     const otherHub = new EventHub(server.dataSource);
     await otherHub.start();
@@ -310,17 +327,20 @@ describe('authorization of each event', () => {
   let targetA: RolloutTarget;
   let deploymentA: Deployment;
   let scopedToA: Client;
+  let installationA: Installation;
+  let installationB: Installation;
+  let newRollout: () => Promise<Rollout>;
 
   /** Rollouts, targets and a deployment written directly: the engine that makes them is tested elsewhere. */
   beforeAll(async () => {
     await createTier(server, { name: 'prod', rank: 10 });
     tenantA = await createTenant(server);
     tenantB = await createTenant(server);
-    const installationA = await createInstallation(server, { tenantSlug: tenantA.slug, tier: 'prod' });
-    const installationB = await createInstallation(server, { tenantSlug: tenantB.slug, tier: 'prod' });
+    installationA = await createInstallation(server, { tenantSlug: tenantA.slug, tier: 'prod' });
+    installationB = await createInstallation(server, { tenantSlug: tenantB.slug, tier: 'prod' });
     const { release, applications, artifacts } = await createLockableRelease(server);
     const rollouts = server.dataSource.getRepository(Rollout);
-    const newRollout = () =>
+    newRollout = () =>
       rollouts.save(
         rollouts.create({
           releaseId: release.id,
@@ -480,6 +500,85 @@ describe('authorization of each event', () => {
     expect(numbers(byFilter)).toEqual(['A', 'rollout A', 'end']);
     byRollout.stop();
     byFilter.stop();
+  });
+
+  it('gives subscribers of one operation each the answer their own scope allows', async () => {
+    // A rollout that reaches both tenants: its rollout-wide events go to both, but each sees only its own targets.
+    const rollout = await newRollout();
+    const targets = server.dataSource.getRepository(RolloutTarget);
+    const [inA, inB] = await targets.save(
+      (
+        [
+          [installationA, tenantA],
+          [installationB, tenantB],
+        ] as const
+      ).map(([installation, tenant], position) =>
+        targets.create({
+          rolloutId: rollout.id,
+          installationId: installation.id,
+          tenantId: tenant.id,
+          wave: 1,
+          position: position + 1,
+          status: TargetStatus.PENDING,
+        }),
+      ),
+    );
+    const query = `subscription { events(filter: { types: ["rollout.started"] }) { data rollout { id targets { id } } } }`;
+    const otherScopedToA = await connect((await createApiToken(server, { role: 'VIEWER', tenantSlugs: [tenantA.slug] })).token);
+    const scopedToB = await connect((await createApiToken(server, { role: 'VIEWER', tenantSlugs: [tenantB.slug] })).token);
+    const subscribers = {
+      admin: await subscribeLive(admin, query),
+      secondAdmin: await subscribeLive(admin, query),
+      scopedToA: await subscribeLive(scopedToA, query),
+      otherScopedToA: await subscribeLive(otherScopedToA, query),
+      scopedToB: await subscribeLive(scopedToB, query),
+    };
+    await append([{ type: 'rollout.started', rolloutId: rollout.id, data: { n: 'both' } }]);
+
+    const targetsSeen = async (subscription: LiveSubscription) => {
+      const [event] = await subscription.waitForEvents(1);
+      expect(event.data).toEqual({ n: 'both' });
+      expect((event.rollout as { id: string }).id).toBe(rollout.id);
+      return (event.rollout as { targets: { id: string }[] }).targets.map((target) => target.id).sort();
+    };
+    expect(await targetsSeen(subscribers.admin)).toEqual([inA.id, inB.id].sort());
+    expect(await targetsSeen(subscribers.secondAdmin)).toEqual([inA.id, inB.id].sort());
+    expect(await targetsSeen(subscribers.scopedToA)).toEqual([inA.id]);
+    expect(await targetsSeen(subscribers.otherScopedToA)).toEqual([inA.id]);
+    expect(await targetsSeen(subscribers.scopedToB)).toEqual([inB.id]);
+    for (const subscription of Object.values(subscribers)) subscription.stop();
+  });
+
+  it('reads the related records afresh for every event', async () => {
+    const query = `subscription ($filter: EventFilter) { events(filter: $filter) { data deployment { id status } } }`;
+    const subscriptions = [
+      await subscribeLive(admin, query, { filter: { rolloutId: rolloutA.id } }),
+      await subscribeLive(scopedToA, query, { filter: { rolloutId: rolloutA.id } }),
+    ];
+    const deployments = server.dataSource.getRepository(Deployment);
+    const event = (n: string) => ({
+      type: 'deployment.updated' as const,
+      tenantId: tenantA.id,
+      rolloutId: rolloutA.id,
+      deploymentId: deploymentA.id,
+      data: { n },
+    });
+    try {
+      await append([event('before')]);
+      for (const subscription of subscriptions) await subscription.waitForEvents(1);
+      await deployments.update(deploymentA.id, { status: DeploymentStatus.SUCCEEDED });
+      await append([event('after')]);
+      for (const subscription of subscriptions) {
+        const events = await subscription.waitForEvents(2);
+        expect(events.map((received) => [received.data.n, (received.deployment as { status: string }).status])).toEqual([
+          ['before', 'IN_PROGRESS'],
+          ['after', 'SUCCEEDED'],
+        ]);
+      }
+    } finally {
+      await deployments.update(deploymentA.id, { status: DeploymentStatus.IN_PROGRESS });
+      for (const subscription of subscriptions) subscription.stop();
+    }
   });
 
   it('answers NOT_FOUND for a rollout the caller cannot see, exactly as for one that does not exist', async () => {
