@@ -2,7 +2,7 @@ import type { Client as GraphQLWsClient } from 'graphql-ws';
 import { Client } from 'pg';
 import { freePort } from '../../src/db/embedded';
 import { createTestDatabase } from '../support/database';
-import { startShiplog, type ShiplogProcess } from '../support/process';
+import { gqlAt, startShiplog, type ShiplogProcess } from '../support/process';
 import { connectWebSocket, EVENT_FIELDS, subscribe, type LiveSubscription } from '../support/subscriptions';
 
 const ADMIN_TOKEN = 'replicas-test-admin-token-0123456789';
@@ -88,6 +88,42 @@ describe('two Shiplog processes on one database', () => {
     expect(numbers(onSecond)).toEqual(['ready', '1', '2', '3']);
     expect(onSecond.events.map((event) => event.sequence)).toEqual(onFirst.events.map((event) => event.sequence));
     onFirst.stop();
+    onSecond.stop();
+  });
+
+  it('deliver the events of a rollout started on one to a subscriber on the other', async () => {
+    const q = (query: string, variables: Record<string, unknown> = {}) => gqlAt(first.url, query, variables, ADMIN_TOKEN);
+    await q(`mutation { createEnvironmentTier(input: { name: "prod", rank: 1 }) { id } }`);
+    await q(`mutation { createTenant(input: { slug: "acme", name: "Acme" }) { id } }`);
+    await q(
+      `mutation { createInstallation(input: { tenantSlug: "acme", slug: "prod", name: "Prod", tier: "prod", driverConfig: { delayMs: 0 } }) { id } }`,
+    );
+    await q(`mutation { createApplication(input: { slug: "api", name: "API" }) { id } }`);
+    await q(`mutation { registerArtifact(input: { applicationSlug: "api", version: "1.0.0", imageRef: "img" }) { id } }`);
+    await q(`mutation { createReleaseTrack(input: { slug: "p", name: "P" }) { id } }`);
+    const { createRelease } = await q(`mutation { createRelease(input: { trackSlug: "p", version: "1.0.0" }) { id } }`);
+    await q(
+      `mutation ($id: ID!) { setReleaseComponents(input: { releaseId: $id, components: [{ applicationSlug: "api", artifactVersion: "1.0.0", stage: 1 }] }) { id } }`,
+      {
+        id: createRelease.id,
+      },
+    );
+    await q(`mutation ($id: ID!) { lockRelease(input: { releaseId: $id }) { id } }`, { id: createRelease.id });
+
+    const onSecond = subscribe(await connect(second), EVENTS, { after: await lastSequence() });
+    await commitEvents(['ready']);
+    await onSecond.waitForEvents(1);
+    const { startRollout } = await q(
+      `mutation ($id: ID!) { startRollout(input: { releaseId: $id, selector: { tiers: ["prod"] }, reason: "replicas" }) { id } }`,
+      { id: createRelease.id },
+    );
+    // After 'ready': rollout.started, the target running, the deployment queued, the deployment succeeded,
+    // the target succeeded, the rollout succeeded.
+    const received = await onSecond.waitForEvents(7, 30_000);
+    const ofRollout = received.filter((event) => event.rolloutId === startRollout.id).map((event) => event.type);
+    expect(ofRollout[0]).toBe('rollout.started');
+    expect(ofRollout).toContain('deployment.updated');
+    expect(ofRollout[ofRollout.length - 1]).toBe('rollout.succeeded');
     onSecond.stop();
   });
 
