@@ -190,11 +190,13 @@ export class RolloutEngine {
     this.emit(manager, this.rolloutEvent(rollout, type[status], reason ? { reason } : {}));
   }
 
-  private async saveTarget(manager: EntityManager, target: RolloutTarget): Promise<void> {
+  /** Writes a target's state and announces it. */
+  async saveTarget(manager: EntityManager, target: RolloutTarget): Promise<void> {
     await manager.getRepository(RolloutTarget).update(
       { id: target.id },
       {
         status: target.status,
+        position: target.position,
         currentStage: target.currentStage,
         baseline: target.baseline,
         rollingBack: target.rollingBack,

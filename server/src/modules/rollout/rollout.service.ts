@@ -222,14 +222,7 @@ export class RolloutService {
       target.status = TargetStatus.PENDING;
       target.approvedBy = access.actor;
       target.position = -1;
-      await manager.getRepository(RolloutTarget).save(target);
-      this.engine.emit(manager, {
-        type: 'target.updated',
-        tenantId: target.tenantId,
-        rolloutId: rollout.id,
-        targetId: target.id,
-        data: { status: target.status, approvedBy: target.approvedBy },
-      });
+      await this.engine.saveTarget(manager, target);
       await this.engine.advance(manager, rollout);
       await manager
         .getRepository(RolloutTarget)
@@ -245,14 +238,7 @@ export class RolloutService {
       target.status = TargetStatus.REJECTED;
       target.statusReason = input.reason;
       target.finishedAt = new Date();
-      await manager.getRepository(RolloutTarget).save(target);
-      this.engine.emit(manager, {
-        type: 'target.updated',
-        tenantId: target.tenantId,
-        rolloutId: rollout.id,
-        targetId: target.id,
-        data: { status: target.status, reason: input.reason },
-      });
+      await this.engine.saveTarget(manager, target);
       await this.engine.advance(manager, rollout);
     });
   }
