@@ -82,6 +82,34 @@ describe('a rollout', () => {
     ]);
   });
 
+  it('puts a release ON_HOLD, not back to DRAFT, when it is unlocked while a rollout of it is under way', async () => {
+    dataOf(
+      await server.gql(
+        `mutation { createInstallation(input: { tenantSlug: "beta", slug: "manual", name: "Manual", tier: "qa", driver: MANUAL }) { id } }`,
+      ),
+    );
+    const releaseId = await lockedRelease(server, '1.3.0', [{ app: 'web', version: '1.1.0', stage: 1 }]);
+    const started = dataOf(await startRollout(server, { releaseId, selector: { tenantSlugs: ['beta'], tiers: ['qa'] } }));
+    // A MANUAL deployment waits for a person: the rollout is under way and nothing has succeeded yet.
+    await waitForRollout(server, started.startRollout.id, (r) => r.targets[0]?.deployments.length === 1);
+    const unlocked = dataOf(
+      await server.gql(`mutation ($id: ID!) { unlockRelease(input: { releaseId: $id, reason: "rethink" }) { status } }`, {
+        id: releaseId,
+      }),
+    );
+    expect(unlocked.unlockRelease.status).toBe('ON_HOLD');
+    const edit = await server.gql(
+      `mutation ($id: ID!) { setReleaseComponents(input: { releaseId: $id, components: [{ applicationSlug: "api", artifactVersion: "1.1.0", stage: 1 }] }) { id } }`,
+      { id: releaseId },
+    );
+    expect(errorCode(edit)).toBe('CONFLICT');
+    dataOf(
+      await server.gql(`mutation ($id: ID!) { abortRollout(input: { rolloutId: $id, reason: "done" }) { status } }`, {
+        id: started.startRollout.id,
+      }),
+    );
+  });
+
   it('refuses to start for a release that is not locked', async () => {
     const draft = dataOf(
       await server.gql<{ createRelease: { id: string } }>(

@@ -285,10 +285,16 @@ export class ReleaseService {
     });
   }
 
-  /** Whether any deployment of one of its rollouts succeeded: then the release is (partly) deployed. */
+  /**
+   * Whether the release is (partly) deployed: a deployment of one of its rollouts succeeded, or a rollout of it
+   * is still under way (its components must not change under it).
+   */
   private async isDeployed(manager: EntityManager, releaseId: string): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM deployment d JOIN rollout r ON r.id = d.rollout_id WHERE r.release_id = $1 AND d.status = 'SUCCEEDED' LIMIT 1`,
+      `SELECT 1 FROM deployment d JOIN rollout r ON r.id = d.rollout_id WHERE r.release_id = $1 AND d.status = 'SUCCEEDED'
+       UNION ALL
+       SELECT 1 FROM rollout WHERE release_id = $1 AND status NOT IN ('SUCCEEDED', 'FAILED', 'ABORTED')
+       LIMIT 1`,
       [releaseId],
     );
     return rows.length > 0;
