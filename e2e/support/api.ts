@@ -103,6 +103,64 @@ export class ShiplogApi {
     return data.createUser;
   }
 
+  async createApplication(input: { slug: string; name: string; description?: string }): Promise<{ id: string; slug: string }> {
+    const data = await this.request<{ createApplication: { id: string; slug: string } }>(
+      'createApplication',
+      `mutation ($input: CreateApplicationInput!) { createApplication(input: $input) { id slug } }`,
+      { input },
+    );
+    return data.createApplication;
+  }
+
+  async registerArtifact(input: {
+    applicationSlug: string;
+    version: string;
+    imageRef: string;
+    commitSha?: string;
+    buildUrl?: string;
+  }): Promise<{ id: string; version: string }> {
+    const data = await this.request<{ registerArtifact: { id: string; version: string } }>(
+      'registerArtifact',
+      `mutation ($input: RegisterArtifactInput!) { registerArtifact(input: $input) { id version } }`,
+      { input },
+    );
+    return data.registerArtifact;
+  }
+
+  async createReleaseTrack(input: { slug: string; name: string; description?: string }): Promise<{ id: string; slug: string }> {
+    const data = await this.request<{ createReleaseTrack: { id: string; slug: string } }>(
+      'createReleaseTrack',
+      `mutation ($input: CreateReleaseTrackInput!) { createReleaseTrack(input: $input) { id slug } }`,
+      { input },
+    );
+    return data.createReleaseTrack;
+  }
+
+  async createRelease(input: {
+    trackSlug: string;
+    version: string;
+    instructions?: string;
+  }): Promise<{ id: string; version: string }> {
+    const data = await this.request<{ createRelease: { id: string; version: string } }>(
+      'createRelease',
+      `mutation ($input: CreateReleaseInput!) { createRelease(input: $input) { id version } }`,
+      { input },
+    );
+    return data.createRelease;
+  }
+
+  async setReleaseComponents(input: {
+    releaseId: string;
+    components: { applicationSlug: string; artifactVersion?: string; stage: number; instructions?: string }[];
+  }): Promise<{ id: string }> {
+    const data = await this.request<{ setReleaseComponents: { id: string } }>(
+      'setReleaseComponents',
+      `mutation ($input: SetReleaseComponentsInput!) { setReleaseComponents(input: $input) { id } }`,
+      { input },
+    );
+    return data.setReleaseComponents;
+  }
+
   /** Whether a session token is still accepted, from the outside. */
   static async isAccepted(baseUrl: string, token: string): Promise<boolean> {
     try {

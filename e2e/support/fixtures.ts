@@ -4,6 +4,7 @@ import { test as base, type Page } from '@playwright/test';
 import { ShiplogApi, type Role } from './api';
 import { serverUnderTest } from './env';
 import { AppShell } from './pages/app-shell';
+import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
 import { SignInPage } from './pages/sign-in.page';
 import { TenantsPage } from './pages/tenants.page';
 import { artifactsDir } from './paths';
@@ -20,6 +21,9 @@ interface TestFixtures {
   signInPage: SignInPage;
   tenantsPage: TenantsPage;
   shell: AppShell;
+  releaseTracksPage: ReleaseTracksPage;
+  releaseTrackPage: ReleaseTrackPage;
+  releasePage: ReleasePage;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
   /** Signs in through the sign-in page and waits for the tenants page. */
@@ -66,6 +70,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   shell: async ({ page }, use) => {
     await use(new AppShell(page));
+  },
+  releaseTracksPage: async ({ page }, use) => {
+    await use(new ReleaseTracksPage(page));
+  },
+  releaseTrackPage: async ({ page }, use) => {
+    await use(new ReleaseTrackPage(page));
+  },
+  releasePage: async ({ page }, use) => {
+    await use(new ReleasePage(page));
   },
   createUser: async ({ api, uid }, use) => {
     let count = 0;

@@ -6,6 +6,9 @@ import { PageFallback } from './modules/ui/PageFallback';
 const AppShell = lazy(() => import('./modules/shell/components/AppShell'));
 const SignInPage = lazy(() => import('./pages/SignInPage'));
 const TenantsPage = lazy(() => import('./pages/TenantsPage'));
+const ReleaseTracksPage = lazy(() => import('./pages/ReleaseTracksPage'));
+const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
+const ReleasePage = lazy(() => import('./pages/ReleasePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -22,6 +25,9 @@ export function App() {
         >
           <Route index element={<Navigate to="/tenants" replace />} />
           <Route path="/tenants" element={<TenantsPage />} />
+          <Route path="/tracks" element={<ReleaseTracksPage />} />
+          <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
+          <Route path="/releases/:id" element={<ReleasePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

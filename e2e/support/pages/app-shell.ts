@@ -5,11 +5,13 @@ export class AppShell {
   readonly banner: Locator;
   readonly signedInUser: Locator;
   readonly signOutButton: Locator;
+  readonly releasesLink: Locator;
 
   constructor(readonly page: Page) {
     this.banner = page.getByRole('banner');
     this.signedInUser = this.banner.getByRole('group', { name: 'Signed in user' });
     this.signOutButton = this.banner.getByRole('button', { name: 'Sign out' });
+    this.releasesLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' });
   }
 
   async expectSignedInAs(username: string, role: string) {

@@ -26,6 +26,15 @@ interface ConnectionPage {
   nodes: readonly unknown[];
 }
 
+/** Pages of one filter form one list: `after` appends to it, a request without `after` starts over. */
+const pagedByFilter = {
+  keyArgs: ['filter'],
+  merge(existing: ConnectionPage | undefined, incoming: ConnectionPage, { args }: { args: Record<string, unknown> | null }) {
+    if (!existing || !args?.after) return incoming;
+    return { ...incoming, nodes: [...existing.nodes, ...incoming.nodes] };
+  },
+};
+
 export function createApolloClient(): ApolloClient {
   return new ApolloClient({
     link: ApolloLink.from([sessionEndedLink, authLink, new HttpLink({ uri: '/graphql' })]),
@@ -33,16 +42,10 @@ export function createApolloClient(): ApolloClient {
       typePolicies: {
         Query: {
           fields: {
-            tenants: {
-              // Pages of one filter form one list: `after` appends to it, a request without `after` starts over.
-              keyArgs: ['filter'],
-              merge(existing: ConnectionPage | undefined, incoming: ConnectionPage, { args }) {
-                if (!existing || !args?.after) return incoming;
-                return { ...incoming, nodes: [...existing.nodes, ...incoming.nodes] };
-              },
-            },
+            tenants: pagedByFilter,
           },
         },
+        ReleaseTrack: { fields: { releases: pagedByFilter } },
       },
     }),
   });

@@ -30,6 +30,9 @@ export default function AppShell() {
             <Button component={NavLink} to="/tenants" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Tenants
             </Button>
+            <Button component={NavLink} to="/tracks" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
+              Releases
+            </Button>
           </Box>
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>
