@@ -80,6 +80,7 @@ export class ShiplogApi {
     name: string;
     tier: string;
     labels?: Label[];
+    driverConfig?: Record<string, unknown>;
   }): Promise<{ id: string; slug: string }> {
     const data = await this.request<{ createInstallation: { id: string; slug: string } }>(
       'createInstallation',
@@ -159,6 +160,24 @@ export class ShiplogApi {
       { input },
     );
     return data.setReleaseComponents;
+  }
+
+  async lockRelease(releaseId: string): Promise<{ id: string; status: string }> {
+    const data = await this.request<{ lockRelease: { id: string; status: string } }>(
+      'lockRelease',
+      `mutation ($input: LockReleaseInput!) { lockRelease(input: $input) { id status } }`,
+      { input: { releaseId } },
+    );
+    return data.lockRelease;
+  }
+
+  async startRollout(input: { releaseId: string; installationIds: string[]; reason: string }): Promise<{ id: string }> {
+    const data = await this.request<{ startRollout: { id: string } }>(
+      'startRollout',
+      `mutation ($input: StartRolloutInput!) { startRollout(input: $input) { id } }`,
+      { input },
+    );
+    return data.startRollout;
   }
 
   /** Whether a session token is still accepted, from the outside. */

@@ -5,6 +5,7 @@ import { ShiplogApi, type Role } from './api';
 import { serverUnderTest } from './env';
 import { AppShell } from './pages/app-shell';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
+import { RolloutPage, RolloutsPage } from './pages/rollouts.page';
 import { SignInPage } from './pages/sign-in.page';
 import { TenantsPage } from './pages/tenants.page';
 import { artifactsDir } from './paths';
@@ -13,6 +14,15 @@ export interface TestUser {
   username: string;
   password: string;
   role: Role;
+}
+
+/** A rollout started through the API, with what it was made of. */
+export interface StartedRollout {
+  id: string;
+  /** Track name and version, as the pages show the release. */
+  releaseName: string;
+  tenantSlug: string;
+  installationSlugs: string[];
 }
 
 interface TestFixtures {
@@ -24,6 +34,13 @@ interface TestFixtures {
   releaseTracksPage: ReleaseTracksPage;
   releaseTrackPage: ReleaseTrackPage;
   releasePage: ReleasePage;
+  rolloutsPage: RolloutsPage;
+  rolloutPage: RolloutPage;
+  /**
+   * Starts a rollout of a locked two-stage release to a tenant's two simulated installations
+   * (each deployment takes 1.5 s).
+   */
+  startRollout: () => Promise<StartedRollout>;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
   /** Signs in through the sign-in page and waits for the tenants page. */
@@ -79,6 +96,60 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   releasePage: async ({ page }, use) => {
     await use(new ReleasePage(page));
+  },
+  rolloutsPage: async ({ page }, use) => {
+    await use(new RolloutsPage(page));
+  },
+  rolloutPage: async ({ page }, use) => {
+    await use(new RolloutPage(page));
+  },
+  startRollout: async ({ api, uid, tier }, use) => {
+    await use(async () => {
+      const tenant = await api.createTenant({ slug: `acme-${uid}`, name: `Acme ${uid}` });
+      const installations = [];
+      for (const slug of ['eu', 'us']) {
+        installations.push(
+          await api.createInstallation({
+            tenantSlug: tenant.slug,
+            slug,
+            name: `Acme ${slug.toUpperCase()}`,
+            tier,
+            driverConfig: { delayMs: 1500 },
+          }),
+        );
+      }
+      const apps = [];
+      for (const slug of [`api-${uid}`, `ui-${uid}`]) {
+        const app = await api.createApplication({ slug, name: slug });
+        await api.registerArtifact({
+          applicationSlug: app.slug,
+          version: '3.1.0',
+          imageRef: `registry.example/${app.slug}:3.1.0`,
+          commitSha: '0123456789abcdef0123456789abcdef01234567',
+          buildUrl: `https://ci.example/${app.slug}/3.1.0`,
+        });
+        apps.push(app);
+      }
+      const trackName = `Rollout track ${uid}`;
+      const track = await api.createReleaseTrack({ slug: `rollout-${uid}`, name: trackName, description: 'Rollouts' });
+      const release = await api.createRelease({ trackSlug: track.slug, version: '3.1.0' });
+      await api.setReleaseComponents({
+        releaseId: release.id,
+        components: apps.map((app, index) => ({ applicationSlug: app.slug, artifactVersion: '3.1.0', stage: index + 1 })),
+      });
+      await api.lockRelease(release.id);
+      const rollout = await api.startRollout({
+        releaseId: release.id,
+        installationIds: installations.map((installation) => installation.id),
+        reason: 'e2e: live rollout view',
+      });
+      return {
+        id: rollout.id,
+        releaseName: `${trackName} 3.1.0`,
+        tenantSlug: tenant.slug,
+        installationSlugs: installations.map((installation) => installation.slug),
+      };
+    });
   },
   createUser: async ({ api, uid }, use) => {
     let count = 0;

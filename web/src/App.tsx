@@ -9,6 +9,8 @@ const TenantsPage = lazy(() => import('./pages/TenantsPage'));
 const ReleaseTracksPage = lazy(() => import('./pages/ReleaseTracksPage'));
 const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
 const ReleasePage = lazy(() => import('./pages/ReleasePage'));
+const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
+const RolloutPage = lazy(() => import('./pages/RolloutPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -28,6 +30,8 @@ export function App() {
           <Route path="/tracks" element={<ReleaseTracksPage />} />
           <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
           <Route path="/releases/:id" element={<ReleasePage />} />
+          <Route path="/rollouts" element={<RolloutsPage />} />
+          <Route path="/rollouts/:id" element={<RolloutPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

@@ -6,12 +6,14 @@ export class AppShell {
   readonly signedInUser: Locator;
   readonly signOutButton: Locator;
   readonly releasesLink: Locator;
+  readonly rolloutsLink: Locator;
 
   constructor(readonly page: Page) {
     this.banner = page.getByRole('banner');
     this.signedInUser = this.banner.getByRole('group', { name: 'Signed in user' });
     this.signOutButton = this.banner.getByRole('button', { name: 'Sign out' });
     this.releasesLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' });
+    this.rolloutsLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rollouts' });
   }
 
   async expectSignedInAs(username: string, role: string) {

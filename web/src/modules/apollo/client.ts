@@ -2,6 +2,9 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/clien
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
+import { createClient } from 'graphql-ws';
 import { endSession, sessionToken } from '../auth/session';
 import { hasErrorCode } from './errors';
 
@@ -35,14 +38,62 @@ const pagedByFilter = {
   },
 };
 
+export type WsConnectionState = 'connecting' | 'connected' | 'closed';
+
+let wsState: WsConnectionState = 'closed';
+const wsListeners = new Set<() => void>();
+
+function setWsState(state: WsConnectionState) {
+  wsState = state;
+  for (const listener of wsListeners) listener();
+}
+
+/** The state of the subscription socket, for useSyncExternalStore. */
+export function wsConnectionState(): WsConnectionState {
+  return wsState;
+}
+
+export function subscribeToWsConnection(listener: () => void): () => void {
+  wsListeners.add(listener);
+  return () => wsListeners.delete(listener);
+}
+
+function socketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/graphql`;
+}
+
+/** Subscriptions go over graphql-ws; the socket opens lazily, with the session token of the moment it connects. */
+const wsLink = new GraphQLWsLink(
+  createClient({
+    url: socketUrl,
+    lazy: true,
+    retryAttempts: 10,
+    connectionParams: () => {
+      const token = sessionToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    on: {
+      connecting: () => setWsState('connecting'),
+      connected: () => setWsState('connected'),
+      closed: () => setWsState('closed'),
+    },
+  }),
+);
+
+const httpLink = ApolloLink.from([authLink, new HttpLink({ uri: '/graphql' })]);
+
+const transportLink = ApolloLink.split(({ query }) => isSubscriptionOperation(query), wsLink, httpLink);
+
 export function createApolloClient(): ApolloClient {
   return new ApolloClient({
-    link: ApolloLink.from([sessionEndedLink, authLink, new HttpLink({ uri: '/graphql' })]),
+    link: ApolloLink.from([sessionEndedLink, transportLink]),
     cache: new InMemoryCache({
       typePolicies: {
         Query: {
           fields: {
             tenants: pagedByFilter,
+            rollouts: pagedByFilter,
           },
         },
         ReleaseTrack: { fields: { releases: pagedByFilter } },

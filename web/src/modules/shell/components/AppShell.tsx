@@ -33,6 +33,9 @@ export default function AppShell() {
             <Button component={NavLink} to="/tracks" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Releases
             </Button>
+            <Button component={NavLink} to="/rollouts" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
+              Rollouts
+            </Button>
           </Box>
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>

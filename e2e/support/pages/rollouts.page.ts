@@ -1,0 +1,67 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The list of rollouts at /rollouts, newest first. */
+export class RolloutsPage {
+  readonly heading: Locator;
+  readonly table: Locator;
+  readonly rows: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { name: 'Rollouts', level: 1 });
+    this.table = page.getByRole('table', { name: 'Rollouts' });
+    this.rows = this.table.getByRole('row').filter({ has: page.getByRole('cell') });
+  }
+
+  async expectShown() {
+    await expect(this.page).toHaveURL(/\/rollouts$/);
+    await expect(this.heading).toBeVisible();
+  }
+
+  row(releaseName: string): Locator {
+    return this.rows.filter({ has: this.page.getByRole('link', { name: releaseName, exact: true }) });
+  }
+
+  async openRollout(releaseName: string) {
+    await this.table.getByRole('link', { name: releaseName, exact: true }).click();
+  }
+}
+
+/** One rollout's live view at /rollouts/:id. */
+export class RolloutPage {
+  readonly status: Locator;
+  readonly wave: Locator;
+  readonly liveIndicator: Locator;
+  readonly progress: Locator;
+  readonly grid: Locator;
+  readonly filters: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByRole('group', { name: 'Rollout status' });
+    this.wave = page.getByLabel('Wave', { exact: true });
+    this.liveIndicator = page.getByRole('status', { name: 'Live updates' });
+    this.progress = page.getByRole('progressbar', { name: 'Rollout progress' });
+    this.grid = page.getByRole('table', { name: 'Installations by stage' });
+    this.filters = page.getByRole('group', { name: 'Show installations' });
+  }
+
+  async expectShown(releaseName: string) {
+    await expect(this.page.getByRole('heading', { name: `Rollout of ${releaseName}`, level: 1 })).toBeVisible();
+  }
+
+  /** Waits until live updates arrive over the socket. */
+  async expectLive() {
+    await expect(this.liveIndicator).toHaveText('Live');
+  }
+
+  row(tenantSlug: string, installationSlug: string): Locator {
+    return this.grid.getByRole('row', { name: `${tenantSlug} / ${installationSlug}` });
+  }
+
+  cell(tenantSlug: string, installationSlug: string, stage: number): Locator {
+    return this.row(tenantSlug, installationSlug).getByRole('cell', { name: new RegExp(`^Stage ${stage}:`) });
+  }
+
+  filter(label: string): Locator {
+    return this.filters.getByRole('button', { name: label, exact: true });
+  }
+}

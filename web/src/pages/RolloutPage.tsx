@@ -1,0 +1,179 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Breadcrumbs from '@mui/material/Breadcrumbs';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
+import type { RolloutTargetStatus } from '../generated/graphql';
+import { describeError } from '../modules/apollo/errors';
+import { AbortRolloutDialog } from '../modules/rollout/components/AbortRolloutDialog';
+import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
+import { RolloutGrid, rolloutStages } from '../modules/rollout/components/RolloutGrid';
+import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
+import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
+import { useLiveRollout } from '../modules/rollout/hooks/useLiveRollout';
+import { useRolloutActions } from '../modules/rollout/hooks/useRolloutActions';
+
+const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | null }[] = [
+  { key: 'all', label: 'All', statuses: null },
+  { key: 'pending', label: 'Yet to trigger', statuses: ['PENDING'] },
+  { key: 'ongoing', label: 'Ongoing', statuses: ['RUNNING'] },
+  { key: 'approval', label: 'Awaiting approval', statuses: ['AWAITING_APPROVAL'] },
+  { key: 'failed', label: 'Failed', statuses: ['FAILED', 'ROLLED_BACK', 'REJECTED'] },
+  { key: 'completed', label: 'Completed', statuses: ['SUCCEEDED', 'SKIPPED', 'CANCELLED'] },
+];
+
+export default function RolloutPage() {
+  const id = useParams().id ?? '';
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { data, loading, error, refetch } = useLiveRollout(id);
+  const actions = useRolloutActions(id, () => void refetch());
+  const [aborting, setAborting] = useState(false);
+  const rollout = data?.rollout;
+
+  if (!rollout) {
+    return (
+      <Stack spacing={2}>
+        <title>Rollout · Shiplog</title>
+        <Typography variant="h4" component="h1">
+          Rollout
+        </Typography>
+        {loading && <LinearProgress aria-label="Loading rollout" />}
+        {error && (
+          <Alert
+            severity="error"
+            action={
+              <Button color="inherit" size="small" onClick={() => void refetch()}>
+                Retry
+              </Button>
+            }
+          >
+            Could not load the rollout: {describeError(error)}
+          </Alert>
+        )}
+        {data && !rollout && <Alert severity="warning">There is no such rollout.</Alert>}
+      </Stack>
+    );
+  }
+
+  const filter = FILTERS.find((f) => f.key === searchParams.get('show')) ?? FILTERS[0];
+  const stages = rolloutStages(rollout.targets);
+  const targets = filter.statuses
+    ? rollout.targets.filter((target) => filter.statuses?.includes(target.status))
+    : rollout.targets;
+  const finished = isRolloutFinished(rollout.status);
+  const title = `${rollout.release.track.name} ${rollout.release.version}`;
+
+  return (
+    <Stack spacing={3}>
+      <title>{`Rollout of ${title} · Shiplog`}</title>
+      <Breadcrumbs aria-label="Breadcrumb">
+        <Link component={RouterLink} to="/rollouts">
+          Rollouts
+        </Link>
+        <Typography color="text.primary">{title}</Typography>
+      </Breadcrumbs>
+
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'flex-start' } }}>
+        <Box sx={{ flexGrow: 1 }}>
+          <Typography variant="h4" component="h1">
+            Rollout of{' '}
+            <Link component={RouterLink} to={`/releases/${rollout.release.id}`}>
+              {title}
+            </Link>
+          </Typography>
+          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
+            <Box role="group" aria-label="Rollout status">
+              <RolloutStatusChip status={rollout.status} size="medium" />
+            </Box>
+            <Typography aria-label="Wave">
+              Wave {rollout.currentWave} of {rollout.waveCount}
+            </Typography>
+            <ConnectionIndicator />
+          </Stack>
+          {rollout.statusReason && (
+            <Typography color="text.secondary" sx={{ mt: 1 }}>
+              {rollout.statusReason}
+            </Typography>
+          )}
+        </Box>
+        {!finished && (
+          <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
+            {rollout.status === 'PAUSED' ? (
+              <Button variant="outlined" onClick={() => void actions.resume()} disabled={actions.busy}>
+                Resume
+              </Button>
+            ) : (
+              <Button variant="outlined" onClick={() => void actions.pause()} disabled={actions.busy}>
+                Pause
+              </Button>
+            )}
+            {rollout.status === 'WAITING_FOR_PROMOTION' && (
+              <Button variant="contained" onClick={() => void actions.promote()} disabled={actions.busy}>
+                Promote next wave
+              </Button>
+            )}
+            <Button color="error" variant="outlined" onClick={() => setAborting(true)} disabled={actions.busy}>
+              Abort
+            </Button>
+          </Stack>
+        )}
+      </Stack>
+
+      <RolloutProgressBar progress={rollout.progress} label="Rollout progress" />
+
+      {actions.failure && (
+        <Alert severity="error" role="alert">
+          {actions.failure}
+        </Alert>
+      )}
+
+      <Stack direction="row" spacing={1} role="group" aria-label="Show installations" sx={{ flexWrap: 'wrap' }}>
+        {FILTERS.map((f) => (
+          <Chip
+            key={f.key}
+            label={f.label}
+            color={f.key === filter.key ? 'primary' : 'default'}
+            variant={f.key === filter.key ? 'filled' : 'outlined'}
+            aria-pressed={f.key === filter.key}
+            onClick={() =>
+              setSearchParams(
+                (params) => {
+                  if (f.key === 'all') params.delete('show');
+                  else params.set('show', f.key);
+                  return params;
+                },
+                { replace: true },
+              )
+            }
+          />
+        ))}
+      </Stack>
+
+      {targets.length === 0 ? (
+        <Typography color="text.secondary">No installations match.</Typography>
+      ) : (
+        <RolloutGrid
+          targets={targets}
+          stages={stages}
+          onRetry={(targetId) => void actions.retry(targetId)}
+          retrying={actions.retrying}
+        />
+      )}
+
+      <AbortRolloutDialog
+        open={aborting}
+        onClose={() => setAborting(false)}
+        onAbort={(reason) => {
+          setAborting(false);
+          void actions.abort(reason);
+        }}
+      />
+    </Stack>
+  );
+}

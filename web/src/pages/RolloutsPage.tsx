@@ -1,0 +1,94 @@
+import { useQuery } from '@apollo/client/react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
+import { RolloutsDocument } from '../generated/graphql';
+import { describeError } from '../modules/apollo/errors';
+import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
+import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
+import { formatDateTime } from '../modules/ui/format';
+
+const PAGE_SIZE = 25;
+
+export default function RolloutsPage() {
+  const { data, loading, error, refetch, fetchMore } = useQuery(RolloutsDocument, {
+    variables: { first: PAGE_SIZE },
+    notifyOnNetworkStatusChange: true,
+  });
+  const connection = data?.rollouts;
+
+  return (
+    <Stack spacing={2}>
+      <title>Rollouts · Shiplog</title>
+      <Typography variant="h4" component="h1">
+        Rollouts
+      </Typography>
+      {loading && <LinearProgress aria-label="Loading rollouts" />}
+      {error && (
+        <Alert
+          severity="error"
+          action={
+            <Button color="inherit" size="small" onClick={() => void refetch()}>
+              Retry
+            </Button>
+          }
+        >
+          Could not load the rollouts: {describeError(error)}
+        </Alert>
+      )}
+      {connection && connection.nodes.length === 0 && <Alert severity="info">No rollouts yet.</Alert>}
+      {connection && connection.nodes.length > 0 && (
+        <TableContainer component={Paper} variant="outlined">
+          <Table aria-label="Rollouts" size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>Release</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell sx={{ width: '40%' }}>Progress</TableCell>
+                <TableCell>Started</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {connection.nodes.map((rollout) => (
+                <TableRow key={rollout.id} hover>
+                  <TableCell>
+                    <Link component={RouterLink} to={`/rollouts/${rollout.id}`} sx={{ fontWeight: 600 }}>
+                      {rollout.release.track.name} {rollout.release.version}
+                    </Link>
+                  </TableCell>
+                  <TableCell>
+                    <RolloutStatusChip status={rollout.status} />
+                  </TableCell>
+                  <TableCell>
+                    <RolloutProgressBar progress={rollout.progress} label="Progress" />
+                  </TableCell>
+                  <TableCell>{formatDateTime(rollout.createdAt)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      {connection?.pageInfo.hasNextPage && (
+        <Button
+          onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}
+          disabled={loading}
+          sx={{ alignSelf: 'center' }}
+        >
+          Show more
+        </Button>
+      )}
+    </Stack>
+  );
+}
