@@ -16,6 +16,7 @@ import { ReleaseComponents } from '../modules/release/components/ReleaseComponen
 import { ArtifactSelectionChip, ReleaseStatusChip } from '../modules/release/components/ReleaseStatusChip';
 import { useLockRelease } from '../modules/release/hooks/useLockRelease';
 import { formatDateTime } from '../modules/ui/format';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 export default function ReleasePage() {
   const id = useParams().id ?? '';
@@ -31,18 +32,7 @@ export default function ReleasePage() {
           Release
         </Typography>
         {loading && <LinearProgress aria-label="Loading release" />}
-        {error && (
-          <Alert
-            severity="error"
-            action={
-              <Button color="inherit" size="small" onClick={() => void refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            Could not load the release: {describeError(error)}
-          </Alert>
-        )}
+        {error && <LoadErrorAlert what="the release" error={describeError(error)} onRetry={() => void refetch()} />}
         {data && !release && <Alert severity="warning">There is no such release.</Alert>}
       </Stack>
     );

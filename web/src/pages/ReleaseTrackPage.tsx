@@ -15,6 +15,7 @@ import type { ReleaseStatus } from '../generated/graphql';
 import { RELEASE_STATUSES, releaseStatusLabel } from '../modules/release/components/ReleaseStatusChip';
 import { ReleaseTable } from '../modules/release/components/ReleaseTable';
 import { useTrackReleases } from '../modules/release/hooks/useTrackReleases';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const STATUS_PARAM = 'status';
 
@@ -89,18 +90,7 @@ export default function ReleaseTrackPage() {
 
       <Box sx={{ minHeight: 4 }}>{releases.loading && <LinearProgress aria-label="Loading releases" />}</Box>
 
-      {releases.error && (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={releases.retry}>
-              Retry
-            </Button>
-          }
-        >
-          Could not load releases: {releases.error}
-        </Alert>
-      )}
+      {releases.error && <LoadErrorAlert what="releases" error={releases.error} onRetry={releases.retry} />}
 
       {releases.notFound && <Alert severity="warning">There is no release track “{slug}”.</Alert>}
 

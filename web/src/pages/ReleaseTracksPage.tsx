@@ -1,7 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import List from '@mui/material/List';
@@ -12,6 +10,7 @@ import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import { ReleaseTracksDocument } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 export default function ReleaseTracksPage() {
   const { data, loading, error, refetch } = useQuery(ReleaseTracksDocument, { notifyOnNetworkStatusChange: true });
@@ -26,18 +25,7 @@ export default function ReleaseTracksPage() {
 
       <Box sx={{ minHeight: 4 }}>{loading && <LinearProgress aria-label="Loading release tracks" />}</Box>
 
-      {error && (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={() => void refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          Could not load release tracks: {describeError(error)}
-        </Alert>
-      )}
+      {error && <LoadErrorAlert what="release tracks" error={describeError(error)} onRetry={() => void refetch()} />}
 
       {tracks?.length === 0 && (
         <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>

@@ -18,6 +18,7 @@ import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgres
 import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { useLiveRollout } from '../modules/rollout/hooks/useLiveRollout';
 import { useRolloutActions } from '../modules/rollout/hooks/useRolloutActions';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | null }[] = [
   { key: 'all', label: 'All', statuses: null },
@@ -44,18 +45,7 @@ export default function RolloutPage() {
           Rollout
         </Typography>
         {loading && <LinearProgress aria-label="Loading rollout" />}
-        {error && (
-          <Alert
-            severity="error"
-            action={
-              <Button color="inherit" size="small" onClick={() => void refetch()}>
-                Retry
-              </Button>
-            }
-          >
-            Could not load the rollout: {describeError(error)}
-          </Alert>
-        )}
+        {error && <LoadErrorAlert what="the rollout" error={describeError(error)} onRetry={() => void refetch()} />}
         {data && !rollout && <Alert severity="warning">There is no such rollout.</Alert>}
       </Stack>
     );

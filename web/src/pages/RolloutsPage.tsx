@@ -18,6 +18,7 @@ import { describeError } from '../modules/apollo/errors';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { formatDateTime } from '../modules/ui/format';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const PAGE_SIZE = 25;
 
@@ -35,18 +36,7 @@ export default function RolloutsPage() {
         Rollouts
       </Typography>
       {loading && <LinearProgress aria-label="Loading rollouts" />}
-      {error && (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={() => void refetch()}>
-              Retry
-            </Button>
-          }
-        >
-          Could not load the rollouts: {describeError(error)}
-        </Alert>
-      )}
+      {error && <LoadErrorAlert what="the rollouts" error={describeError(error)} onRetry={() => void refetch()} />}
       {connection && connection.nodes.length === 0 && <Alert severity="info">No rollouts yet.</Alert>}
       {connection && connection.nodes.length > 0 && (
         <TableContainer component={Paper} variant="outlined">

@@ -10,6 +10,7 @@ import { useSearchParams } from 'react-router';
 import { TenantTable } from '../modules/tenant/components/TenantTable';
 import { useTenants } from '../modules/tenant/hooks/useTenants';
 import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const SEARCH_PARAM = 'q';
 
@@ -56,18 +57,7 @@ export default function TenantsPage() {
 
       <Box sx={{ minHeight: 4 }}>{tenants.loading && <LinearProgress aria-label="Loading tenants" />}</Box>
 
-      {tenants.error && (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={tenants.retry}>
-              Retry
-            </Button>
-          }
-        >
-          Could not load tenants: {tenants.error}
-        </Alert>
-      )}
+      {tenants.error && <LoadErrorAlert what="tenants" error={tenants.error} onRetry={tenants.retry} />}
 
       {totalCount === 0 && !tenants.error && (
         <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
