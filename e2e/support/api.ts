@@ -81,6 +81,7 @@ export class ShiplogApi {
     tier: string;
     labels?: Label[];
     driverConfig?: Record<string, unknown>;
+    requiresApproval?: boolean;
   }): Promise<{ id: string; slug: string }> {
     const data = await this.request<{ createInstallation: { id: string; slug: string } }>(
       'createInstallation',
@@ -88,6 +89,20 @@ export class ShiplogApi {
       { input },
     );
     return data.createInstallation;
+  }
+
+  async updateInstallation(input: {
+    tenantSlug: string;
+    slug: string;
+    driverConfig?: Record<string, unknown>;
+    requiresApproval?: boolean;
+  }): Promise<{ id: string; slug: string }> {
+    const data = await this.request<{ updateInstallation: { id: string; slug: string } }>(
+      'updateInstallation',
+      `mutation ($input: UpdateInstallationInput!) { updateInstallation(input: $input) { id slug } }`,
+      { input },
+    );
+    return data.updateInstallation;
   }
 
   async createUser(input: {
@@ -171,13 +186,35 @@ export class ShiplogApi {
     return data.lockRelease;
   }
 
-  async startRollout(input: { releaseId: string; installationIds: string[]; reason: string }): Promise<{ id: string }> {
+  async startRollout(input: {
+    releaseId: string;
+    installationIds: string[];
+    reason: string;
+    failurePolicy?: 'PAUSE' | 'ROLLBACK' | 'CONTINUE';
+    maxParallel?: number;
+  }): Promise<{ id: string }> {
     const data = await this.request<{ startRollout: { id: string } }>(
       'startRollout',
       `mutation ($input: StartRolloutInput!) { startRollout(input: $input) { id } }`,
       { input },
     );
     return data.startRollout;
+  }
+
+  /** Polls a rollout until it reaches one of these statuses. */
+  async waitForRollout(id: string, statuses: string[], timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const data = await this.request<{ rollout: { status: string } | null }>(
+        'rollout',
+        `query ($id: ID!) { rollout(id: $id) { status } }`,
+        { id },
+      );
+      const status = data.rollout?.status ?? 'missing';
+      if (statuses.includes(status)) return status;
+      if (Date.now() > deadline) throw new Error(`Rollout ${id} is ${status}, not ${statuses.join(' or ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** Whether a session token is still accepted, from the outside. */

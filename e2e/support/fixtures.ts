@@ -23,6 +23,18 @@ export interface StartedRollout {
   releaseName: string;
   tenantSlug: string;
   installationSlugs: string[];
+  /** The applications of stage 1 and stage 2. */
+  applicationSlugs: string[];
+}
+
+/** How the installations of a started rollout behave. */
+export interface RolloutOptions {
+  /** This installation's simulated driver fails this stage's application. */
+  failing?: { installation: 'eu' | 'us'; stage: 1 | 2 };
+  /** These installations wait for approval before they deploy. */
+  requireApproval?: ('eu' | 'us')[];
+  /** Roll out version 3.0.0 of both applications first, and wait until it succeeded. */
+  previousRelease?: boolean;
 }
 
 interface TestFixtures {
@@ -40,7 +52,7 @@ interface TestFixtures {
    * Starts a rollout of a locked two-stage release to a tenant's two simulated installations
    * (each deployment takes 1.5 s).
    */
-  startRollout: () => Promise<StartedRollout>;
+  startRollout: (options?: RolloutOptions) => Promise<StartedRollout>;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
   /** Signs in through the sign-in page and waits for the tenants page. */
@@ -104,50 +116,78 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(new RolloutPage(page));
   },
   startRollout: async ({ api, uid, tier }, use) => {
-    await use(async () => {
+    await use(async ({ failing, requireApproval = [], previousRelease = false }: RolloutOptions = {}) => {
       const tenant = await api.createTenant({ slug: `acme-${uid}`, name: `Acme ${uid}` });
+      const applicationSlugs = [`api-${uid}`, `ui-${uid}`];
       const installations = [];
-      for (const slug of ['eu', 'us']) {
+      for (const slug of ['eu', 'us'] as const) {
         installations.push(
           await api.createInstallation({
             tenantSlug: tenant.slug,
             slug,
             name: `Acme ${slug.toUpperCase()}`,
             tier,
-            driverConfig: { delayMs: 1500 },
+            driverConfig: { delayMs: previousRelease ? 0 : 1500 },
           }),
         );
       }
-      const apps = [];
-      for (const slug of [`api-${uid}`, `ui-${uid}`]) {
-        const app = await api.createApplication({ slug, name: slug });
-        await api.registerArtifact({
-          applicationSlug: app.slug,
-          version: '3.1.0',
-          imageRef: `registry.example/${app.slug}:3.1.0`,
-          commitSha: '0123456789abcdef0123456789abcdef01234567',
-          buildUrl: `https://ci.example/${app.slug}/3.1.0`,
-        });
-        apps.push(app);
+      const versions = previousRelease ? ['3.0.0', '3.1.0'] : ['3.1.0'];
+      for (const slug of applicationSlugs) {
+        await api.createApplication({ slug, name: slug });
+        for (const version of versions) {
+          await api.registerArtifact({
+            applicationSlug: slug,
+            version,
+            imageRef: `registry.example/${slug}:${version}`,
+            commitSha: '0123456789abcdef0123456789abcdef01234567',
+            buildUrl: `https://ci.example/${slug}/${version}`,
+          });
+        }
       }
       const trackName = `Rollout track ${uid}`;
       const track = await api.createReleaseTrack({ slug: `rollout-${uid}`, name: trackName, description: 'Rollouts' });
-      const release = await api.createRelease({ trackSlug: track.slug, version: '3.1.0' });
-      await api.setReleaseComponents({
-        releaseId: release.id,
-        components: apps.map((app, index) => ({ applicationSlug: app.slug, artifactVersion: '3.1.0', stage: index + 1 })),
-      });
-      await api.lockRelease(release.id);
+      const installationIds = installations.map((installation) => installation.id);
+      const lockedRelease = async (version: string) => {
+        const release = await api.createRelease({ trackSlug: track.slug, version });
+        await api.setReleaseComponents({
+          releaseId: release.id,
+          components: applicationSlugs.map((slug, index) => ({
+            applicationSlug: slug,
+            artifactVersion: version,
+            stage: index + 1,
+          })),
+        });
+        await api.lockRelease(release.id);
+        return release;
+      };
+      if (previousRelease) {
+        const earlier = await lockedRelease('3.0.0');
+        const first = await api.startRollout({ releaseId: earlier.id, installationIds, reason: 'e2e: the release before' });
+        await api.waitForRollout(first.id, ['SUCCEEDED']);
+      }
+      // Each installation's behaviour for the rollout under test.
+      for (const slug of ['eu', 'us'] as const) {
+        const fail = failing?.installation === slug ? [applicationSlugs[failing.stage - 1]] : [];
+        await api.updateInstallation({
+          tenantSlug: tenant.slug,
+          slug,
+          driverConfig: { delayMs: 1500, fail },
+          requiresApproval: requireApproval.includes(slug),
+        });
+      }
+      const release = await lockedRelease('3.1.0');
       const rollout = await api.startRollout({
         releaseId: release.id,
-        installationIds: installations.map((installation) => installation.id),
+        installationIds,
         reason: 'e2e: live rollout view',
+        failurePolicy: 'PAUSE',
       });
       return {
         id: rollout.id,
         releaseName: `${trackName} 3.1.0`,
         tenantSlug: tenant.slug,
         installationSlugs: installations.map((installation) => installation.slug),
+        applicationSlugs,
       };
     });
   },

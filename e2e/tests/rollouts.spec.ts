@@ -53,3 +53,95 @@ test.describe('Rollouts pages', () => {
     expect(loads).toBe(0);
   });
 });
+
+test.describe('Acting on a rollout', () => {
+  test('a failure under policy PAUSE shows up live, its deployment explains it, and a retry completes the rollout', async ({
+    page,
+    api,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+    saveScreenshot,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const rollout = await startRollout({ failing: { installation: 'eu', stage: 2 } });
+    await page.goto(`/rollouts/${rollout.id}`);
+    await rolloutPage.expectShown(rollout.releaseName);
+    await rolloutPage.expectLive();
+
+    // The failure arrives while the page is open: the cell turns red and the rollout pauses.
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 2)).toHaveText('Failed', { timeout: 30_000 });
+    await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'us', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    await rolloutPage.filter('Failed').click();
+    await expect(rolloutPage.grid.getByRole('row', { name: new RegExp(rollout.tenantSlug) })).toHaveCount(1);
+    await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toBeVisible();
+    await saveScreenshot('rollout-paused');
+
+    // The failed deployment says who started it, why, and what went wrong; its link is shareable.
+    await rolloutPage.openStage(rollout.tenantSlug, 'eu', 2);
+    await expect(rolloutPage.drawer).toBeVisible();
+    await expect(rolloutPage.drawer).toContainText(`${rollout.applicationSlugs[1]} 3.1.0`);
+    await expect(rolloutPage.drawer).toContainText('Failed');
+    await expect(rolloutPage.drawer).toContainText('e2e: live rollout view');
+    await expect(page).toHaveURL(/[?&]deployment=/);
+    await saveScreenshot('deployment-drawer');
+    await rolloutPage.drawer.getByRole('button', { name: 'Close deployment' }).click();
+    await expect(rolloutPage.drawer).toHaveCount(0);
+
+    // The cause is fixed outside Shiplog; a retry deploys again and the paused rollout carries on to the end.
+    await api.updateInstallation({ tenantSlug: rollout.tenantSlug, slug: 'eu', driverConfig: { delayMs: 1500 } });
+    await rolloutPage.targetAction('Retry', rollout.tenantSlug, 'eu').click();
+    await rolloutPage.filter('All').click();
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    await expect(rolloutPage.status).toContainText('Succeeded', { timeout: 30_000 });
+    await expect(rolloutPage.progress).toHaveAttribute('aria-valuenow', '100');
+  });
+
+  test('an installation that needs approval waits for it; one is approved, the other rejected with a reason', async ({
+    page,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const rollout = await startRollout({ requireApproval: ['eu', 'us'] });
+    await page.goto(`/rollouts/${rollout.id}?show=approval`);
+    await rolloutPage.expectLive();
+    await expect(rolloutPage.grid.getByRole('row', { name: new RegExp(rollout.tenantSlug) })).toHaveCount(2);
+
+    await rolloutPage.targetAction('Approve', rollout.tenantSlug, 'eu').click();
+    await rolloutPage.targetAction('Reject', rollout.tenantSlug, 'us').click();
+    await rolloutPage.giveReason('Reject', 'Customer asked to wait for their freeze to end');
+    await expect(rolloutPage.grid).toHaveCount(0);
+    await expect(page.getByText('No installations match.')).toBeVisible();
+
+    await rolloutPage.filter('All').click();
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    await expect(rolloutPage.row(rollout.tenantSlug, 'us')).toContainText('rejected');
+    await expect(rolloutPage.status).toContainText(/Succeeded|Failed/, { timeout: 30_000 });
+  });
+
+  test('an installation is rolled back to what ran before, with a reason, as a recorded deployment', async ({
+    page,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const rollout = await startRollout({ previousRelease: true, failing: { installation: 'eu', stage: 2 } });
+    const [api, ui] = rollout.applicationSlugs;
+    await page.goto(`/rollouts/${rollout.id}`);
+    await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+
+    // On eu, api went to 3.1.0 and ui failed (still 3.0.0): rolling back returns api to 3.0.0 and leaves ui alone.
+    await rolloutPage.targetAction('Roll back', rollout.tenantSlug, 'eu').click();
+    await rolloutPage.giveReason('Roll back', `${ui} 3.1.0 breaks the login page`);
+    await expect(page.getByRole('status').filter({ hasText: 'Rolling back' })).toHaveText(
+      `Rolling back ${rollout.tenantSlug} / eu: ${api} 3.0.0.`,
+    );
+  });
+});

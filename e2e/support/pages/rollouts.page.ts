@@ -64,4 +64,28 @@ export class RolloutPage {
   filter(label: string): Locator {
     return this.filters.getByRole('button', { name: label, exact: true });
   }
+
+  /** Retry, Approve, Reject or Roll back one installation of the rollout. */
+  targetAction(action: 'Retry' | 'Approve' | 'Reject' | 'Roll back', tenantSlug: string, installationSlug: string): Locator {
+    return this.page.getByRole('button', { name: `${action} ${tenantSlug} / ${installationSlug}`, exact: true });
+  }
+
+  /** Opens the deployments of one stage on one installation (a menu when the stage has several applications). */
+  async openStage(tenantSlug: string, installationSlug: string, stage: number) {
+    await this.page
+      .getByRole('button', { name: `Stage ${stage} deployments on ${tenantSlug} / ${installationSlug}`, exact: true })
+      .click();
+  }
+
+  /** The deployment drawer. */
+  get drawer(): Locator {
+    return this.page.getByRole('dialog', { name: 'Deployment' });
+  }
+
+  /** Answers the reason dialog that an action opened. */
+  async giveReason(confirm: string, reason: string) {
+    const dialog = this.page.getByRole('dialog').filter({ has: this.page.getByLabel('Reason') });
+    await dialog.getByLabel('Reason').fill(reason);
+    await dialog.getByRole('button', { name: confirm, exact: true }).click();
+  }
 }

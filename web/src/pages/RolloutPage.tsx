@@ -9,16 +9,19 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
-import type { RolloutTargetStatus } from '../generated/graphql';
+import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
-import { AbortRolloutDialog } from '../modules/rollout/components/AbortRolloutDialog';
+import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
-import { RolloutGrid, rolloutStages } from '../modules/rollout/components/RolloutGrid';
+import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { useLiveRollout } from '../modules/rollout/hooks/useLiveRollout';
 import { useRolloutActions } from '../modules/rollout/hooks/useRolloutActions';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { ReasonDialog } from '../modules/ui/ReasonDialog';
+
+type Target = RolloutLive_RolloutFragment['targets'][number];
 
 const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | null }[] = [
   { key: 'all', label: 'All', statuses: null },
@@ -35,6 +38,15 @@ export default function RolloutPage() {
   const { data, loading, error, refetch } = useLiveRollout(id);
   const actions = useRolloutActions(id, () => void refetch());
   const [aborting, setAborting] = useState(false);
+  const [rejecting, setRejecting] = useState<Target | null>(null);
+  const [rollingBack, setRollingBack] = useState<Target | null>(null);
+  const openDeployment = searchParams.get('deployment');
+  const setOpenDeployment = (deploymentId: string | null) =>
+    setSearchParams((params) => {
+      if (deploymentId) params.set('deployment', deploymentId);
+      else params.delete('deployment');
+      return params;
+    });
   const rollout = data?.rollout;
 
   if (!rollout) {
@@ -122,6 +134,11 @@ export default function RolloutPage() {
           {actions.failure}
         </Alert>
       )}
+      {actions.notice && (
+        <Alert severity="info" role="status">
+          {actions.notice}
+        </Alert>
+      )}
 
       <Stack direction="row" spacing={1} role="group" aria-label="Show installations" sx={{ flexWrap: 'wrap' }}>
         {FILTERS.map((f) => (
@@ -151,19 +168,52 @@ export default function RolloutPage() {
         <RolloutGrid
           targets={targets}
           stages={stages}
-          onRetry={(targetId) => void actions.retry(targetId)}
-          retrying={actions.retrying}
+          onOpenDeployment={setOpenDeployment}
+          actions={{
+            busy: actions.targetBusy,
+            onRetry: (target) => void actions.retry(target.id),
+            onApprove: (target) => void actions.approve(target.id),
+            onReject: setRejecting,
+            onRollback: setRollingBack,
+          }}
         />
       )}
 
-      <AbortRolloutDialog
+      <ReasonDialog
         open={aborting}
+        title="Abort rollout"
+        description="Installations not yet deploying are cancelled; deployments already sent finish or are cancelled."
+        confirmLabel="Abort rollout"
         onClose={() => setAborting(false)}
-        onAbort={(reason) => {
+        onConfirm={(reason) => {
           setAborting(false);
           void actions.abort(reason);
         }}
       />
+      <ReasonDialog
+        open={rejecting !== null}
+        title={rejecting ? `Reject ${targetName(rejecting)}` : 'Reject'}
+        description="The installation is left out of this rollout."
+        confirmLabel="Reject"
+        onClose={() => setRejecting(null)}
+        onConfirm={(reason) => {
+          if (rejecting) void actions.reject(rejecting.id, reason);
+          setRejecting(null);
+        }}
+      />
+      <ReasonDialog
+        open={rollingBack !== null}
+        title={rollingBack ? `Roll back ${targetName(rollingBack)}` : 'Roll back'}
+        description="Each application goes back to the last artifact that ran there successfully, as recorded deployments."
+        confirmLabel="Roll back"
+        color="warning"
+        onClose={() => setRollingBack(null)}
+        onConfirm={(reason) => {
+          if (rollingBack) void actions.rollback(rollingBack.installation.id, targetName(rollingBack), reason);
+          setRollingBack(null);
+        }}
+      />
+      <DeploymentDrawer deploymentId={openDeployment} onClose={() => setOpenDeployment(null)} />
     </Stack>
   );
 }

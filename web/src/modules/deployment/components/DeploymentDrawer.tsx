@@ -179,7 +179,7 @@ export function DeploymentDrawer({ deploymentId, onClose }: { deploymentId: stri
       anchor="right"
       open={deploymentId !== null}
       onClose={onClose}
-      slotProps={{ paper: { sx: { width: { xs: '100%', sm: 480 }, p: 3 }, 'aria-label': 'Deployment' } }}
+      slotProps={{ paper: { sx: { width: { xs: '100%', sm: 480 }, p: 3 }, role: 'dialog', 'aria-label': 'Deployment' } }}
     >
       <Stack direction="row" sx={{ alignItems: 'center', mb: 2 }}>
         <Typography variant="overline" sx={{ flexGrow: 1 }}>

@@ -1,15 +1,22 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import ButtonBase from '@mui/material/ButtonBase';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import { useState } from 'react';
 import type { DeploymentStatus, RolloutLive_RolloutFragment } from '../../../generated/graphql';
+import { deploymentStatusLabel } from '../../deployment/components/DeploymentStatusChip';
 
 type Target = RolloutLive_RolloutFragment['targets'][number];
+type Deployment = Target['deployments'][number];
 type CellState = 'NOT_STARTED' | DeploymentStatus;
 
 const CELL: Record<CellState, { label: string; bg: string; fg: string }> = {
@@ -23,20 +30,19 @@ const CELL: Record<CellState, { label: string; bg: string; fg: string }> = {
 };
 
 /** The stage's state on one installation, from the latest deployment of each application (retries replace attempts). */
-function cellState(target: Target, stage: number): { state: CellState; detail: string } {
-  const latest = new Map<string, Target['deployments'][number]>();
+function cellState(target: Target, stage: number): { state: CellState; deployments: Deployment[] } {
+  const latest = new Map<string, Deployment>();
   for (const deployment of target.deployments) {
     if (deployment.stage === stage) latest.set(deployment.application.slug, deployment);
   }
   const deployments = [...latest.values()];
-  const detail = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
   const statuses = new Set(deployments.map((d) => d.status));
   const order: DeploymentStatus[] = ['FAILED', 'CANCELLED', 'IN_PROGRESS', 'QUEUED'];
   const state: CellState =
     statuses.size === 0
       ? 'NOT_STARTED'
       : (order.find((s) => statuses.has(s)) ?? (statuses.has('SUCCEEDED') ? 'SUCCEEDED' : 'SKIPPED'));
-  return { state, detail };
+  return { state, deployments };
 }
 
 export function rolloutStages(targets: readonly Target[]): number[] {
@@ -48,16 +54,130 @@ export function rolloutStages(targets: readonly Target[]): number[] {
   return [...stages].sort((a, b) => a - b);
 }
 
+export function targetName(target: Target): string {
+  return `${target.installation.tenant.slug} / ${target.installation.slug}`;
+}
+
+export interface TargetActions {
+  busy: boolean;
+  onRetry(target: Target): void;
+  onApprove(target: Target): void;
+  onReject(target: Target): void;
+  onRollback(target: Target): void;
+}
+
+function TargetActionButtons({ target, actions }: { target: Target; actions: TargetActions }) {
+  const name = targetName(target);
+  const canRollBack =
+    target.status !== 'RUNNING' && target.deployments.some((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED');
+  return (
+    <Stack direction="row" spacing={0.5} sx={{ justifyContent: 'flex-end', alignItems: 'center' }}>
+      <Box component="span" sx={{ color: 'text.secondary', fontSize: 12, mr: 0.5 }} title={target.statusReason ?? undefined}>
+        {target.status.toLowerCase().replace(/_/g, ' ')}
+      </Box>
+      {target.status === 'FAILED' && (
+        <Button
+          size="small"
+          color="error"
+          aria-label={`Retry ${name}`}
+          onClick={() => actions.onRetry(target)}
+          disabled={actions.busy}
+        >
+          Retry
+        </Button>
+      )}
+      {target.status === 'AWAITING_APPROVAL' && (
+        <>
+          <Button
+            size="small"
+            variant="contained"
+            aria-label={`Approve ${name}`}
+            onClick={() => actions.onApprove(target)}
+            disabled={actions.busy}
+          >
+            Approve
+          </Button>
+          <Button
+            size="small"
+            color="error"
+            aria-label={`Reject ${name}`}
+            onClick={() => actions.onReject(target)}
+            disabled={actions.busy}
+          >
+            Reject
+          </Button>
+        </>
+      )}
+      {canRollBack && (
+        <Button size="small" aria-label={`Roll back ${name}`} onClick={() => actions.onRollback(target)} disabled={actions.busy}>
+          Roll back
+        </Button>
+      )}
+    </Stack>
+  );
+}
+
+/** One stage on one installation: its colour and, on click, its deployments (a menu when there are several). */
+function StageCell({
+  stage,
+  target,
+  onOpenDeployment,
+}: {
+  stage: number;
+  target: Target;
+  onOpenDeployment: (deploymentId: string) => void;
+}) {
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const { state, deployments } = cellState(target, stage);
+  const { label, bg, fg } = CELL[state];
+  const detail = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
+  return (
+    <TableCell
+      align="center"
+      data-status={state}
+      aria-label={`Stage ${stage}: ${label}`}
+      title={detail || undefined}
+      sx={{ bgcolor: bg, color: fg, fontWeight: 600, transition: 'background-color 200ms', p: 0 }}
+    >
+      {deployments.length === 0 ? (
+        <Box sx={{ px: 2, py: 0.75 }}>{label}</Box>
+      ) : (
+        <ButtonBase
+          aria-label={`Stage ${stage} deployments on ${targetName(target)}`}
+          aria-haspopup={deployments.length > 1 ? 'menu' : 'dialog'}
+          onClick={(event) => (deployments.length === 1 ? onOpenDeployment(deployments[0].id) : setAnchor(event.currentTarget))}
+          sx={{ width: '100%', px: 2, py: 0.75, font: 'inherit', color: 'inherit' }}
+        >
+          {label}
+        </ButtonBase>
+      )}
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+        {deployments.map((deployment) => (
+          <MenuItem
+            key={deployment.id}
+            onClick={() => {
+              setAnchor(null);
+              onOpenDeployment(deployment.id);
+            }}
+          >
+            {deployment.application.slug} {deployment.artifact.version}: {deploymentStatusLabel(deployment.status)}
+          </MenuItem>
+        ))}
+      </Menu>
+    </TableCell>
+  );
+}
+
 export function RolloutGrid({
   targets,
   stages,
-  onRetry,
-  retrying,
+  actions,
+  onOpenDeployment,
 }: {
   targets: readonly Target[];
   stages: readonly number[];
-  onRetry: (targetId: string) => void;
-  retrying: boolean;
+  actions: TargetActions;
+  onOpenDeployment: (deploymentId: string) => void;
 }) {
   return (
     <TableContainer component={Paper} variant="outlined">
@@ -71,44 +191,23 @@ export function RolloutGrid({
                 Stage {stage}
               </TableCell>
             ))}
-            <TableCell />
+            <TableCell align="right">Status</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           {targets.map((target) => {
-            const name = `${target.installation.tenant.slug} / ${target.installation.slug}`;
+            const name = targetName(target);
             return (
               <TableRow key={target.id} aria-label={name}>
                 <TableCell component="th" scope="row">
                   {name}
                 </TableCell>
                 <TableCell>{target.wave}</TableCell>
-                {stages.map((stage) => {
-                  const { state, detail } = cellState(target, stage);
-                  const { label, bg, fg } = CELL[state];
-                  return (
-                    <TableCell
-                      key={stage}
-                      align="center"
-                      data-status={state}
-                      aria-label={`Stage ${stage}: ${label}`}
-                      title={detail || undefined}
-                      sx={{ bgcolor: bg, color: fg, fontWeight: 600, transition: 'background-color 200ms' }}
-                    >
-                      {label}
-                    </TableCell>
-                  );
-                })}
+                {stages.map((stage) => (
+                  <StageCell key={stage} stage={stage} target={target} onOpenDeployment={onOpenDeployment} />
+                ))}
                 <TableCell align="right">
-                  {target.status === 'FAILED' ? (
-                    <Button size="small" color="error" onClick={() => onRetry(target.id)} disabled={retrying}>
-                      Retry
-                    </Button>
-                  ) : (
-                    <Box component="span" sx={{ color: 'text.secondary', fontSize: 12 }}>
-                      {target.status.toLowerCase().replace(/_/g, ' ')}
-                    </Box>
-                  )}
+                  <TargetActionButtons target={target} actions={actions} />
                 </TableCell>
               </TableRow>
             );

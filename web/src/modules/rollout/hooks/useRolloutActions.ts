@@ -2,26 +2,35 @@ import { useMutation } from '@apollo/client/react';
 import { useState } from 'react';
 import {
   AbortRolloutDocument,
+  ApproveRolloutTargetDocument,
   PauseRolloutDocument,
   PromoteRolloutDocument,
+  RejectRolloutTargetDocument,
   ResumeRolloutDocument,
   RetryRolloutTargetDocument,
+  RollbackInstallationDocument,
 } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 
-/** The operator's controls of one rollout; a refusal is kept as a message for the page. */
+/** The operator's controls of one rollout; a refusal is kept as a message for the page, a success as a notice. */
 export function useRolloutActions(rolloutId: string, refresh: () => void) {
   const [failure, setFailure] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [pause, pauseState] = useMutation(PauseRolloutDocument);
   const [resume, resumeState] = useMutation(ResumeRolloutDocument);
   const [abort, abortState] = useMutation(AbortRolloutDocument);
   const [promote, promoteState] = useMutation(PromoteRolloutDocument);
   const [retry, retryState] = useMutation(RetryRolloutTargetDocument);
+  const [approve, approveState] = useMutation(ApproveRolloutTargetDocument);
+  const [reject, rejectState] = useMutation(RejectRolloutTargetDocument);
+  const [rollback, rollbackState] = useMutation(RollbackInstallationDocument);
 
-  async function run(action: () => Promise<unknown>) {
+  async function run(action: () => Promise<string | null | void>) {
     setFailure(null);
+    setNotice(null);
     try {
-      await action();
+      const message = await action();
+      if (message) setNotice(message);
       refresh();
     } catch (error) {
       setFailure(describeError(error));
@@ -30,12 +39,24 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
 
   return {
     failure,
+    notice,
     busy: pauseState.loading || resumeState.loading || abortState.loading || promoteState.loading,
-    retrying: retryState.loading,
-    pause: () => run(() => pause({ variables: { input: { rolloutId } } })),
-    resume: () => run(() => resume({ variables: { input: { rolloutId } } })),
-    abort: (reason: string) => run(() => abort({ variables: { input: { rolloutId, reason } } })),
-    promote: () => run(() => promote({ variables: { input: { rolloutId } } })),
-    retry: (targetId: string) => run(() => retry({ variables: { input: { targetId } } })),
+    targetBusy: retryState.loading || approveState.loading || rejectState.loading || rollbackState.loading,
+    pause: () => run(async () => void (await pause({ variables: { input: { rolloutId } } }))),
+    resume: () => run(async () => void (await resume({ variables: { input: { rolloutId } } }))),
+    abort: (reason: string) => run(async () => void (await abort({ variables: { input: { rolloutId, reason } } }))),
+    promote: () => run(async () => void (await promote({ variables: { input: { rolloutId } } }))),
+    retry: (targetId: string) => run(async () => void (await retry({ variables: { input: { targetId } } }))),
+    approve: (targetId: string) => run(async () => void (await approve({ variables: { input: { targetId } } }))),
+    reject: (targetId: string, reason: string) =>
+      run(async () => void (await reject({ variables: { input: { targetId, reason } } }))),
+    rollback: (installationId: string, name: string, reason: string) =>
+      run(async () => {
+        const { data } = await rollback({ variables: { input: { installationId, reason } } });
+        const deployments = data?.rollbackInstallation ?? [];
+        if (deployments.length === 0) return `${name}: nothing to roll back.`;
+        const what = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
+        return `Rolling back ${name}: ${what}.`;
+      }),
   };
 }

@@ -2,34 +2,45 @@ import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 
-/** Asks why before aborting: the reason is recorded on the rollout. */
-export function AbortRolloutDialog({
+/** Asks why before an action whose reason is recorded (abort, reject, roll back, unlock, rescind). */
+export function ReasonDialog({
   open,
+  title,
+  description,
+  confirmLabel,
+  color = 'error',
   onClose,
-  onAbort,
+  onConfirm,
 }: {
   open: boolean;
+  title: string;
+  description?: string;
+  confirmLabel: string;
+  color?: 'error' | 'primary' | 'warning';
   onClose: () => void;
-  onAbort: (reason: string) => void;
+  onConfirm: (reason: string) => void;
 }) {
   const [reason, setReason] = useState('');
+  const titleId = useId();
   const trimmed = reason.trim();
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="abort-rollout-title">
+    <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby={titleId}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           if (!trimmed) return;
-          onAbort(trimmed);
+          onConfirm(trimmed);
           setReason('');
         }}
       >
-        <DialogTitle id="abort-rollout-title">Abort rollout</DialogTitle>
+        <DialogTitle id={titleId}>{title}</DialogTitle>
         <DialogContent>
+          {description && <DialogContentText sx={{ mb: 1 }}>{description}</DialogContentText>}
           <TextField
             autoFocus
             required
@@ -42,8 +53,8 @@ export function AbortRolloutDialog({
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" color="error" variant="contained" disabled={!trimmed}>
-            Abort rollout
+          <Button type="submit" color={color} variant="contained" disabled={!trimmed}>
+            {confirmLabel}
           </Button>
         </DialogActions>
       </form>
