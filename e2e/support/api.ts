@@ -96,6 +96,7 @@ export class ShiplogApi {
     slug: string;
     driverConfig?: Record<string, unknown>;
     requiresApproval?: boolean;
+    frozen?: boolean;
   }): Promise<{ id: string; slug: string }> {
     const data = await this.request<{ updateInstallation: { id: string; slug: string } }>(
       'updateInstallation',

@@ -5,7 +5,7 @@ import { ShiplogApi, type Role } from './api';
 import { serverUnderTest } from './env';
 import { AppShell } from './pages/app-shell';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
-import { RolloutPage, RolloutsPage } from './pages/rollouts.page';
+import { NewRolloutPage, RolloutPage, RolloutsPage } from './pages/rollouts.page';
 import { SignInPage } from './pages/sign-in.page';
 import { TenantsPage } from './pages/tenants.page';
 import { artifactsDir } from './paths';
@@ -25,6 +25,12 @@ export interface StartedRollout {
   installationSlugs: string[];
   /** The applications of stage 1 and stage 2. */
   applicationSlugs: string[];
+}
+
+/** A locked release ready to roll out to a tenant's two installations. */
+export interface PreparedRollout extends Omit<StartedRollout, 'id'> {
+  releaseId: string;
+  installationIds: string[];
 }
 
 /** How the installations of a started rollout behave. */
@@ -48,11 +54,14 @@ interface TestFixtures {
   releasePage: ReleasePage;
   rolloutsPage: RolloutsPage;
   rolloutPage: RolloutPage;
+  newRolloutPage: NewRolloutPage;
   /**
    * Starts a rollout of a locked two-stage release to a tenant's two simulated installations
    * (each deployment takes 1.5 s).
    */
   startRollout: (options?: RolloutOptions) => Promise<StartedRollout>;
+  /** Everything startRollout prepares (tenant, installations, a locked 3.1.0 release), without starting it. */
+  prepareRollout: (options?: RolloutOptions) => Promise<PreparedRollout>;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
   /** Signs in through the sign-in page and waits for the tenants page. */
@@ -115,7 +124,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   rolloutPage: async ({ page }, use) => {
     await use(new RolloutPage(page));
   },
-  startRollout: async ({ api, uid, tier }, use) => {
+  newRolloutPage: async ({ page }, use) => {
+    await use(new NewRolloutPage(page));
+  },
+  prepareRollout: async ({ api, uid, tier }, use) => {
     await use(async ({ failing, requireApproval = [], previousRelease = false }: RolloutOptions = {}) => {
       const tenant = await api.createTenant({ slug: `acme-${uid}`, name: `Acme ${uid}` });
       const applicationSlugs = [`api-${uid}`, `ui-${uid}`];
@@ -176,19 +188,27 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         });
       }
       const release = await lockedRelease('3.1.0');
-      const rollout = await api.startRollout({
+      return {
         releaseId: release.id,
         installationIds,
-        reason: 'e2e: live rollout view',
-        failurePolicy: 'PAUSE',
-      });
-      return {
-        id: rollout.id,
         releaseName: `${trackName} 3.1.0`,
         tenantSlug: tenant.slug,
         installationSlugs: installations.map((installation) => installation.slug),
         applicationSlugs,
       };
+    });
+  },
+  startRollout: async ({ api, prepareRollout }, use) => {
+    await use(async (options?: RolloutOptions) => {
+      const prepared = await prepareRollout(options);
+      const rollout = await api.startRollout({
+        releaseId: prepared.releaseId,
+        installationIds: prepared.installationIds,
+        reason: 'e2e: live rollout view',
+        failurePolicy: 'PAUSE',
+      });
+      const { releaseId: _releaseId, installationIds: _installationIds, ...rest } = prepared;
+      return { id: rollout.id, ...rest };
     });
   },
   createUser: async ({ api, uid }, use) => {
@@ -209,6 +229,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   saveScreenshot: async ({ page }, use) => {
     await use(async (name: string) => {
+      // A scrolled page would draw the sticky app bar mid-way down a full-page picture.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
     });
   },

@@ -11,6 +11,7 @@ const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
 const ReleasePage = lazy(() => import('./pages/ReleasePage'));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
 const RolloutPage = lazy(() => import('./pages/RolloutPage'));
+const NewRolloutPage = lazy(() => import('./pages/NewRolloutPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -30,6 +31,7 @@ export function App() {
           <Route path="/tracks" element={<ReleaseTracksPage />} />
           <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
           <Route path="/releases/:id" element={<ReleasePage />} />
+          <Route path="/releases/:id/rollout" element={<NewRolloutPage />} />
           <Route path="/rollouts" element={<RolloutsPage />} />
           <Route path="/rollouts/:id" element={<RolloutPage />} />
           <Route path="*" element={<NotFoundPage />} />

@@ -89,3 +89,55 @@ export class RolloutPage {
     await dialog.getByRole('button', { name: confirm, exact: true }).click();
   }
 }
+
+/** The new-rollout form at /releases/:id/rollout: targets, waves, pace, preview, start. */
+export class NewRolloutPage {
+  readonly tenants: Locator;
+  readonly installations: Locator;
+  readonly preview: Locator;
+  readonly summary: Locator;
+  readonly planByTenant: Locator;
+  readonly reason: Locator;
+  readonly startButton: Locator;
+  readonly failurePolicy: Locator;
+  readonly maxParallel: Locator;
+
+  constructor(readonly page: Page) {
+    this.tenants = page.getByRole('combobox', { name: 'Tenants' });
+    this.installations = page.getByRole('combobox', { name: 'Installations' });
+    this.preview = page.getByRole('region', { name: 'Rollout preview' });
+    this.summary = page.getByRole('group', { name: 'Plan summary' });
+    this.planByTenant = page.getByRole('table', { name: 'Plan by tenant' });
+    this.reason = page.getByRole('textbox', { name: 'Reason' });
+    this.startButton = page.getByRole('button', { name: 'Start rollout' });
+    this.failurePolicy = page.getByRole('combobox', { name: 'Failure policy' });
+    this.maxParallel = page.getByRole('textbox', { name: 'Max parallel' });
+  }
+
+  async expectShown(releaseName: string) {
+    await expect(this.page.getByRole('heading', { name: `Roll out ${releaseName}`, level: 1 })).toBeVisible();
+  }
+
+  /** Picks a tenant from the search-as-you-type list. */
+  async chooseTenant(slug: string) {
+    await this.tenants.fill(slug);
+    await this.page.getByRole('option', { name: slug, exact: true }).click();
+  }
+
+  /** Chooses how targets are picked; the choice goes through the URL, so it shows a moment after the click. */
+  async chooseTargetsBy(label: 'Installations one by one' | 'By tenant, label and tier') {
+    const radio = this.page.getByRole('radio', { name: label });
+    await radio.click();
+    await expect(radio).toBeChecked();
+  }
+
+  /** Picks an installation by typing part of its name; `option` is how the list names it. */
+  async chooseInstallation(search: string, option: string) {
+    await this.installations.fill(search);
+    await this.page.getByRole('option', { name: option }).click();
+  }
+
+  tenantRow(slug: string): Locator {
+    return this.planByTenant.getByRole('row', { name: slug, exact: true });
+  }
+}

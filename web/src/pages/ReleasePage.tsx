@@ -68,6 +68,11 @@ export default function ReleasePage() {
             {locking ? 'Locking…' : 'Lock requirements'}
           </Button>
         )}
+        {release.status === 'LOCKED' && (
+          <Button variant="contained" component={RouterLink} to={`/releases/${release.id}/rollout`}>
+            Roll out…
+          </Button>
+        )}
       </Stack>
 
       {refusal && (

@@ -1,0 +1,189 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Collapse from '@mui/material/Collapse';
+import IconButton from '@mui/material/IconButton';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { Fragment, useState } from 'react';
+import type { PreviewRolloutQuery } from '../../../generated/graphql';
+
+type Plan = PreviewRolloutQuery['previewRollout'];
+type Target = Plan['targets'][number];
+
+interface TenantPlan {
+  slug: string;
+  name: string;
+  targets: Target[];
+  /** Per stage, how many deployments would be made and how many skipped. */
+  stages: Map<number, { deploy: number; skip: number }>;
+  waves: Set<number>;
+}
+
+function byTenant(plan: Plan): TenantPlan[] {
+  const tenants = new Map<string, TenantPlan>();
+  for (const target of plan.targets) {
+    const { tenant } = target.installation;
+    let entry = tenants.get(tenant.slug);
+    if (!entry) {
+      entry = { slug: tenant.slug, name: tenant.name, targets: [], stages: new Map(), waves: new Set() };
+      tenants.set(tenant.slug, entry);
+    }
+    entry.targets.push(target);
+    entry.waves.add(target.wave);
+    for (const stage of target.stages) {
+      const counts = entry.stages.get(stage.stage) ?? { deploy: 0, skip: 0 };
+      for (const deployment of stage.deployments) {
+        if (deployment.action === 'DEPLOY') counts.deploy += 1;
+        else counts.skip += 1;
+      }
+      entry.stages.set(stage.stage, counts);
+    }
+  }
+  return [...tenants.values()];
+}
+
+function StageSummary({ counts }: { counts?: { deploy: number; skip: number } }) {
+  if (!counts) return <>–</>;
+  return (
+    <>
+      {counts.deploy} to deploy
+      {counts.skip > 0 && (
+        <Box component="span" sx={{ color: 'text.secondary' }}>
+          {' '}
+          · {counts.skip} skipped
+        </Box>
+      )}
+    </>
+  );
+}
+
+function TargetDetails({ target }: { target: Target }) {
+  return (
+    <Box sx={{ py: 1 }}>
+      <Typography variant="body2" sx={{ fontWeight: 600 }}>
+        {target.installation.name} ({target.installation.tier.name}), wave {target.wave}
+        {target.requiresApproval && ' · waits for approval'}
+      </Typography>
+      {target.stages.map((stage) => (
+        <Typography key={stage.stage} variant="body2" component="div">
+          Stage {stage.stage}:{' '}
+          {stage.deployments
+            .map((d) =>
+              d.action === 'SKIP'
+                ? `${d.application.slug} ${d.artifact.version} (already running, skipped)`
+                : `${d.application.slug} ${d.running ? `${d.running.version} → ` : ''}${d.artifact.version}`,
+            )
+            .join(', ')}
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+function TenantRow({ tenant, stages }: { tenant: TenantPlan; stages: number[] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Fragment>
+      <TableRow aria-label={tenant.slug}>
+        <TableCell padding="checkbox">
+          <IconButton
+            size="small"
+            aria-label={`${open ? 'Hide' : 'Show'} installations of ${tenant.slug}`}
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            <span aria-hidden>{open ? '▾' : '▸'}</span>
+          </IconButton>
+        </TableCell>
+        <TableCell component="th" scope="row">
+          {tenant.name}
+        </TableCell>
+        <TableCell>{tenant.targets.length}</TableCell>
+        <TableCell>{[...tenant.waves].sort((a, b) => a - b).join(', ')}</TableCell>
+        {stages.map((stage) => (
+          <TableCell key={stage} aria-label={`Stage ${stage}`}>
+            <StageSummary counts={tenant.stages.get(stage)} />
+          </TableCell>
+        ))}
+      </TableRow>
+      <TableRow>
+        <TableCell colSpan={4 + stages.length} sx={{ py: 0, borderBottom: open ? undefined : 'none' }}>
+          <Collapse in={open} unmountOnExit>
+            {tenant.targets.map((target) => (
+              <TargetDetails key={target.installation.id} target={target} />
+            ))}
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </Fragment>
+  );
+}
+
+/** What startRollout would do: blockers first, then per tenant and stage what would be deployed or skipped. */
+export function RolloutPreview({ plan }: { plan: Plan }) {
+  const tenants = byTenant(plan);
+  const stages = [...new Set(plan.targets.flatMap((t) => t.stages.map((s) => s.stage)))].sort((a, b) => a - b);
+  return (
+    <Stack spacing={2} aria-label="Rollout preview" role="region">
+      {plan.blockers.length > 0 && (
+        <Alert severity="error" role="alert">
+          <AlertTitle>This rollout cannot start</AlertTitle>
+          <ul style={{ margin: 0, paddingLeft: 20 }}>
+            {plan.blockers.map((blocker) => (
+              <li key={blocker}>{blocker}</li>
+            ))}
+          </ul>
+        </Alert>
+      )}
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} aria-label="Plan summary" role="group">
+        <Chip label={`${plan.targets.length} installations`} />
+        <Chip label={`${plan.waveCount} ${plan.waveCount === 1 ? 'wave' : 'waves'}`} />
+        <Chip color="primary" label={`${plan.deploymentCount} deployments`} />
+        <Chip label={`${plan.skipCount} skipped`} />
+        {plan.excluded.length > 0 && <Chip color="warning" label={`${plan.excluded.length} excluded`} />}
+      </Stack>
+      {plan.excluded.length > 0 && (
+        <Alert severity="warning">
+          <AlertTitle>Left out</AlertTitle>
+          {plan.excluded.slice(0, 20).map((entry) => (
+            <div key={entry.installation.id}>
+              {entry.installation.tenant.slug} / {entry.installation.slug}: {entry.reason}
+            </div>
+          ))}
+          {plan.excluded.length > 20 && <div>…and {plan.excluded.length - 20} more</div>}
+        </Alert>
+      )}
+      {tenants.length > 0 && (
+        <TableContainer component={Paper} variant="outlined">
+          <Table size="small" aria-label="Plan by tenant">
+            <TableHead>
+              <TableRow>
+                <TableCell padding="checkbox" />
+                <TableCell>Tenant</TableCell>
+                <TableCell>Installations</TableCell>
+                <TableCell>Waves</TableCell>
+                {stages.map((stage) => (
+                  <TableCell key={stage}>Stage {stage}</TableCell>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {tenants.map((tenant) => (
+                <TenantRow key={tenant.slug} tenant={tenant} stages={stages} />
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,129 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router';
+import type { FailurePolicy, LabelInput, RolloutPlanInput, WaveInput } from '../../../generated/graphql';
+
+export type TargetMode = 'selector' | 'installations';
+
+/** A wave as the form edits it: the first installations by count or percent, or the tenants with a label. */
+export interface WaveDraft {
+  kind: 'count' | 'percent' | 'label';
+  value: string;
+}
+
+/** Everything the new-rollout form holds but the reason; kept in the URL so a plan can be shared before it starts. */
+export interface RolloutForm {
+  mode: TargetMode;
+  tenantSlugs: string[];
+  tenantLabels: string[];
+  tiers: string[];
+  installationIds: string[];
+  waves: WaveDraft[];
+  maxParallel: string;
+  failurePolicy: FailurePolicy;
+  errorBudgetPercent: string;
+  promoteAfterSeconds: string;
+}
+
+const POLICIES: FailurePolicy[] = ['PAUSE', 'ROLLBACK', 'CONTINUE'];
+
+function parseWave(text: string): WaveDraft | null {
+  const [kind, ...rest] = text.split(':');
+  const value = rest.join(':');
+  return kind === 'count' || kind === 'percent' || kind === 'label' ? { kind, value } : null;
+}
+
+export function parseLabel(text: string): LabelInput | null {
+  const at = text.indexOf('=');
+  if (at <= 0) return null;
+  const key = text.slice(0, at).trim();
+  const value = text.slice(at + 1).trim();
+  return key && value ? { key, value } : null;
+}
+
+function readForm(params: URLSearchParams): RolloutForm {
+  const policy = params.get('policy') as FailurePolicy | null;
+  return {
+    mode: params.get('by') === 'installations' ? 'installations' : 'selector',
+    tenantSlugs: params.getAll('tenant'),
+    tenantLabels: params.getAll('label'),
+    tiers: params.getAll('tier'),
+    installationIds: params.getAll('installation'),
+    waves: params
+      .getAll('wave')
+      .map(parseWave)
+      .filter((wave): wave is WaveDraft => wave !== null),
+    maxParallel: params.get('parallel') ?? '5',
+    failurePolicy: policy && POLICIES.includes(policy) ? policy : 'PAUSE',
+    errorBudgetPercent: params.get('budget') ?? '',
+    promoteAfterSeconds: params.get('promoteAfter') ?? '',
+  };
+}
+
+function writeForm(form: RolloutForm): URLSearchParams {
+  const params = new URLSearchParams();
+  if (form.mode === 'installations') params.set('by', 'installations');
+  for (const slug of form.tenantSlugs) params.append('tenant', slug);
+  for (const label of form.tenantLabels) params.append('label', label);
+  for (const tier of form.tiers) params.append('tier', tier);
+  for (const id of form.installationIds) params.append('installation', id);
+  for (const wave of form.waves) params.append('wave', `${wave.kind}:${wave.value}`);
+  if (form.maxParallel !== '5') params.set('parallel', form.maxParallel);
+  if (form.failurePolicy !== 'PAUSE') params.set('policy', form.failurePolicy);
+  if (form.errorBudgetPercent) params.set('budget', form.errorBudgetPercent);
+  if (form.promoteAfterSeconds) params.set('promoteAfter', form.promoteAfterSeconds);
+  return params;
+}
+
+function positive(text: string): number | null {
+  const value = Number(text);
+  return text.trim() !== '' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+function toWaveInput(wave: WaveDraft): WaveInput | null {
+  if (wave.kind === 'label') {
+    const label = parseLabel(wave.value);
+    return label ? { tenantLabels: [label] } : null;
+  }
+  const value = positive(wave.value);
+  if (value === null) return null;
+  return wave.kind === 'count' ? { count: value } : { percent: Math.min(value, 100) };
+}
+
+/** The plan the form describes, or null while it names no installations. */
+export function toPlanInput(releaseId: string, form: RolloutForm): RolloutPlanInput | null {
+  const waves = form.waves.map(toWaveInput).filter((wave): wave is WaveInput => wave !== null);
+  const common = { releaseId, waves: waves.length > 0 ? waves : null };
+  if (form.mode === 'installations') {
+    return form.installationIds.length > 0 ? { ...common, installationIds: form.installationIds } : null;
+  }
+  const tenantLabels = form.tenantLabels.map(parseLabel).filter((label): label is LabelInput => label !== null);
+  if (form.tenantSlugs.length === 0 && tenantLabels.length === 0 && form.tiers.length === 0) return null;
+  return {
+    ...common,
+    selector: {
+      tenantSlugs: form.tenantSlugs.length > 0 ? form.tenantSlugs : null,
+      tenantLabels: tenantLabels.length > 0 ? tenantLabels : null,
+      tiers: form.tiers.length > 0 ? form.tiers : null,
+    },
+  };
+}
+
+export function startSettings(form: RolloutForm) {
+  return {
+    maxParallel: positive(form.maxParallel),
+    failurePolicy: form.failurePolicy,
+    errorBudgetPercent: form.errorBudgetPercent.trim() === '' ? null : Number(form.errorBudgetPercent),
+    promoteAfterSeconds: positive(form.promoteAfterSeconds),
+  };
+}
+
+/** The new-rollout form, read from and written to the URL. */
+export function useRolloutForm() {
+  const [params, setParams] = useSearchParams();
+  const form = useMemo(() => readForm(params), [params]);
+  const update = useCallback(
+    (change: Partial<RolloutForm>) => setParams((current) => writeForm({ ...readForm(current), ...change }), { replace: true }),
+    [setParams],
+  );
+  return { form, update };
+}
