@@ -144,4 +144,25 @@ test.describe('Acting on a rollout', () => {
       `Rolling back ${rollout.tenantSlug} / eu: ${api} 3.0.0.`,
     );
   });
+
+  test('a viewer watches the same rollout but gets no controls', async ({
+    page,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+  }) => {
+    const rollout = await startRollout({ failing: { installation: 'eu', stage: 1 } });
+    await signInAs(await createUser({ role: 'VIEWER', name: 'viewer' }));
+    await page.goto(`/rollouts/${rollout.id}`);
+    await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 1)).toHaveText('Failed');
+    await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toContainText('failed');
+    await expect(page.getByRole('button', { name: 'Resume' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Abort' })).toHaveCount(0);
+    await expect(rolloutPage.targetAction('Retry', rollout.tenantSlug, 'eu')).toHaveCount(0);
+    // Reading stays open to everyone: the failed deployment's drawer shows what happened.
+    await rolloutPage.openStage(rollout.tenantSlug, 'eu', 1);
+    await expect(rolloutPage.drawer).toContainText(`Simulated failure of ${rollout.applicationSlugs[0]}`);
+  });
 });

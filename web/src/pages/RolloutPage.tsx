@@ -11,6 +11,7 @@ import { useState } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
+import { useCan } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
 import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
@@ -37,6 +38,7 @@ export default function RolloutPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const { data, loading, error, refetch } = useLiveRollout(id);
   const actions = useRolloutActions(id, () => void refetch());
+  const canControl = useCan('RELEASE_MANAGER');
   const [aborting, setAborting] = useState(false);
   const [rejecting, setRejecting] = useState<Target | null>(null);
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
@@ -104,7 +106,7 @@ export default function RolloutPage() {
             </Typography>
           )}
         </Box>
-        {!finished && (
+        {!finished && canControl && (
           <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
             {rollout.status === 'PAUSED' ? (
               <Button variant="outlined" onClick={() => void actions.resume()} disabled={actions.busy}>
@@ -170,6 +172,7 @@ export default function RolloutPage() {
           stages={stages}
           onOpenDeployment={setOpenDeployment}
           actions={{
+            allowed: canControl,
             busy: actions.targetBusy,
             onRetry: (target) => void actions.retry(target.id),
             onApprove: (target) => void actions.approve(target.id),

@@ -59,6 +59,8 @@ export function targetName(target: Target): string {
 }
 
 export interface TargetActions {
+  /** Whether the user may act on installations at all; without it only the status shows. */
+  allowed: boolean;
   busy: boolean;
   onRetry(target: Target): void;
   onApprove(target: Target): void;
@@ -69,13 +71,15 @@ export interface TargetActions {
 function TargetActionButtons({ target, actions }: { target: Target; actions: TargetActions }) {
   const name = targetName(target);
   const canRollBack =
-    target.status !== 'RUNNING' && target.deployments.some((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED');
+    actions.allowed &&
+    target.status !== 'RUNNING' &&
+    target.deployments.some((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED');
   return (
     <Stack direction="row" spacing={0.5} sx={{ justifyContent: 'flex-end', alignItems: 'center' }}>
       <Box component="span" sx={{ color: 'text.secondary', fontSize: 12, mr: 0.5 }} title={target.statusReason ?? undefined}>
         {target.status.toLowerCase().replace(/_/g, ' ')}
       </Box>
-      {target.status === 'FAILED' && (
+      {actions.allowed && target.status === 'FAILED' && (
         <Button
           size="small"
           color="error"
@@ -86,7 +90,7 @@ function TargetActionButtons({ target, actions }: { target: Target; actions: Tar
           Retry
         </Button>
       )}
-      {target.status === 'AWAITING_APPROVAL' && (
+      {actions.allowed && target.status === 'AWAITING_APPROVAL' && (
         <>
           <Button
             size="small"
