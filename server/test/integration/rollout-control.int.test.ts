@@ -313,6 +313,28 @@ describe('startRollout refusals', () => {
   });
 });
 
+describe('a rollout shared by several tenants', () => {
+  it("shows a tenant-scoped viewer only its own tenant's targets, in the list and in the progress counts", async () => {
+    const fleet = await createFleet(server, [
+      { tenant: 'sharing-one', slug: 'dev', tier: 'dev' },
+      { tenant: 'sharing-two', slug: 'dev', tier: 'dev' },
+    ]);
+    const viewer = await createSignedInUser(server, { role: 'VIEWER', tenantSlugs: ['sharing-one'] });
+    const releaseId = await release([{ app: 'web', version: '1.1.0', stage: 1 }]);
+    const shared = await startAndWait({ releaseId, installationIds: [fleet['sharing-one/dev'], fleet['sharing-two/dev']] });
+    const query = `query ($id: ID!) { rollout(id: $id) {
+      targets { installation { slug tenant { slug } } }
+      progress { total succeeded finished percentComplete } } }`;
+
+    const all = dataOf(await server.gql<{ rollout: any }>(query, { id: shared.id })).rollout;
+    expect(all.progress).toEqual({ total: 2, succeeded: 2, finished: 2, percentComplete: 100 });
+
+    const scoped = dataOf(await server.gql<{ rollout: any }>(query, { id: shared.id }, viewer.token)).rollout;
+    expect(scoped.targets).toEqual([{ installation: { slug: 'dev', tenant: { slug: 'sharing-one' } } }]);
+    expect(scoped.progress).toEqual({ total: 1, succeeded: 1, finished: 1, percentComplete: 100 });
+  });
+});
+
 describe('previewRollout', () => {
   it('lists each target with its wave and per stage what it would DEPLOY or SKIP, and changes nothing', async () => {
     const fleet = await createFleet(

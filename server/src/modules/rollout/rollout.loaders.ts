@@ -24,7 +24,8 @@ function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]):
   return ids.map((id) => groups.get(id) ?? []);
 }
 
-function create(dataSource: DataSource) {
+/** `scope` gives the caller's tenants (null for all); counts never include targets the caller cannot see. */
+function create(dataSource: DataSource, scope: () => readonly string[] | null) {
   return {
     rollout: new DataLoader<string, Rollout | null>(async (ids) => {
       const rows = await dataSource.getRepository(Rollout).findBy({ id: In([...ids]) });
@@ -46,8 +47,10 @@ function create(dataSource: DataSource) {
     }),
     targetCounts: new DataLoader<string, TargetCounts>(async (ids) => {
       const rows: { rollout_id: string; status: TargetStatus; count: string }[] = await dataSource.query(
-        'SELECT rollout_id, status, count(*) AS count FROM rollout_target WHERE rollout_id = ANY($1) GROUP BY rollout_id, status',
-        [[...ids]],
+        `SELECT rollout_id, status, count(*) AS count FROM rollout_target
+          WHERE rollout_id = ANY($1) AND ($2::uuid[] IS NULL OR tenant_id = ANY($2))
+          GROUP BY rollout_id, status`,
+        [[...ids], scope()],
       );
       return ids.map((id) => {
         const byStatus: Partial<Record<TargetStatus, number>> = {};
@@ -86,7 +89,7 @@ const perRequest = new WeakMap<Context, EngineLoaders>();
 export function engineLoaders(context: Context, dataSource: DataSource): EngineLoaders {
   let loaders = perRequest.get(context);
   if (!loaders) {
-    loaders = create(dataSource);
+    loaders = create(dataSource, () => context.access.tenantScope());
     perRequest.set(context, loaders);
   }
   return loaders;
