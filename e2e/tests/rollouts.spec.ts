@@ -54,6 +54,28 @@ test.describe('Rollouts pages', () => {
   });
 });
 
+test('the rollouts list filters by status, and the filter is in the URL', async ({
+  page,
+  createUser,
+  signInAs,
+  startRollout,
+  rolloutsPage,
+}) => {
+  const rollout = await startRollout({ failing: { installation: 'eu', stage: 1 } });
+  await signInAs(await createUser({ role: 'VIEWER', name: 'viewer' }));
+  await page.goto('/rollouts');
+  const filters = page.getByRole('group', { name: 'Show rollouts' });
+  await filters.getByRole('button', { name: 'In progress' }).click();
+  await expect(page).toHaveURL(/[?&]status=active/);
+  await expect(rolloutsPage.row(rollout.releaseName)).toBeVisible();
+  await expect(rolloutsPage.row(rollout.releaseName)).toContainText(/Running|Paused/);
+  await filters.getByRole('button', { name: 'Succeeded' }).click();
+  await expect(page).toHaveURL(/[?&]status=succeeded/);
+  await expect(rolloutsPage.row(rollout.releaseName)).toHaveCount(0);
+  await page.reload();
+  await expect(filters.getByRole('button', { name: 'Succeeded' })).toHaveAttribute('aria-pressed', 'true');
+});
+
 test.describe('Acting on a rollout', () => {
   test('a failure under policy PAUSE shows up live, its deployment explains it, and a retry completes the rollout', async ({
     page,
