@@ -278,6 +278,41 @@ test.describe('Release editor', () => {
     await expect(comparePage.summary).toHaveText('1 added, 1 removed, 1 changed, 1 moved, 0 unchanged');
   });
 
+  test('saving shows the server’s refusal and keeps the unsaved changes', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.2.0' });
+    await api.setReleaseComponents({
+      releaseId: draft.id,
+      components: [{ applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.2.0`);
+    await editor.chooseArtifact(names.api, '1.1.0');
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    // Someone else locks the release meanwhile.
+    await api.lockRelease(draft.id);
+    await editor.saveButton.click();
+    await expect(editor.saveError).toHaveText(
+      'Could not save: Release 0.2.0 is LOCKED; components can change only while it is a DRAFT',
+    );
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    await expect(editor.artifactField(names.api)).toContainText('1.1.0');
+
+    await editor.discardButton.click();
+    await expect(editor.artifactField(names.api)).toContainText('1.0.0');
+    await expect(editor.saveStatus).toHaveText('No unsaved changes');
+  });
+
   test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
     const { apps, trackName, track } = await catalog(api, uid);
     const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });
