@@ -227,7 +227,9 @@ test.describe('Release editor', () => {
     await editor.remove(names.worker);
     await editor.addApplication(names.jobs);
     await editor.chooseArtifact(names.jobs, '3.0.0');
-    await editor.moveToStage(names.web, 2);
+    // With the keyboard alone: pick up Web, arrow down to stage 2, drop.
+    await editor.keyboardMove(names.web, 'ArrowDown');
+    await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
     await editor.save();
 
     await releasePage.compareLink.click();

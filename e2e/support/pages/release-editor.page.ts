@@ -89,6 +89,15 @@ export class ReleaseEditor {
     await this.page.mouse.up();
   }
 
+  /** Moves a component with the keyboard: pick it up, arrow to the stage, drop it. */
+  async keyboardMove(name: string, arrow: 'ArrowDown' | 'ArrowUp', times = 1) {
+    const handle = this.page.getByRole('button', { name: `Drag ${name} to another stage` });
+    await handle.focus();
+    await this.page.keyboard.press('Space');
+    for (let i = 0; i < times; i += 1) await this.page.keyboard.press(arrow);
+    await this.page.keyboard.press('Space');
+  }
+
   async remove(name: string) {
     await this.page.getByRole('button', { name: `Remove ${name}`, exact: true }).click();
   }

@@ -7,6 +7,7 @@ import {
   useSensors,
   type Announcements,
   type DragEndEvent,
+  type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
@@ -94,6 +95,24 @@ function StageDropZone({
   );
 }
 
+/** With the keyboard, the up and down arrows move the picked-up component to the previous or next stage. */
+const stageKeyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+  const direction = event.code === 'ArrowDown' ? 1 : event.code === 'ArrowUp' ? -1 : 0;
+  const { collisionRect, droppableRects, over } = context;
+  if (direction === 0 || !collisionRect) return undefined;
+  event.preventDefault();
+  const stages = [...droppableRects.entries()].sort(([, a], [, b]) => a.top - b.top);
+  const current = stages.findIndex(([id]) => id === over?.id);
+  const target = stages[current + direction];
+  if (current === -1 || !target) return currentCoordinates;
+  return { x: currentCoordinates.x, y: currentCoordinates.y + target[1].top + 8 - collisionRect.top };
+};
+
+const screenReaderInstructions = {
+  draggable:
+    'To move this component to another stage, press Space or Enter, then the up and down arrow keys; press Space or Enter again to drop it there, or Escape to cancel.',
+};
+
 type EditableRelease = ReleaseComponents_ReleaseFragment & { instructions: string };
 
 /**
@@ -109,7 +128,10 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
   const dirty = edited !== null && (!sameComponents(edited, saved) || edited.instructions !== saved.instructions);
   const { save, saving } = useSaveRelease(release.id);
   const applications = useQuery(ApplicationChoicesDocument, { variables: { first: APPLICATION_CHOICES } });
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: stageKeyboardCoordinates }),
+  );
 
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
 
@@ -200,7 +222,7 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
           <Alert severity="info">This release has no components yet: add the applications it ships with “Add application”.</Alert>
         )}
 
-        <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ announcements }}>
+        <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ announcements, screenReaderInstructions }}>
           <Stack spacing={1.5}>
             {stages.map((stage) => {
               const components = componentsInStage(draft, stage);
