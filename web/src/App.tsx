@@ -9,6 +9,7 @@ const TenantsPage = lazy(() => import('./pages/TenantsPage'));
 const ReleaseTracksPage = lazy(() => import('./pages/ReleaseTracksPage'));
 const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
 const ReleasePage = lazy(() => import('./pages/ReleasePage'));
+const ReleaseComparePage = lazy(() => import('./pages/ReleaseComparePage'));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
 const RolloutPage = lazy(() => import('./pages/RolloutPage'));
 const NewRolloutPage = lazy(() => import('./pages/NewRolloutPage'));
@@ -30,6 +31,7 @@ export function App() {
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/tracks" element={<ReleaseTracksPage />} />
           <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
+          <Route path="/releases/compare" element={<ReleaseComparePage />} />
           <Route path="/releases/:id" element={<ReleasePage />} />
           <Route path="/releases/:id/rollout" element={<NewRolloutPage />} />
           <Route path="/rollouts" element={<RolloutsPage />} />

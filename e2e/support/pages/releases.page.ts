@@ -25,7 +25,12 @@ export class ReleaseTrackPage {
   readonly table: Locator;
   readonly rows: Locator;
 
+  readonly newReleaseButton: Locator;
+  readonly compareLink: Locator;
+
   constructor(readonly page: Page) {
+    this.newReleaseButton = page.getByRole('button', { name: 'New release' });
+    this.compareLink = page.getByRole('link', { name: 'Compare releases' });
     this.table = page.getByRole('table', { name: 'Releases' });
     this.rows = this.table.getByRole('row').filter({ has: page.getByRole('cell') });
   }
@@ -50,6 +55,12 @@ export class ReleasePage {
   readonly lockButton: Locator;
   readonly refusal: Locator;
   readonly locked: Locator;
+  readonly actions: Locator;
+  readonly readOnlyNote: Locator;
+  readonly cloneButton: Locator;
+  readonly unlockButton: Locator;
+  readonly rescindButton: Locator;
+  readonly compareLink: Locator;
 
   constructor(readonly page: Page) {
     this.status = page.getByRole('group', { name: 'Release status' });
@@ -57,13 +68,20 @@ export class ReleasePage {
     this.lockButton = page.getByRole('button', { name: 'Lock requirements' });
     this.refusal = page.getByRole('alert').filter({ hasText: 'Locking was refused' });
     this.locked = page.getByLabel('Locked', { exact: true });
+    this.actions = page.getByRole('group', { name: 'Release actions' });
+    this.readOnlyNote = page.getByRole('alert', { name: 'Read-only' });
+    this.cloneButton = this.actions.getByRole('button', { name: 'Clone' });
+    this.unlockButton = this.actions.getByRole('button', { name: 'Unlock…' });
+    this.rescindButton = this.actions.getByRole('button', { name: 'Rescind…' });
+    this.compareLink = this.actions.getByRole('link', { name: 'Compare with…' });
   }
 
   async expectShown(title: string) {
     await expect(this.page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
   }
 
+  /** One stage of the components, read-only or in the editor. */
   stage(stage: number): Locator {
-    return this.page.getByRole('table', { name: `Stage ${stage} components` });
+    return this.page.getByRole('region', { name: `Stage ${stage}`, exact: true });
   }
 }

@@ -9,9 +9,11 @@ import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import type { ReleaseStatus } from '../generated/graphql';
+import { useCan } from '../modules/auth/hooks/useCan';
+import { CreateReleaseDialog } from '../modules/release/components/CreateReleaseDialog';
 import { RELEASE_STATUSES, releaseStatusLabel } from '../modules/release/components/ReleaseStatusChip';
 import { ReleaseTable } from '../modules/release/components/ReleaseTable';
 import { useTrackReleases } from '../modules/release/hooks/useTrackReleases';
@@ -28,6 +30,8 @@ export default function ReleaseTrackPage() {
   const [params, setParams] = useSearchParams();
   const status = parseStatus(params.get(STATUS_PARAM));
   const releases = useTrackReleases(slug, status);
+  const canManage = useCan('RELEASE_MANAGER');
+  const [creating, setCreating] = useState(false);
 
   const setStatus = useCallback(
     (next: ReleaseStatus | null) =>
@@ -78,7 +82,18 @@ export default function ReleaseTrackPage() {
             </MenuItem>
           ))}
         </TextField>
+        {track && (totalCount ?? 0) > 1 && (
+          <Button component={RouterLink} to={`/releases/compare?track=${encodeURIComponent(slug)}`}>
+            Compare releases
+          </Button>
+        )}
+        {canManage && track && (
+          <Button variant="contained" onClick={() => setCreating(true)}>
+            New release
+          </Button>
+        )}
       </Stack>
+      <CreateReleaseDialog open={creating} onClose={() => setCreating(false)} trackSlug={slug} />
 
       <Typography color="text.secondary" role="status" aria-live="polite">
         {totalCount === undefined
@@ -102,7 +117,11 @@ export default function ReleaseTrackPage() {
           {status ? (
             <Button onClick={() => setStatus(null)}>Show every status</Button>
           ) : (
-            <Typography color="text.secondary">Releases of this track appear here once they are created.</Typography>
+            <Typography color="text.secondary">
+              {canManage
+                ? 'Create the first one with “New release”.'
+                : 'Releases of this track appear here once they are created.'}
+            </Typography>
           )}
         </Paper>
       )}

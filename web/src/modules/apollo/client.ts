@@ -97,6 +97,7 @@ export function createApolloClient(): ApolloClient {
           },
         },
         ReleaseTrack: { fields: { releases: pagedByFilter } },
+        Application: { fields: { artifacts: pagedByFilter } },
       },
     }),
   });

@@ -1,3 +1,4 @@
+import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -6,13 +7,18 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
 import { useId, useState } from 'react';
+import { describeError } from '../apollo/errors';
 
-/** Asks why before an action whose reason is recorded (abort, reject, roll back, unlock, rescind). */
+/**
+ * Asks why before an action whose reason is recorded (abort, reject, roll back, unlock, rescind). The reason is
+ * required; the dialog closes when `onConfirm` settles, and shows its error instead when it rejects.
+ */
 export function ReasonDialog({
   open,
   title,
   description,
   confirmLabel,
+  busyLabel,
   color = 'error',
   onClose,
   onConfirm,
@@ -21,21 +27,47 @@ export function ReasonDialog({
   title: string;
   description?: string;
   confirmLabel: string;
+  busyLabel?: string;
   color?: 'error' | 'primary' | 'warning';
   onClose: () => void;
-  onConfirm: (reason: string) => void;
+  onConfirm: (reason: string) => Promise<unknown> | void;
 }) {
   const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const titleId = useId();
   const trimmed = reason.trim();
+
+  const close = () => {
+    if (busy) return;
+    setReason('');
+    setError(null);
+    onClose();
+  };
+
   return (
-    <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm" aria-labelledby={titleId}>
+    <Dialog open={open} onClose={close} fullWidth maxWidth="sm" aria-labelledby={titleId}>
       <form
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          if (!trimmed) return;
-          onConfirm(trimmed);
-          setReason('');
+          if (!trimmed) {
+            setError('Give a reason: it is recorded in the audit log.');
+            return;
+          }
+          setBusy(true);
+          setError(null);
+          Promise.resolve(onConfirm(trimmed)).then(
+            () => {
+              setBusy(false);
+              setReason('');
+              onClose();
+            },
+            (caught: unknown) => {
+              setBusy(false);
+              setError(describeError(caught));
+            },
+          );
         }}
       >
         <DialogTitle id={titleId}>{title}</DialogTitle>
@@ -45,16 +77,26 @@ export function ReasonDialog({
             autoFocus
             required
             fullWidth
+            multiline
+            minRows={2}
             margin="dense"
             label="Reason"
             value={reason}
             onChange={(event) => setReason(event.target.value)}
+            error={error !== null && !trimmed}
           />
+          {error && (
+            <Alert severity="error" sx={{ mt: 1 }}>
+              {error}
+            </Alert>
+          )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" color={color} variant="contained" disabled={!trimmed}>
-            {confirmLabel}
+          <Button onClick={close} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="contained" color={color} disabled={busy}>
+            {busy ? (busyLabel ?? `${confirmLabel}…`) : confirmLabel}
           </Button>
         </DialogActions>
       </form>

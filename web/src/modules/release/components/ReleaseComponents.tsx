@@ -7,7 +7,9 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { Fragment } from 'react';
 import type { ReleaseComponents_ReleaseFragment } from '../../../generated/graphql';
+import { Markdown } from '../../ui/Markdown';
 
 type Component = ReleaseComponents_ReleaseFragment['components'][number];
 
@@ -48,36 +50,45 @@ export function ReleaseComponents({ release }: { release: ReleaseComponents_Rele
               </TableRow>
             </TableHead>
             <TableBody>
-              {components.map(({ id, application, artifact }) => (
-                <TableRow key={id}>
-                  <TableCell>
-                    <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                      {application.name}
-                    </Typography>
-                    <Typography variant="caption" color="text.secondary">
-                      {application.slug}
-                    </Typography>
-                  </TableCell>
-                  <TableCell>
-                    {artifact ? (
-                      <span title={artifact.imageRef}>{artifact.version}</span>
-                    ) : (
-                      <Typography variant="body2" color="warning.main">
-                        No artifact chosen
+              {components.map(({ id, application, artifact, instructions }) => (
+                <Fragment key={id}>
+                  <TableRow>
+                    <TableCell>
+                      <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                        {application.name}
                       </Typography>
-                    )}
-                  </TableCell>
-                  <TableCell sx={{ fontFamily: 'monospace' }}>{artifact?.commitSha?.slice(0, 12) ?? '—'}</TableCell>
-                  <TableCell>
-                    {artifact?.buildUrl ? (
-                      <Link href={artifact.buildUrl} target="_blank" rel="noreferrer">
-                        Build of {artifact.version}
-                      </Link>
-                    ) : (
-                      '—'
-                    )}
-                  </TableCell>
-                </TableRow>
+                      <Typography variant="caption" color="text.secondary">
+                        {application.slug}
+                      </Typography>
+                    </TableCell>
+                    <TableCell>
+                      {artifact ? (
+                        <span title={artifact.imageRef}>{artifact.version}</span>
+                      ) : (
+                        <Typography variant="body2" color="warning.main">
+                          No artifact chosen
+                        </Typography>
+                      )}
+                    </TableCell>
+                    <TableCell sx={{ fontFamily: 'monospace' }}>{artifact?.commitSha?.slice(0, 12) ?? '—'}</TableCell>
+                    <TableCell>
+                      {artifact?.buildUrl ? (
+                        <Link href={artifact.buildUrl} target="_blank" rel="noreferrer">
+                          Build of {artifact.version}
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
+                    </TableCell>
+                  </TableRow>
+                  {instructions.trim() && (
+                    <TableRow>
+                      <TableCell colSpan={4} aria-label={`${application.name} instructions`} sx={{ pl: 4 }}>
+                        <Markdown source={instructions} />
+                      </TableCell>
+                    </TableRow>
+                  )}
+                </Fragment>
               ))}
             </TableBody>
           </Table>

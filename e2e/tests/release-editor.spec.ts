@@ -1,0 +1,333 @@
+import type { Page } from '@playwright/test';
+import type { ShiplogApi } from '../support/api';
+import { expect, test as base } from '../support/fixtures';
+import { CreateReleaseDialog, ReasonDialog, ReleaseComparePage, ReleaseEditor } from '../support/pages/release-editor.page';
+
+const test = base.extend<{ editor: ReleaseEditor; comparePage: ReleaseComparePage }>({
+  editor: async ({ page }, use) => {
+    await use(new ReleaseEditor(page));
+  },
+  comparePage: async ({ page }, use) => {
+    await use(new ReleaseComparePage(page));
+  },
+});
+
+const SHA = (n: number) => `${String(n).repeat(8)}abcdef0123456789abcdef0123456789`.slice(0, 40);
+
+/** Three applications with artifacts registered oldest first, and an empty track. */
+async function catalog(api: ShiplogApi, uid: string) {
+  const apps = {
+    api: await api.createApplication({ slug: `api-${uid}`, name: `Api ${uid}` }),
+    web: await api.createApplication({ slug: `web-${uid}`, name: `Web ${uid}` }),
+    worker: await api.createApplication({ slug: `worker-${uid}`, name: `Worker ${uid}` }),
+    jobs: await api.createApplication({ slug: `jobs-${uid}`, name: `Jobs ${uid}` }),
+  };
+  const register = async (slug: string, version: string, n: number) =>
+    api.registerArtifact({
+      applicationSlug: slug,
+      version,
+      imageRef: `registry.example/${slug}:${version}`,
+      commitSha: SHA(n),
+      buildUrl: `https://ci.example/${slug}/${version}`,
+    });
+  await register(apps.api.slug, '1.0.0', 1);
+  await register(apps.api.slug, '1.1.0', 2);
+  await register(apps.api.slug, '1.2.0', 3);
+  await register(apps.web.slug, '2.0.0', 4);
+  await register(apps.worker.slug, '0.9.0', 5);
+  await register(apps.jobs.slug, '3.0.0', 6);
+  const trackName = `Editor track ${uid}`;
+  const track = await api.createReleaseTrack({ slug: `editor-${uid}`, name: trackName });
+  return {
+    apps,
+    track,
+    trackName,
+    names: { api: `Api ${uid}`, web: `Web ${uid}`, worker: `Worker ${uid}`, jobs: `Jobs ${uid}` },
+  };
+}
+
+async function expectNoHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test.describe('Release editor', () => {
+  test('a release manager creates a release, builds its requirements in stages, locks it and unlocks it with a reason', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releaseTrackPage,
+    releasePage,
+    editor,
+    saveScreenshot,
+  }) => {
+    // A long journey through many screens on a shared, busy machine.
+    test.slow();
+    const { apps, track, trackName, names } = await catalog(api, uid);
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/tracks/${track.slug}`);
+    await releaseTrackPage.expectShown(trackName);
+    await expect(page.getByText('No releases yet')).toBeVisible();
+    await releaseTrackPage.newReleaseButton.click();
+    const create = new CreateReleaseDialog(page, 'New release');
+    await create.submit();
+    await expect(create.error).toHaveText('Give the new release a version, e.g. 2.5.0.');
+    await create.version.fill('2.0.0');
+    await create.instructions.fill('Deploy **api** first. <img src="x" alt="injected">');
+    await create.submit();
+
+    await expect(page).toHaveURL(/\/releases\/[0-9a-f-]{36}$/);
+    await releasePage.expectShown(`${trackName} 2.0.0`);
+    await expect(releasePage.status).toContainText('Draft');
+    await expect(page.getByText('This release has no components yet')).toBeVisible();
+    await expect(releasePage.blockers).toContainText('Add at least one component');
+
+    // The instructions render as Markdown, without the raw HTML.
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.getByRole('region', { name: 'Release instructions preview' });
+    await expect(preview.locator('strong')).toHaveText('api');
+    await expect(preview).toHaveText('Deploy api first.');
+    await expect(preview.locator('img')).toHaveCount(0);
+    await page.getByRole('tab', { name: 'Write' }).click();
+
+    await editor.addApplication(names.api);
+    await editor.addApplication(names.web);
+    await editor.addApplication(names.worker);
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    await expect(releasePage.lockButton).toBeDisabled();
+
+    // The picker lists registered versions newest first, each with its commit.
+    const options = await editor.artifactOptions(names.api);
+    await expect(options).toHaveText([
+      /^No artifact chosen/,
+      /^1\.2\.0.*commit 33333333ab/,
+      /^1\.1\.0.*commit 22222222ab/,
+      /^1\.0\.0.*commit 11111111ab/,
+    ]);
+    await editor.closeMenu();
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await expect(editor.component(names.api).getByRole('link', { name: 'Build of 1.2.0' })).toHaveAttribute(
+      'href',
+      `https://ci.example/${apps.api.slug}/1.2.0`,
+    );
+    await expect(editor.component(names.api)).toContainText('commit 33333333ab');
+    await editor.chooseArtifact(names.web, '2.0.0');
+
+    // Two stages: Web is dragged there with the mouse, Worker moved with its Stage field.
+    await editor.addStageButton.click();
+    await expect(editor.stage(2)).toContainText('No components');
+    await editor.dragToStage(names.web, 2);
+    await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
+    await editor.moveToStage(names.worker, 2);
+    await expect(editor.stage(2).getByRole('group', { name: names.worker })).toBeVisible();
+    await expect(editor.stage(1).getByRole('group')).toHaveCount(1);
+    await expect(editor.stage(1).getByRole('group', { name: names.api })).toBeVisible();
+
+    await page.getByRole('button', { name: `Instructions for ${names.web}` }).click();
+    await page.getByRole('textbox', { name: `${names.web} instructions` }).fill('Run `migrate` before starting.');
+    await saveScreenshot('release-editor');
+
+    await editor.save();
+    await expect(releasePage.blockers).toContainText(`Choose an artifact for ${apps.worker.slug}`);
+
+    // Saved: a reload shows the same requirements.
+    await page.reload();
+    await expect(editor.stage(1).getByRole('group', { name: names.api })).toBeVisible();
+    await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
+    await expect(editor.stage(2).getByRole('group', { name: names.worker })).toContainText('No artifact chosen');
+    await expect(editor.saveStatus).toHaveText('No unsaved changes');
+
+    await releasePage.lockButton.click();
+    await expect(releasePage.refusal).toContainText(`Choose an artifact for ${apps.worker.slug}`);
+    await expect(releasePage.status).toContainText('Draft');
+
+    await editor.chooseArtifact(names.worker, '0.9.0');
+    await editor.save();
+    await releasePage.lockButton.click();
+    await expect(releasePage.status).toContainText('Locked');
+
+    // Locked: read-only, no editor controls.
+    await expect(releasePage.readOnlyNote).toContainText('read-only');
+    await expect(editor.addApplicationField).toBeHidden();
+    await expect(editor.saveBar).toBeHidden();
+    await expect(page.getByRole('combobox')).toHaveCount(0);
+    await expect(releasePage.lockButton).toBeHidden();
+    await expect(releasePage.stage(2)).toContainText('0.9.0');
+    await expect(
+      releasePage
+        .stage(2)
+        .getByRole('cell', { name: `${names.web} instructions` })
+        .locator('code'),
+    ).toHaveText('migrate');
+    await expect(page.getByRole('region', { name: 'Instructions', exact: true }).locator('strong')).toHaveText('api');
+
+    // Unlocking asks for a reason and refuses without one.
+    await releasePage.unlockButton.click();
+    const unlock = new ReasonDialog(page, 'Unlock');
+    await expect(unlock.dialog).toBeVisible();
+    await unlock.confirm.click();
+    await expect(unlock.error).toContainText('Give a reason');
+    await expect(unlock.dialog).toBeVisible();
+    await unlock.reason.fill('Web needs a hotfix');
+    await unlock.confirm.click();
+    await expect(unlock.dialog).toBeHidden();
+    await expect(releasePage.status).toContainText('Draft');
+    await expect(page.getByLabel('Reason', { exact: true })).toHaveText('Web needs a hotfix');
+    await expect(editor.saveBar).toBeVisible();
+  });
+
+  test('a release manager clones a release, compares the two, and rescinds with a reason', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releaseTrackPage,
+    releasePage,
+    editor,
+    comparePage,
+    saveScreenshot,
+  }) => {
+    test.slow();
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const source = await api.createRelease({ trackSlug: track.slug, version: '1.0.0', instructions: 'First cut.' });
+    await api.setReleaseComponents({
+      releaseId: source.id,
+      components: [
+        { applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 },
+        { applicationSlug: apps.web.slug, artifactVersion: '2.0.0', stage: 1 },
+        { applicationSlug: apps.worker.slug, artifactVersion: '0.9.0', stage: 2 },
+      ],
+    });
+    await api.lockRelease(source.id);
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/releases/${source.id}`);
+    await releasePage.expectShown(`${trackName} 1.0.0`);
+    await releasePage.cloneButton.click();
+    const clone = new CreateReleaseDialog(page, 'Clone release 1.0.0');
+    await clone.version.fill('1.0.0');
+    await clone.submit();
+    await expect(clone.error).toContainText('already has a release 1.0.0');
+    await clone.version.fill('1.1.0');
+    await clone.submit();
+
+    await releasePage.expectShown(`${trackName} 1.1.0`);
+    await expect(releasePage.status).toContainText('Draft');
+    await expect(editor.artifactField(names.api)).toContainText('1.0.0');
+    await expect(editor.stage(2).getByRole('group', { name: names.worker })).toBeVisible();
+    await expect(editor.releaseInstructions).toHaveValue('First cut.');
+    const headUrl = page.url();
+    const headId = headUrl.split('/').pop()!;
+
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await editor.remove(names.worker);
+    await editor.addApplication(names.jobs);
+    await editor.chooseArtifact(names.jobs, '3.0.0');
+    // With the keyboard alone: pick up Web, arrow down to stage 2, drop.
+    await editor.keyboardMove(names.web, 'ArrowDown');
+    await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
+    await editor.save();
+
+    await releasePage.compareLink.click();
+    await expect(page).toHaveURL(new RegExp(`/releases/compare\\?head=${headId}$`));
+    await expect(page.getByText('Choose two releases')).toBeVisible();
+    await comparePage.chooseBase('1.0.0');
+    await expect(page).toHaveURL(new RegExp(`base=${source.id}`));
+    await comparePage.expectShown('Compare 1.0.0 → 1.1.0');
+    await expect(comparePage.summary).toHaveText('1 added, 1 removed, 1 changed, 1 moved, 0 unchanged');
+    await expect(comparePage.row('Added', apps.jobs.slug)).toContainText('3.0.0');
+    await expect(comparePage.row('Removed', apps.worker.slug)).toContainText('0.9.0');
+    await expect(comparePage.row('Changed artifact', apps.api.slug)).toContainText('1.0.0 → 1.2.0');
+    await expect(comparePage.row('Moved stage', apps.web.slug)).toContainText('1 → 2');
+    await saveScreenshot('release-compare');
+
+    // The URL is shareable, and the page fits an 820 px wide window.
+    await page.setViewportSize({ width: 820, height: 900 });
+    await page.reload();
+    await expect(comparePage.row('Changed artifact', apps.api.slug)).toContainText('1.0.0 → 1.2.0');
+    await expectNoHorizontalScroll(page);
+    await saveScreenshot('release-compare-820');
+    await page.getByRole('link', { name: 'Open 1.1.0' }).click();
+    await releasePage.expectShown(`${trackName} 1.1.0`);
+    await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await saveScreenshot('release-editor-820');
+
+    // Rescinding the locked source asks for a reason too.
+    await page.goto(`/releases/${source.id}`);
+    await releasePage.rescindButton.click();
+    const rescind = new ReasonDialog(page, 'Rescind');
+    await rescind.confirm.click();
+    await expect(rescind.error).toContainText('Give a reason');
+    await rescind.reason.fill('Superseded by 1.1.0');
+    await rescind.confirm.click();
+    await expect(releasePage.status).toContainText('Rescinded');
+    await expect(releasePage.readOnlyNote).toContainText('rescinded');
+    await expect(releasePage.unlockButton).toBeHidden();
+    await expect(releasePage.rescindButton).toBeHidden();
+
+    // The track page leads to the comparison too, both releases chosen there.
+    await page.goto(`/tracks/${track.slug}`);
+    await releaseTrackPage.compareLink.click();
+    await expect(page).toHaveURL(new RegExp(`/releases/compare\\?track=${track.slug}$`));
+    await comparePage.chooseBase('1.0.0');
+    await comparePage.chooseHead('1.1.0');
+    await expect(page).toHaveURL(new RegExp(`base=${source.id}.*head=${headId}`));
+    await expect(comparePage.summary).toHaveText('1 added, 1 removed, 1 changed, 1 moved, 0 unchanged');
+  });
+
+  test('saving shows the server’s refusal and keeps the unsaved changes', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.2.0' });
+    await api.setReleaseComponents({
+      releaseId: draft.id,
+      components: [{ applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.2.0`);
+    await editor.chooseArtifact(names.api, '1.1.0');
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    // Someone else locks the release meanwhile.
+    await api.lockRelease(draft.id);
+    await editor.saveButton.click();
+    await expect(editor.saveError).toHaveText(
+      'Could not save: Release 0.2.0 is LOCKED; components can change only while it is a DRAFT',
+    );
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    await expect(editor.artifactField(names.api)).toContainText('1.1.0');
+
+    await editor.discardButton.click();
+    await expect(editor.artifactField(names.api)).toContainText('1.0.0');
+    await expect(editor.saveStatus).toHaveText('No unsaved changes');
+  });
+
+  test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
+    const { apps, trackName, track } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });
+    await api.setReleaseComponents({ releaseId: draft.id, components: [{ applicationSlug: apps.api.slug, stage: 1 }] });
+    await signInAs(await createUser({ role: 'VIEWER' }));
+
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.1.0`);
+    await expect(releasePage.stage(1)).toContainText('No artifact chosen');
+    await expect(editor.addApplicationField).toBeHidden();
+    await expect(editor.saveBar).toBeHidden();
+    await expect(releasePage.lockButton).toBeHidden();
+    await expect(releasePage.cloneButton).toBeHidden();
+    await expect(releasePage.compareLink).toBeVisible();
+  });
+});
