@@ -11,6 +11,9 @@ const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
 const ReleasePage = lazy(() => import('./pages/ReleasePage'));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
 const RolloutPage = lazy(() => import('./pages/RolloutPage'));
+const InstallationsPage = lazy(() => import('./pages/InstallationsPage'));
+const TenantPage = lazy(() => import('./pages/TenantPage'));
+const MatrixPage = lazy(() => import('./pages/MatrixPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -32,6 +35,9 @@ export function App() {
           <Route path="/releases/:id" element={<ReleasePage />} />
           <Route path="/rollouts" element={<RolloutsPage />} />
           <Route path="/rollouts/:id" element={<RolloutPage />} />
+          <Route path="/tenants/:slug" element={<TenantPage />} />
+          <Route path="/installations" element={<InstallationsPage />} />
+          <Route path="/matrix" element={<MatrixPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

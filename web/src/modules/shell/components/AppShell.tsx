@@ -17,7 +17,8 @@ export default function AppShell() {
   return (
     <Box sx={{ minHeight: '100vh', display: 'flex', flexDirection: 'column' }}>
       <AppBar position="sticky" elevation={1}>
-        <Toolbar sx={{ gap: 2 }}>
+        {/* Below lg the navigation takes a row of its own instead of squeezing the bar. */}
+        <Toolbar sx={{ gap: 2, flexWrap: { xs: 'wrap', lg: 'nowrap' }, py: { xs: 1, lg: 0 } }}>
           <Typography
             variant="h6"
             component={RouterLink}
@@ -26,9 +27,25 @@ export default function AppShell() {
           >
             Shiplog
           </Typography>
-          <Box component="nav" aria-label="Main" sx={{ display: 'flex', gap: 1, flexGrow: 1 }}>
+          <Box sx={{ flexGrow: 1, display: { xs: 'block', lg: 'none' } }} />
+          <Box
+            component="nav"
+            aria-label="Main"
+            sx={{ display: 'flex', gap: 1, flexGrow: 1, order: { xs: 1, lg: 0 }, flexBasis: { xs: '100%', lg: 'auto' } }}
+          >
             <Button component={NavLink} to="/tenants" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Tenants
+            </Button>
+            <Button
+              component={NavLink}
+              to="/installations"
+              color="inherit"
+              sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}
+            >
+              Installations
+            </Button>
+            <Button component={NavLink} to="/matrix" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
+              What runs where
             </Button>
             <Button component={NavLink} to="/tracks" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Releases
