@@ -180,6 +180,54 @@ export class ShiplogApi {
     return data.startRollout;
   }
 
+  async rolloutStatus(id: string): Promise<string> {
+    const data = await this.request<{ rollout: { status: string } | null }>(
+      'rollout',
+      `query ($id: ID!) { rollout(id: $id) { id status } }`,
+      { id },
+    );
+    if (!data.rollout) throw new Error(`There is no rollout ${id}`);
+    return data.rollout.status;
+  }
+
+  /** Polls until the rollout ends; throws unless it SUCCEEDED. */
+  async waitForRollout(id: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await this.rolloutStatus(id);
+      if (status === 'SUCCEEDED') return;
+      if (['FAILED', 'ABORTED'].includes(status)) throw new Error(`Rollout ${id} ended ${status}`);
+      if (Date.now() > deadline) throw new Error(`Rollout ${id} still ${status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** The deployment that put the application's running version on the installation. */
+  async runningDeployment(installationId: string, applicationSlug: string): Promise<string> {
+    const data = await this.request<{
+      installation: { running: { application: { slug: string }; deployment: { id: string } }[] } | null;
+    }>('installation', `query ($id: ID!) { installation(id: $id) { id running { application { slug } deployment { id } } } }`, {
+      id: installationId,
+    });
+    const entry = data.installation?.running.find((r) => r.application.slug === applicationSlug);
+    if (!entry) throw new Error(`${applicationSlug} does not run on installation ${installationId}`);
+    return entry.deployment.id;
+  }
+
+  async recordVerification(input: {
+    deploymentId: string;
+    status: 'PASSED' | 'FAILED';
+    source: string;
+    url?: string;
+  }): Promise<{ id: string }> {
+    const data = await this.request<{ recordVerification: { id: string } }>(
+      'recordVerification',
+      `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id } }`,
+      { input },
+    );
+    return data.recordVerification;
+  }
+
   /** Whether a session token is still accepted, from the outside. */
   static async isAccepted(baseUrl: string, token: string): Promise<boolean> {
     try {
