@@ -102,6 +102,27 @@ describe('Installation.matchingRelease', () => {
     expect(Object.values(await matches(null, 'no-such-track'))).toEqual([null, null, null, null, null, null]);
   });
 
+  it('answers what runs where for a page of installations in as many queries as for one', async () => {
+    const query = `query ($filter: InstallationFilter) {
+      installations(first: 50, filter: $filter) {
+        nodes { slug running { since application { slug } artifact { version } deployment { id status } } matchingRelease(track: "product") { version } }
+      }
+    }`;
+    const count = async (filter: Record<string, unknown> | null) => {
+      const before = queries.count;
+      const response = dataOf(await server.gql<{ installations: { nodes: any[] } }>(query, { filter }));
+      return { count: queries.count - before, nodes: response.installations.nodes };
+    };
+    const one = await count({ ids: [ids['acme/prod']] });
+    const all = await count(null);
+    expect(one.nodes[0].running.map((r: any) => `${r.application.slug}@${r.artifact.version}`)).toEqual([
+      'api@1.1.0',
+      'web@1.1.0',
+    ]);
+    expect(all.nodes).toHaveLength(6);
+    expect(all.count).toBe(one.count);
+  });
+
   it('takes the same number of queries for one installation as for a page of them', async () => {
     const count = async (filter: Record<string, unknown>) => {
       const before = queries.count;
