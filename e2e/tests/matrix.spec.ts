@@ -63,8 +63,15 @@ test.describe('What runs where', () => {
     );
     await expect(matrixPage.cell(acmeProd, fleet.apps.api)).toHaveCSS('background-color', NEWER);
 
-    // Cells take the keyboard: focus one and open it with Enter.
+    // Cells take the keyboard: arrows move between them, Enter opens one.
     await matrixPage.cell(acmeProd, fleet.apps.api).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(matrixPage.cell(acmeProd, fleet.apps.web)).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(matrixPage.cell(globexProd, fleet.apps.web)).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowLeft');
+    await expect(matrixPage.cell(acmeProd, fleet.apps.api)).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(new RegExp(`[?&]deployment=${fleet.verifiedDeployment}(&|$)`));
     await expect(deploymentDrawer.panel).toContainText(`${fleet.apps.api} 1.1.0`);

@@ -24,6 +24,28 @@ export interface VersionMatrixProps {
   busy: boolean;
 }
 
+const ARROWS: Record<string, [number, number]> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
+
+/** Arrow keys move between cells, as in a spreadsheet; Tab still walks through them in order. */
+function moveFocus(event: React.KeyboardEvent<HTMLElement>) {
+  const delta = ARROWS[event.key];
+  if (!delta) return;
+  const row = Number(event.currentTarget.dataset.row) + delta[0];
+  const column = Number(event.currentTarget.dataset.column) + delta[1];
+  const next = event.currentTarget
+    .closest('[role="table"]')
+    ?.querySelector<HTMLElement>(`[data-row="${row}"][data-column="${column}"]`);
+  if (!next) return;
+  event.preventDefault();
+  next.focus();
+  next.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+}
+
 const FIRST_COLUMN = 220;
 const COLUMN = 120;
 
@@ -81,7 +103,7 @@ export function VersionMatrix({
                 {installation.tier.name}
               </Typography>
             </Box>
-            {applications.map((application) => {
+            {applications.map((application, column) => {
               const entry = running.get(application.id);
               const version = entry?.artifact.version ?? null;
               const wanted = releaseVersions.has(application.id) ? (releaseVersions.get(application.id) ?? null) : undefined;
@@ -116,13 +138,24 @@ export function VersionMatrix({
                       type="button"
                       aria-label={label}
                       title={label}
+                      data-row={index}
+                      data-column={column}
+                      onKeyDown={moveFocus}
                       onClick={() => onOpenDeployment(entry.deployment.id)}
                       sx={{ ...sx, width: '100%', cursor: 'pointer' }}
                     >
                       {version}
                     </Box>
                   ) : (
-                    <Box tabIndex={0} aria-label={label} title={label} sx={{ ...sx, display: 'flex', alignItems: 'center' }}>
+                    <Box
+                      tabIndex={0}
+                      aria-label={label}
+                      title={label}
+                      data-row={index}
+                      data-column={column}
+                      onKeyDown={moveFocus}
+                      sx={{ ...sx, display: 'flex', alignItems: 'center' }}
+                    >
                       –
                     </Box>
                   )}
