@@ -135,6 +135,8 @@ test.describe('Installations list and tenant page', () => {
     // History: every deployment to the tenant, newest first; api 1.1.0 on prod was the last rollout.
     await expect(tenantPage.history.getByRole('row')).toHaveCount(7);
     await expect(tenantPage.history.getByRole('row').nth(1)).toContainText(/1\.1\.0/);
+    await expect(tenantPage.history.getByRole('row').nth(1)).toContainText(fleet.reason);
+    await expect(tenantPage.history.getByRole('row').nth(1)).toContainText('token:admin');
     await saveScreenshot('screenshots/tenant');
     await page.setViewportSize({ width: 820, height: 1000 });
     await expect(tenantPage.history.getByRole('button', { name: `${fleet.apps.api} 1.1.0` })).toBeVisible();

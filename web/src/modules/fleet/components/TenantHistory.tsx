@@ -54,8 +54,7 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
                 <TableCell>Installation</TableCell>
                 <TableCell>Deployment</TableCell>
                 <TableCell>Status</TableCell>
-                <TableCell>Who</TableCell>
-                <TableCell>Why</TableCell>
+                <TableCell>Why and who</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -64,7 +63,12 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(deployment.queuedAt)}</TableCell>
                   <TableCell>{deployment.installation.slug}</TableCell>
                   <TableCell>
-                    <Link component="button" type="button" onClick={() => onOpenDeployment(deployment.id)}>
+                    <Link
+                      component="button"
+                      type="button"
+                      onClick={() => onOpenDeployment(deployment.id)}
+                      sx={{ textAlign: 'left' }}
+                    >
                       {deployment.application.slug} {deployment.artifact.version}
                       {deployment.kind === 'ROLLBACK' ? ' (rollback)' : ''}
                     </Link>
@@ -72,8 +76,12 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
                   <TableCell>
                     <DeploymentStatusChip status={deployment.status} />
                   </TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere' }}>{deployment.triggeredBy}</TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere' }}>{deployment.reason}</TableCell>
+                  <TableCell sx={{ overflowWrap: 'anywhere', minWidth: 160 }}>
+                    {deployment.reason}
+                    <Typography variant="body2" color="text.secondary">
+                      {deployment.triggeredBy}
+                    </Typography>
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
