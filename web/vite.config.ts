@@ -12,6 +12,9 @@ export default defineConfig({
       '/healthz': { target: apiTarget, changeOrigin: true },
     },
   },
+  // The workspace's shared helpers are CommonJS; the dev server turns them into a module once, as it does for
+  // dependencies from the registry (the production build handles CommonJS by itself).
+  optimizeDeps: { include: ['@shiplog/shared'] },
   build: {
     target: 'es2022',
   },

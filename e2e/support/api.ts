@@ -202,20 +202,52 @@ export class ShiplogApi {
     return data.startRollout;
   }
 
-  /** Polls a rollout until it reaches one of these statuses. */
-  async waitForRollout(id: string, statuses: string[], timeoutMs = 30_000): Promise<string> {
+  async rolloutStatus(id: string): Promise<string> {
+    const data = await this.request<{ rollout: { status: string } | null }>(
+      'rollout',
+      `query ($id: ID!) { rollout(id: $id) { id status } }`,
+      { id },
+    );
+    if (!data.rollout) throw new Error(`There is no rollout ${id}`);
+    return data.rollout.status;
+  }
+
+  /** Polls a rollout until it reaches one of `statuses`; throws if it ends in another status or takes too long. */
+  async waitForRollout(id: string, statuses: string[] = ['SUCCEEDED'], timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const data = await this.request<{ rollout: { status: string } | null }>(
-        'rollout',
-        `query ($id: ID!) { rollout(id: $id) { status } }`,
-        { id },
-      );
-      const status = data.rollout?.status ?? 'missing';
+      const status = await this.rolloutStatus(id);
       if (statuses.includes(status)) return status;
-      if (Date.now() > deadline) throw new Error(`Rollout ${id} is ${status}, not ${statuses.join(' or ')}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (['SUCCEEDED', 'FAILED', 'ABORTED'].includes(status)) throw new Error(`Rollout ${id} ended ${status}`);
+      if (Date.now() > deadline) throw new Error(`Rollout ${id} still ${status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** The deployment that put the application's running version on the installation. */
+  async runningDeployment(installationId: string, applicationSlug: string): Promise<string> {
+    const data = await this.request<{
+      installation: { running: { application: { slug: string }; deployment: { id: string } }[] } | null;
+    }>('installation', `query ($id: ID!) { installation(id: $id) { id running { application { slug } deployment { id } } } }`, {
+      id: installationId,
+    });
+    const entry = data.installation?.running.find((r) => r.application.slug === applicationSlug);
+    if (!entry) throw new Error(`${applicationSlug} does not run on installation ${installationId}`);
+    return entry.deployment.id;
+  }
+
+  async recordVerification(input: {
+    deploymentId: string;
+    status: 'PASSED' | 'FAILED';
+    source: string;
+    url?: string;
+  }): Promise<{ id: string }> {
+    const data = await this.request<{ recordVerification: { id: string } }>(
+      'recordVerification',
+      `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id } }`,
+      { input },
+    );
+    return data.recordVerification;
   }
 
   /** Whether a session token is still accepted, from the outside. */

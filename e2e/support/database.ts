@@ -8,6 +8,8 @@ import pg from 'pg';
 export interface TestDatabase {
   /** Environment for the server: DATABASE_URL, or SHIPLOG_DATA_DIR for the embedded PostgreSQL. */
   env: Record<string, string>;
+  /** The database's URL when it is on a PostgreSQL server the tests can reach; tests seed bulk data through it. */
+  url?: string;
   describe(): string;
   drop(): Promise<void>;
 }
@@ -30,6 +32,7 @@ async function freshDatabase(serverUrl: string): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString() },
+    url: url.toString(),
     describe: () => `database ${name} on ${url.host}`,
     drop: async () => {
       // WITH (FORCE) ends connections a crashed server may have left open (PostgreSQL 13+).

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { ShiplogApi, type Role } from './api';
 import { serverUnderTest } from './env';
+import { seedFleet, type SeededFleet } from './fleet';
 import { AppShell } from './pages/app-shell';
+import { DeploymentDrawer, InstallationsPage, MatrixPage, TenantPage } from './pages/fleet.page';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
 import { NewRolloutPage, RolloutPage, RolloutsPage } from './pages/rollouts.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -68,6 +70,12 @@ interface TestFixtures {
   signInAs: (user: TestUser) => Promise<void>;
   /** Saves a full-page screenshot to e2e/artifacts/<name>.png. */
   saveScreenshot: (name: string) => Promise<void>;
+  installationsPage: InstallationsPage;
+  tenantPage: TenantPage;
+  matrixPage: MatrixPage;
+  deploymentDrawer: DeploymentDrawer;
+  /** Seeds tenants, installations, a track with locked releases and running versions (see support/fleet.ts). */
+  seedFleet: () => Promise<SeededFleet>;
 }
 
 interface WorkerFixtures {
@@ -233,6 +241,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
     });
+  },
+  installationsPage: async ({ page }, use) => {
+    await use(new InstallationsPage(page));
+  },
+  tenantPage: async ({ page }, use) => {
+    await use(new TenantPage(page));
+  },
+  matrixPage: async ({ page }, use) => {
+    await use(new MatrixPage(page));
+  },
+  deploymentDrawer: async ({ page }, use) => {
+    await use(new DeploymentDrawer(page));
+  },
+  seedFleet: async ({ api, uid }, use) => {
+    await use(() => seedFleet(api, uid));
   },
 });
 

@@ -7,5 +7,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Workers start after global setup and inherit these.
   process.env[SERVER_ENV.url] = server.url;
   process.env[SERVER_ENV.adminToken] = server.adminToken;
+  if (server.databaseUrl) process.env[SERVER_ENV.databaseUrl] = server.databaseUrl;
   return () => server.stop();
 }

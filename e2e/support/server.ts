@@ -9,6 +9,8 @@ import { artifactsDir, repositoryRoot, serverMain, webIndex } from './paths';
 export interface RunningServer {
   url: string;
   adminToken: string;
+  /** Set when the database is on a PostgreSQL server (DATABASE_URL), not embedded. */
+  databaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startServer(): Promise<RunningServer> {
     return {
       url,
       adminToken,
+      databaseUrl: database.url,
       stop: async () => {
         process.off('exit', killOnExit);
         try {

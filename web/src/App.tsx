@@ -13,6 +13,9 @@ const ReleaseComparePage = lazy(() => import('./pages/ReleaseComparePage'));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
 const RolloutPage = lazy(() => import('./pages/RolloutPage'));
 const NewRolloutPage = lazy(() => import('./pages/NewRolloutPage'));
+const InstallationsPage = lazy(() => import('./pages/InstallationsPage'));
+const TenantPage = lazy(() => import('./pages/TenantPage'));
+const MatrixPage = lazy(() => import('./pages/MatrixPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -36,6 +39,9 @@ export function App() {
           <Route path="/releases/:id/rollout" element={<NewRolloutPage />} />
           <Route path="/rollouts" element={<RolloutsPage />} />
           <Route path="/rollouts/:id" element={<RolloutPage />} />
+          <Route path="/tenants/:slug" element={<TenantPage />} />
+          <Route path="/installations" element={<InstallationsPage />} />
+          <Route path="/matrix" element={<MatrixPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

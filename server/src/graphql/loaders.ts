@@ -15,6 +15,7 @@ import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
 /** Per-request batching: every lookup by id made while resolving one response becomes one query. */
 export function createLoaders(dataSource: DataSource) {
   const installationPages = new Map<number, DataLoader<string, Installation[]>>();
+  const matchingReleases = new Map<string, DataLoader<string, Release | null>>();
   function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>) {
     return new DataLoader<string, T | null>(async (ids) => {
       const rows = await dataSource.getRepository(target).findBy({ id: In([...ids]) } as never);
@@ -63,6 +64,40 @@ export function createLoaders(dataSource: DataSource) {
           return tenantIds.map((id) => rows.filter((row) => row.tenantId === id));
         });
         installationPages.set(limit, loader);
+      }
+      return loader;
+    },
+    /**
+     * Per installation, the newest LOCKED release of the track whose every component's artifact runs there now,
+     * for all installations of a response in one query.
+     */
+    matchingRelease(trackSlug: string): DataLoader<string, Release | null> {
+      let loader = matchingReleases.get(trackSlug);
+      if (!loader) {
+        loader = new DataLoader<string, Release | null>(async (installationIds) => {
+          const rows: { installation_id: string; release_id: string }[] = await dataSource.query(
+            `SELECT i.id AS installation_id, m.id AS release_id
+               FROM unnest($1::uuid[]) AS i(id)
+               CROSS JOIN LATERAL (
+                 SELECT r.id FROM release r JOIN release_track track ON track.id = r.track_id
+                  WHERE track.slug = $2 AND r.status = 'LOCKED'
+                    AND NOT EXISTS (
+                      SELECT 1 FROM release_component rc
+                       WHERE rc.release_id = r.id
+                         AND NOT EXISTS (
+                           SELECT 1 FROM running_artifact ra
+                            WHERE ra.installation_id = i.id AND ra.application_id = rc.application_id
+                              AND ra.artifact_id = rc.artifact_id))
+                  ORDER BY r.sort_key DESC, r.id DESC
+                  LIMIT 1) m`,
+            [[...installationIds], trackSlug],
+          );
+          const releases = await dataSource.getRepository(Release).findBy({ id: In(rows.map((row) => row.release_id)) });
+          const byId = new Map(releases.map((release) => [release.id, release]));
+          const byInstallation = new Map(rows.map((row) => [row.installation_id, byId.get(row.release_id) ?? null]));
+          return installationIds.map((id) => byInstallation.get(id) ?? null);
+        });
+        matchingReleases.set(trackSlug, loader);
       }
       return loader;
     },

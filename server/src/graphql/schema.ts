@@ -7,7 +7,12 @@ import { ApiTokenResolver, UserResolver, ViewerResolver } from '../auth/auth.res
 import { EventResolver } from '../events/event.resolver';
 import { noTopicsPubSub } from '../events/pubsub';
 import { ApplicationResolver, ArtifactResolver } from '../modules/application/application.resolver';
-import { ReleaseComponentResolver, ReleaseResolver, ReleaseTrackResolver } from '../modules/release/release.resolver';
+import {
+  InstallationReleaseResolver,
+  ReleaseComponentResolver,
+  ReleaseResolver,
+  ReleaseTrackResolver,
+} from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
 import {
@@ -37,6 +42,7 @@ const resolvers: NonEmptyArray<Function> = [
   DeploymentResolver,
   InstallationLedgerResolver,
   ArtifactJourneyResolver,
+  InstallationReleaseResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {

@@ -5,38 +5,33 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useCallback } from 'react';
-import { useSearchParams } from 'react-router';
 import { TenantTable } from '../modules/tenant/components/TenantTable';
 import { useTenants } from '../modules/tenant/hooks/useTenants';
-import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
+import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
+import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
-const SEARCH_PARAM = 'q';
+const FIELDS = [
+  { key: 'search', label: 'Search tenants', placeholder: 'Slug or name' },
+  { key: 'labels', label: 'Labels', placeholder: 'region=eu' },
+  { key: 'tier', label: 'Has a tier' },
+  { key: 'blocked', label: 'Status' },
+] as const;
 
-function countText(count: number, search: string): string {
+const STATUS_WORDS = { any: 'Any status', yes: 'Blocked', no: 'Active' };
+
+function countText(count: number, search: string, otherFilters: boolean): string {
   const noun = count === 1 ? 'tenant' : 'tenants';
+  if (otherFilters) return `${count} ${noun} match the filters`;
   return search ? `${count} ${noun} match “${search}”` : `${count} ${noun}`;
 }
 
 export default function TenantsPage() {
-  const [params, setParams] = useSearchParams();
-  const search = params.get(SEARCH_PARAM)?.trim() ?? '';
-  const tenants = useTenants(search);
-
-  const setSearch = useCallback(
-    (next: string) =>
-      setParams(
-        (current) => {
-          const updated = new URLSearchParams(current);
-          if (next) updated.set(SEARCH_PARAM, next);
-          else updated.delete(SEARCH_PARAM);
-          return updated;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
+  const filters = useFleetFilters();
+  const { search } = filters.values;
+  const otherFilters = !!(filters.values.labels || filters.values.tier || filters.values.blocked);
+  const tenants = useTenants(filters.tenantFilter);
+  const setSearch = (next: string) => filters.set('search', next);
 
   const { totalCount } = tenants;
   const showing = tenants.tenants.length;
@@ -44,15 +39,13 @@ export default function TenantsPage() {
   return (
     <Stack spacing={2}>
       <title>Tenants · Shiplog</title>
-      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
-        <Typography variant="h4" component="h1" sx={{ flexGrow: 1 }}>
-          Tenants
-        </Typography>
-        <DebouncedSearchField label="Search tenants" placeholder="Slug or name" value={search} onSearch={setSearch} />
-      </Stack>
+      <Typography variant="h4" component="h1">
+        Tenants
+      </Typography>
+      <FleetFilterBar filters={filters} fields={FIELDS} blockedWords={STATUS_WORDS} />
 
       <Typography color="text.secondary" role="status" aria-live="polite">
-        {totalCount === undefined ? (tenants.loading ? 'Loading tenants…' : '') : countText(totalCount, search)}
+        {totalCount === undefined ? (tenants.loading ? 'Loading tenants…' : '') : countText(totalCount, search, otherFilters)}
       </Typography>
 
       <Box sx={{ minHeight: 4 }}>{tenants.loading && <LinearProgress aria-label="Loading tenants" />}</Box>
@@ -62,9 +55,11 @@ export default function TenantsPage() {
       {totalCount === 0 && !tenants.error && (
         <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
           <Typography variant="h6" component="p" gutterBottom>
-            {search ? `No tenants match “${search}”` : 'No tenants yet'}
+            {otherFilters ? 'No tenants match these filters' : search ? `No tenants match “${search}”` : 'No tenants yet'}
           </Typography>
-          {search ? (
+          {otherFilters ? (
+            <Button onClick={filters.clear}>Clear filters</Button>
+          ) : search ? (
             <Button onClick={() => setSearch('')}>Clear search</Button>
           ) : (
             <Typography color="text.secondary">Tenants appear here once an admin creates them.</Typography>

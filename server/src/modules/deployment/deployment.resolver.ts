@@ -147,15 +147,17 @@ export class InstallationLedgerResolver {
     const deployments = await Promise.all(
       rows.map((row) => engineLoaders(context, this.dataSource).deployment.load(row.deploymentId)),
     );
+    // All look-ups at once, so a page of installations shares one batch per kind instead of one per row.
+    const [applications, artifacts] = await Promise.all([
+      Promise.all(rows.map((row) => loaders.application.load(row.applicationId))),
+      Promise.all(rows.map((row) => loaders.artifact.load(row.artifactId))),
+    ]);
     const result: RunningApplication[] = [];
     for (const [index, row] of rows.entries()) {
-      const [application, artifact] = await Promise.all([
-        loaders.application.load(row.applicationId),
-        loaders.artifact.load(row.artifactId),
-      ]);
-      if (application && artifact && deployments[index]) {
-        result.push({ application, artifact, since: row.since, deployment: deployments[index] });
-      }
+      const application = applications[index];
+      const artifact = artifacts[index];
+      const deployment = deployments[index];
+      if (application && artifact && deployment) result.push({ application, artifact, since: row.since, deployment });
     }
     return result.sort((a, b) => a.application.slug.localeCompare(b.application.slug));
   }

@@ -152,3 +152,22 @@ export class ReleaseComponentResolver {
     return component.artifactId ? loaders.artifact.load(component.artifactId) : null;
   }
 }
+
+@injectable()
+@Resolver(() => Installation)
+export class InstallationReleaseResolver {
+  constructor(private readonly service: ReleaseService) {}
+
+  @FieldResolver(() => Release, {
+    nullable: true,
+    description:
+      'The newest LOCKED release of the track whose every component runs here now (same artifact per application); null when none does.',
+  })
+  matchingRelease(
+    @Ctx() { access, loaders }: Context,
+    @Root() installation: Installation,
+    @Arg('track', () => String, { description: 'The release track slug.' }) track: string,
+  ) {
+    return this.service.matchingRelease(access, loaders, installation, track);
+  }
+}

@@ -8,6 +8,7 @@ import { isId } from '../../common/ids';
 import { paginate, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
+import type { Loaders } from '../../graphql/loaders';
 import { CONFIG } from '../../tokens';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
@@ -37,6 +38,18 @@ export class ReleaseService {
   async listTracks(access: Access): Promise<ReleaseTrack[]> {
     access.require(Role.VIEWER);
     return this.dataSource.getRepository(ReleaseTrack).find({ order: { slug: 'ASC' } });
+  }
+
+  /** The newest LOCKED release of the track that an installation the caller may see runs completely, or null. */
+  async matchingRelease(
+    access: Access,
+    loaders: Loaders,
+    installation: Installation,
+    trackSlug: string,
+  ): Promise<Release | null> {
+    access.require(Role.VIEWER);
+    if (!access.canSeeTenant(installation.tenantId)) return null;
+    return loaders.matchingRelease(trackSlug).load(installation.id);
   }
 
   async findTrack(access: Access, slug: string): Promise<ReleaseTrack | null> {

@@ -162,6 +162,9 @@ export class InstallationFilter {
   @Field(() => Boolean, { nullable: true })
   frozen?: boolean | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'Installations whose tenant is (true) or is not (false) blocked.' })
+  tenantBlocked?: boolean | null;
+
   @Field(() => [ID], { nullable: true })
   ids?: string[] | null;
 

@@ -185,6 +185,8 @@ export class TenantService {
     if (filter.labels?.length) query.andWhere('i.labels @> :labels', { labels: labelsToRecord(filter.labels) });
     if (filter.tiers?.length) query.andWhere('tier.name = ANY(:tiers)', { tiers: filter.tiers });
     if (filter.frozen !== undefined && filter.frozen !== null) query.andWhere('i.frozen = :frozen', { frozen: filter.frozen });
+    if (filter.tenantBlocked !== undefined && filter.tenantBlocked !== null)
+      query.andWhere('t.blocked = :tenantBlocked', { tenantBlocked: filter.tenantBlocked });
     if (filter.ids) query.andWhere('i.id = ANY(:ids)', { ids: filter.ids.filter(isId) });
     if (filter.search) {
       const term = likeTerm(filter.search);

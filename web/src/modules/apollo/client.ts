@@ -94,8 +94,11 @@ export function createApolloClient(): ApolloClient {
           fields: {
             tenants: pagedByFilter,
             rollouts: pagedByFilter,
+            installations: pagedByFilter,
+            deployments: pagedByFilter,
           },
         },
+        Tenant: { fields: { installations: pagedByFilter } },
         ReleaseTrack: { fields: { releases: pagedByFilter } },
         Application: { fields: { artifacts: pagedByFilter } },
       },

@@ -18,6 +18,8 @@ import { ViewerBadge } from './ViewerBadge';
 /** The main navigation, in the order people use it. */
 const NAV: { to: string; label: string }[] = [
   { to: '/tenants', label: 'Tenants' },
+  { to: '/installations', label: 'Installations' },
+  { to: '/matrix', label: 'What runs where' },
   { to: '/tracks', label: 'Releases' },
   { to: '/rollouts', label: 'Rollouts' },
 ];

@@ -1,17 +1,23 @@
 import Chip from '@mui/material/Chip';
+import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import TableCell from '@mui/material/TableCell';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
 import type { TenantRow_TenantFragment } from '../../../generated/graphql';
 
 export function TenantRow({ tenant }: { tenant: TenantRow_TenantFragment }) {
   return (
     <TableRow hover>
       <TableCell>
-        <Typography component="span" sx={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 14 }}>
+        <Link
+          component={RouterLink}
+          to={`/tenants/${tenant.slug}`}
+          sx={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 14 }}
+        >
           {tenant.slug}
-        </Typography>
+        </Link>
       </TableCell>
       <TableCell>{tenant.name}</TableCell>
       <TableCell>

@@ -1,18 +1,19 @@
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useState } from 'react';
-import { TenantsDocument } from '../../../generated/graphql';
+import { TenantsDocument, type TenantFilter } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 
 export const TENANTS_PAGE_SIZE = 20;
 
-/** One growing list of tenants for a search: the first page, then more pages on request. */
-export function useTenants(search: string) {
+/** One growing list of tenants for a filter: the first page, then more pages on request. */
+export function useTenants(filter: TenantFilter | null) {
   const { data, previousData, loading, error, networkStatus, fetchMore, refetch } = useQuery(TenantsDocument, {
-    variables: { first: TENANTS_PAGE_SIZE, filter: search ? { search } : null },
+    variables: { first: TENANTS_PAGE_SIZE, filter },
     notifyOnNetworkStatusChange: true,
   });
-  // Kept with the search it belongs to, so a new search starts without it.
+  const search = JSON.stringify(filter);
+  // Kept with the filter it belongs to, so a new filter starts without it.
   const [loadMoreError, setLoadMoreError] = useState<{ search: string; message: string } | null>(null);
   // While a new search loads, keep showing the previous answer instead of an empty page.
   const connection = (data ?? (loading ? previousData : undefined))?.tenants;

@@ -1,0 +1,94 @@
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Link from '@mui/material/Link';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
+import type { InstallationRow_InstallationFragment } from '../../../generated/graphql';
+import { LabelChips } from './LabelChips';
+import { VirtualTable } from './VirtualTable';
+
+const COLUMNS = 'minmax(140px, 1.2fr) minmax(140px, 1.2fr) 90px minmax(120px, 2fr) 110px';
+
+function Cell({ children }: { children: React.ReactNode }) {
+  return (
+    <Box role="cell" sx={{ minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>
+      {children}
+    </Box>
+  );
+}
+
+function Header({ children }: { children: React.ReactNode }) {
+  return (
+    <Typography role="columnheader" variant="body2" sx={{ fontWeight: 600 }}>
+      {children}
+    </Typography>
+  );
+}
+
+export interface InstallationListProps {
+  installations: readonly InstallationRow_InstallationFragment[];
+  totalCount: number;
+  hasMore: boolean;
+  onNearEnd: () => unknown;
+  busy: boolean;
+}
+
+/** Installations across tenants, virtualized: thousands of rows, and only the visible ones are in the page. */
+export function InstallationList({ installations, totalCount, hasMore, onNearEnd, busy }: InstallationListProps) {
+  return (
+    <VirtualTable
+      label="Installations"
+      count={installations.length}
+      totalCount={totalCount}
+      hasMore={hasMore}
+      onNearEnd={onNearEnd}
+      rowHeight={52}
+      columns={COLUMNS}
+      busy={busy}
+      header={
+        <>
+          <Header>Tenant</Header>
+          <Header>Installation</Header>
+          <Header>Tier</Header>
+          <Header>Labels</Header>
+          <Header>Status</Header>
+        </>
+      }
+      renderRow={(index) => {
+        const installation = installations[index];
+        const { tenant } = installation;
+        return (
+          <>
+            <Cell>
+              <Link component={RouterLink} to={`/tenants/${tenant.slug}`} title={tenant.name}>
+                {tenant.slug}
+              </Link>
+            </Cell>
+            <Cell>
+              <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
+                {installation.slug}
+              </Typography>{' '}
+              <Typography component="span" variant="body2" color="text.secondary">
+                {installation.name}
+              </Typography>
+            </Cell>
+            <Cell>{installation.tier.name}</Cell>
+            <Cell>
+              <LabelChips labels={installation.labels} />
+            </Cell>
+            <Cell>
+              <Stack direction="row" spacing={0.5}>
+                {tenant.blocked && <Chip label="Blocked" color="error" size="small" />}
+                {installation.frozen && <Chip label="Frozen" color="info" size="small" />}
+                {!tenant.blocked && !installation.frozen && (
+                  <Chip label="Active" color="success" size="small" variant="outlined" />
+                )}
+              </Stack>
+            </Cell>
+          </>
+        );
+      }}
+    />
+  );
+}

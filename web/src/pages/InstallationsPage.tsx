@@ -1,0 +1,81 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { FleetInstallationsDocument } from '../generated/graphql';
+import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
+import { InstallationList } from '../modules/fleet/components/InstallationList';
+import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
+import { useInstallationPages } from '../modules/fleet/hooks/useInstallationPages';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+
+const PAGE_SIZE = 100;
+
+const FIELDS = [
+  { key: 'search', label: 'Search installations', placeholder: 'Installation or tenant' },
+  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu' },
+  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a' },
+  { key: 'tier', label: 'Tier' },
+  { key: 'blocked', label: 'Tenant state' },
+] as const;
+
+export default function InstallationsPage() {
+  const filters = useFleetFilters();
+  const installations = useInstallationPages(FleetInstallationsDocument, filters.installationFilter, PAGE_SIZE);
+  const { totalCount } = installations;
+
+  return (
+    <Stack spacing={2}>
+      <title>Installations · Shiplog</title>
+      <Typography variant="h4" component="h1">
+        Installations
+      </Typography>
+      <FleetFilterBar filters={filters} fields={FIELDS} />
+
+      <Typography color="text.secondary" role="status" aria-live="polite">
+        {totalCount === undefined
+          ? installations.loading
+            ? 'Loading installations…'
+            : ''
+          : `${totalCount} ${totalCount === 1 ? 'installation' : 'installations'}${filters.active ? ' match the filters' : ''}`}
+      </Typography>
+      <Box sx={{ minHeight: 4 }}>{installations.loading && <LinearProgress aria-label="Loading installations" />}</Box>
+
+      {installations.error && <LoadErrorAlert what="installations" error={installations.error} onRetry={installations.retry} />}
+
+      {totalCount === 0 && !installations.error && (
+        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
+          <Typography variant="h6" component="p" gutterBottom>
+            {filters.active ? 'No installations match these filters' : 'No installations yet'}
+          </Typography>
+          {filters.active ? (
+            <Button onClick={filters.clear}>Clear filters</Button>
+          ) : (
+            <Typography color="text.secondary">Installations appear here once they are added to a tenant.</Typography>
+          )}
+        </Paper>
+      )}
+
+      {installations.nodes.length > 0 && totalCount !== undefined && (
+        <InstallationList
+          // A new filter starts at the top of its list.
+          key={JSON.stringify(filters.installationFilter)}
+          installations={installations.nodes}
+          totalCount={totalCount}
+          hasMore={installations.hasNextPage}
+          onNearEnd={installations.loadMore}
+          busy={installations.stale}
+        />
+      )}
+      {installations.loadMoreError && (
+        <LoadErrorAlert
+          what="more installations"
+          error={installations.loadMoreError}
+          onRetry={() => void installations.loadMore(true)}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,121 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { MatrixInstallationsDocument } from '../generated/graphql';
+import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
+import type { Drift } from '../modules/fleet/compare';
+import { DriftLegend } from '../modules/fleet/components/DriftLegend';
+import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
+import { ReleasePicker } from '../modules/fleet/components/ReleasePicker';
+import { VersionMatrix } from '../modules/fleet/components/VersionMatrix';
+import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
+import { useInstallationPages } from '../modules/fleet/hooks/useInstallationPages';
+import { useMatrixColumns } from '../modules/fleet/hooks/useMatrixColumns';
+import { useReleaseChoice } from '../modules/fleet/hooks/useReleaseChoice';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { useSearchParam } from '../modules/ui/useSearchParam';
+
+const PAGE_SIZE = 50;
+
+const FIELDS = [
+  { key: 'tenant', label: 'Tenant', placeholder: 'Tenant slug' },
+  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu' },
+  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a' },
+  { key: 'tier', label: 'Tier' },
+] as const;
+
+const LEGEND: Drift[] = ['SAME', 'BEHIND', 'AHEAD', 'NOT_IN_RELEASE', 'MISSING', 'NOT_INSTALLED'];
+
+export default function MatrixPage() {
+  const filters = useFleetFilters();
+  const choice = useReleaseChoice();
+  const [deploymentId, setDeploymentId] = useSearchParam('deployment', { push: true });
+  const installations = useInstallationPages(MatrixInstallationsDocument, filters.installationFilter, PAGE_SIZE);
+  const { totalCount } = installations;
+  const release = choice.release;
+  const applications = useMatrixColumns(installations.nodes, release);
+
+  return (
+    <Stack spacing={2}>
+      <title>What runs where · Shiplog</title>
+      <Typography variant="h4" component="h1">
+        What runs where
+      </Typography>
+      <FleetFilterBar filters={filters} fields={FIELDS} />
+      <Stack direction={{ xs: 'column', md: 'row' }} spacing={2} sx={{ alignItems: { md: 'center' } }}>
+        <ReleasePicker choice={choice} />
+        <Box sx={{ flexGrow: 1 }} />
+        <DriftLegend states={LEGEND} />
+      </Stack>
+
+      <Typography color="text.secondary" role="status" aria-live="polite">
+        {totalCount === undefined
+          ? installations.loading
+            ? 'Loading installations…'
+            : ''
+          : `${totalCount} ${totalCount === 1 ? 'installation' : 'installations'} × ${applications.length} ${
+              applications.length === 1 ? 'application' : 'applications'
+            }${release ? `, compared with ${release.track.name} ${release.version}` : ''}`}
+      </Typography>
+      {choice.settled && !release && choice.tracks.length > 0 && (
+        <Alert severity="info">
+          {choice.track ? `${choice.track.name} has no locked release yet` : 'No release chosen'}; the cells show the running
+          versions without a comparison.
+        </Alert>
+      )}
+      {choice.settled && choice.tracks.length === 0 && (
+        <Alert severity="info">There are no release tracks yet; the cells show the running versions without a comparison.</Alert>
+      )}
+      <Box sx={{ minHeight: 4 }}>
+        {(installations.loading || choice.loading) && <LinearProgress aria-label="Loading the matrix" />}
+      </Box>
+
+      {installations.error && <LoadErrorAlert what="installations" error={installations.error} onRetry={installations.retry} />}
+      {choice.error && <LoadErrorAlert what="the release" error={choice.error} onRetry={choice.retry} />}
+
+      {totalCount === 0 && !installations.error && (
+        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
+          <Typography variant="h6" component="p" gutterBottom>
+            {filters.active ? 'No installations match these filters' : 'No installations yet'}
+          </Typography>
+          {filters.active && <Button onClick={filters.clear}>Clear filters</Button>}
+        </Paper>
+      )}
+      {!!totalCount && installations.nodes.length > 0 && applications.length === 0 && (
+        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
+          <Typography variant="h6" component="p" gutterBottom>
+            Nothing runs on these installations yet
+          </Typography>
+          <Typography color="text.secondary">Running versions appear here once a rollout or a report puts them there.</Typography>
+        </Paper>
+      )}
+
+      {installations.nodes.length > 0 && applications.length > 0 && totalCount !== undefined && (
+        <VersionMatrix
+          // A new filter starts at the top of its list.
+          key={JSON.stringify(filters.installationFilter)}
+          installations={installations.nodes}
+          applications={applications}
+          releaseVersions={choice.versions}
+          totalCount={totalCount}
+          hasMore={installations.hasNextPage}
+          onNearEnd={installations.loadMore}
+          onOpenDeployment={setDeploymentId}
+          busy={installations.stale}
+        />
+      )}
+      {installations.loadMoreError && (
+        <LoadErrorAlert
+          what="more installations"
+          error={installations.loadMoreError}
+          onRetry={() => void installations.loadMore(true)}
+        />
+      )}
+      <DeploymentDrawer deploymentId={deploymentId || null} onClose={() => setDeploymentId('')} />
+    </Stack>
+  );
+}
