@@ -180,6 +180,45 @@ export class ShiplogApi {
     return data.startRollout;
   }
 
+  async deployments(filter: Record<string, unknown>): Promise<{ id: string; status: string; application: { slug: string } }[]> {
+    const data = await this.request<{ deployments: { nodes: { id: string; status: string; application: { slug: string } }[] } }>(
+      'deployments',
+      `query ($filter: DeploymentFilter) { deployments(first: 100, filter: $filter) { nodes { id status application { slug } } } }`,
+      { filter },
+    );
+    return data.deployments.nodes;
+  }
+
+  async recordVerification(input: {
+    deploymentId: string;
+    status: 'PASSED' | 'FAILED';
+    source: string;
+    url?: string;
+  }): Promise<{ id: string }> {
+    const data = await this.request<{ recordVerification: { id: string } }>(
+      'recordVerification',
+      `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id } }`,
+      { input },
+    );
+    return data.recordVerification;
+  }
+
+  /** Polls a rollout until its status is one of `statuses`; fails after `timeoutMs`. */
+  async waitForRolloutStatus(id: string, statuses: string[], timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const data = await this.request<{ rollout: { status: string } | null }>(
+        'rollout',
+        `query ($id: ID!) { rollout(id: $id) { status } }`,
+        { id },
+      );
+      const status = data.rollout?.status ?? 'missing';
+      if (statuses.includes(status)) return status;
+      if (Date.now() > deadline) throw new Error(`Rollout ${id} stayed ${status}, not ${statuses.join(' or ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   /** Whether a session token is still accepted, from the outside. */
   static async isAccepted(baseUrl: string, token: string): Promise<boolean> {
     try {

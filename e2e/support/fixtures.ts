@@ -4,6 +4,9 @@ import { test as base, type Page } from '@playwright/test';
 import { ShiplogApi, type Role } from './api';
 import { serverUnderTest } from './env';
 import { AppShell } from './pages/app-shell';
+import { AuditPage } from './pages/audit.page';
+import { ArtifactJourneyPage, DeploymentsPage } from './pages/deployments.page';
+import { OverviewPage } from './pages/overview.page';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
 import { RolloutPage, RolloutsPage } from './pages/rollouts.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -36,6 +39,10 @@ interface TestFixtures {
   releasePage: ReleasePage;
   rolloutsPage: RolloutsPage;
   rolloutPage: RolloutPage;
+  overviewPage: OverviewPage;
+  deploymentsPage: DeploymentsPage;
+  journeyPage: ArtifactJourneyPage;
+  auditPage: AuditPage;
   /**
    * Starts a rollout of a locked two-stage release to a tenant's two simulated installations
    * (each deployment takes 1.5 s).
@@ -43,7 +50,7 @@ interface TestFixtures {
   startRollout: () => Promise<StartedRollout>;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
-  /** Signs in through the sign-in page and waits for the tenants page. */
+  /** Signs in through the sign-in page, which lands on the overview, then opens the tenants page from the navigation. */
   signInAs: (user: TestUser) => Promise<void>;
   /** Saves a full-page screenshot to e2e/artifacts/<name>.png. */
   saveScreenshot: (name: string) => Promise<void>;
@@ -103,6 +110,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   rolloutPage: async ({ page }, use) => {
     await use(new RolloutPage(page));
   },
+  overviewPage: async ({ page }, use) => {
+    await use(new OverviewPage(page));
+  },
+  deploymentsPage: async ({ page }, use) => {
+    await use(new DeploymentsPage(page));
+  },
+  journeyPage: async ({ page }, use) => {
+    await use(new ArtifactJourneyPage(page));
+  },
+  auditPage: async ({ page }, use) => {
+    await use(new AuditPage(page));
+  },
   startRollout: async ({ api, uid, tier }, use) => {
     await use(async () => {
       const tenant = await api.createTenant({ slug: `acme-${uid}`, name: `Acme ${uid}` });
@@ -160,10 +179,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       return user;
     });
   },
-  signInAs: async ({ signInPage, tenantsPage }, use) => {
+  signInAs: async ({ signInPage, overviewPage, shell, tenantsPage }, use) => {
     await use(async (user: TestUser) => {
       await signInPage.goto();
       await signInPage.signIn(user.username, user.password);
+      await overviewPage.expectShown();
+      await shell.tenantsLink.click();
       await tenantsPage.expectShown();
     });
   },

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
 import { RequireSession } from './modules/auth/components/RequireSession';
 import { PageFallback } from './modules/ui/PageFallback';
 
@@ -11,6 +11,10 @@ const ReleaseTrackPage = lazy(() => import('./pages/ReleaseTrackPage'));
 const ReleasePage = lazy(() => import('./pages/ReleasePage'));
 const RolloutsPage = lazy(() => import('./pages/RolloutsPage'));
 const RolloutPage = lazy(() => import('./pages/RolloutPage'));
+const OverviewPage = lazy(() => import('./pages/OverviewPage'));
+const DeploymentsPage = lazy(() => import('./pages/DeploymentsPage'));
+const ArtifactJourneyPage = lazy(() => import('./pages/ArtifactJourneyPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -25,13 +29,16 @@ export function App() {
             </RequireSession>
           }
         >
-          <Route index element={<Navigate to="/tenants" replace />} />
+          <Route index element={<OverviewPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/tracks" element={<ReleaseTracksPage />} />
           <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
           <Route path="/releases/:id" element={<ReleasePage />} />
           <Route path="/rollouts" element={<RolloutsPage />} />
           <Route path="/rollouts/:id" element={<RolloutPage />} />
+          <Route path="/deployments" element={<DeploymentsPage />} />
+          <Route path="/artifacts/:app/:version" element={<ArtifactJourneyPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

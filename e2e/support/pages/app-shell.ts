@@ -7,6 +7,10 @@ export class AppShell {
   readonly signOutButton: Locator;
   readonly releasesLink: Locator;
   readonly rolloutsLink: Locator;
+  readonly overviewLink: Locator;
+  readonly tenantsLink: Locator;
+  readonly deploymentsLink: Locator;
+  readonly auditLink: Locator;
 
   constructor(readonly page: Page) {
     this.banner = page.getByRole('banner');
@@ -14,6 +18,10 @@ export class AppShell {
     this.signOutButton = this.banner.getByRole('button', { name: 'Sign out' });
     this.releasesLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' });
     this.rolloutsLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rollouts' });
+    this.overviewLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' });
+    this.tenantsLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tenants' });
+    this.deploymentsLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deployments' });
+    this.auditLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' });
   }
 
   async expectSignedInAs(username: string, role: string) {

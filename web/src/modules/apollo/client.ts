@@ -94,6 +94,9 @@ export function createApolloClient(): ApolloClient {
           fields: {
             tenants: pagedByFilter,
             rollouts: pagedByFilter,
+            deployments: pagedByFilter,
+            auditEvents: pagedByFilter,
+            releases: pagedByFilter,
           },
         },
         ReleaseTrack: { fields: { releases: pagedByFilter } },

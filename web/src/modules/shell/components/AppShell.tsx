@@ -17,7 +17,7 @@ export default function AppShell() {
   return (
     <Box sx={{ minHeight: '100vh', display: 'flex', flexDirection: 'column' }}>
       <AppBar position="sticky" elevation={1}>
-        <Toolbar sx={{ gap: 2 }}>
+        <Toolbar sx={{ gap: 2, flexWrap: 'wrap', py: { xs: 1, lg: 0 } }}>
           <Typography
             variant="h6"
             component={RouterLink}
@@ -26,7 +26,10 @@ export default function AppShell() {
           >
             Shiplog
           </Typography>
-          <Box component="nav" aria-label="Main" sx={{ display: 'flex', gap: 1, flexGrow: 1 }}>
+          <Box component="nav" aria-label="Main" sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, flexGrow: 1 }}>
+            <Button component={NavLink} to="/" end color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
+              Overview
+            </Button>
             <Button component={NavLink} to="/tenants" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Tenants
             </Button>
@@ -35,6 +38,17 @@ export default function AppShell() {
             </Button>
             <Button component={NavLink} to="/rollouts" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
               Rollouts
+            </Button>
+            <Button
+              component={NavLink}
+              to="/deployments"
+              color="inherit"
+              sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}
+            >
+              Deployments
+            </Button>
+            <Button component={NavLink} to="/audit" color="inherit" sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}>
+              Audit
             </Button>
           </Box>
           <ViewerBadge />
