@@ -39,6 +39,10 @@ test.describe('Deployments ledger and artifact journey', () => {
     await expect(page).toHaveURL(/[?&]deployment=[0-9a-f-]+(&|$)/);
     await expect(deploymentsPage.drawer).toContainText(`${seed.web.name} ${seed.version}`);
     await expect(deploymentsPage.drawer).toContainText('e2e: on to prod');
+    await expect(deploymentsPage.drawer.getByRole('link', { name: `Where ${seed.version} went` })).toHaveAttribute(
+      'href',
+      `/artifacts/${seed.web.slug}/${seed.version}`,
+    );
     await saveScreenshot('screenshots/deployment-drawer');
 
     // The URL alone brings back the filters and the open deployment.

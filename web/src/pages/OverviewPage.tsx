@@ -76,9 +76,18 @@ function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'
   );
 }
 
-function Attention({ data, failureWindowDays }: { data: OverviewQuery; failureWindowDays: number }) {
+function Attention({
+  data,
+  failedSince,
+  failureWindowDays,
+}: {
+  data: OverviewQuery;
+  failedSince: string;
+  failureWindowDays: number;
+}) {
   const paused = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'PAUSED');
-  const rollouts = [...paused, ...data.failedRollouts.nodes];
+  const failed = data.failedRollouts.nodes.filter((rollout) => (rollout.finishedAt ?? rollout.createdAt) >= failedSince);
+  const rollouts = [...paused, ...failed];
   const deployments = data.failedDeployments;
   if (rollouts.length === 0 && deployments.nodes.length === 0) {
     return <Quiet>Nothing failed in the last {failureWindowDays} days.</Quiet>;
@@ -197,7 +206,7 @@ function AwaitingAction({ data }: { data: OverviewQuery }) {
 }
 
 export default function OverviewPage() {
-  const { overview, stats, failureWindowDays } = useLiveOverview();
+  const { overview, stats, failedSince, failureWindowDays } = useLiveOverview();
   const data = overview.data;
 
   return (
@@ -231,7 +240,7 @@ export default function OverviewPage() {
           </Section>
           <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
             <Section title="Needs attention">
-              <Attention data={data} failureWindowDays={failureWindowDays} />
+              <Attention data={data} failedSince={failedSince} failureWindowDays={failureWindowDays} />
             </Section>
             <Section title="Awaiting action">
               <AwaitingAction data={data} />

@@ -78,5 +78,5 @@ export function useLiveOverview() {
     [],
   );
 
-  return { overview, stats, failureWindowDays: FAILURE_WINDOW_DAYS };
+  return { overview, stats, failedSince, failureWindowDays: FAILURE_WINDOW_DAYS };
 }
