@@ -60,6 +60,9 @@ test.describe('Deployments ledger and artifact journey', () => {
     // The version of the API deployment to prod leads to its journey: qa, verified, then prod.
     await deploymentsPage.goto(`?tenant=${seed.tenant.slug}&app=${seed.api.slug}`);
     await expect(deploymentsPage.rows).toHaveCount(2);
+    await deploymentsPage.chooseInstallation(`${seed.prod.name} (prod)`);
+    await expect(page).toHaveURL(new RegExp(`[?&]installation=${seed.prod.id}(&|$)`));
+    await expect(deploymentsPage.rows).toHaveCount(1);
     await deploymentsPage.rows
       .first()
       .getByRole('link', { name: `Journey of ${seed.api.name} ${seed.version}` })

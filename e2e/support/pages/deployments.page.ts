@@ -8,6 +8,7 @@ export class DeploymentsPage {
   readonly version: Locator;
   readonly tenant: Locator;
   readonly status: Locator;
+  readonly installation: Locator;
   readonly table: Locator;
   readonly rows: Locator;
   readonly summary: Locator;
@@ -20,6 +21,7 @@ export class DeploymentsPage {
     this.version = this.filters.getByRole('searchbox', { name: 'Version' });
     this.tenant = this.filters.getByRole('searchbox', { name: 'Tenant' });
     this.status = this.filters.getByRole('combobox', { name: 'Status' });
+    this.installation = this.filters.getByRole('combobox', { name: 'Installation' });
     this.table = page.getByRole('table', { name: 'Deployments' });
     this.rows = this.table.getByRole('row').filter({ has: page.getByRole('cell') });
     this.summary = page.getByRole('status').filter({ hasText: /deployment|Loading/ });
@@ -38,6 +40,11 @@ export class DeploymentsPage {
 
   async chooseStatus(label: string) {
     await this.status.click();
+    await this.page.getByRole('option', { name: label, exact: true }).click();
+  }
+
+  async chooseInstallation(label: string) {
+    await this.installation.click();
     await this.page.getByRole('option', { name: label, exact: true }).click();
   }
 

@@ -10,7 +10,12 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo } from 'react';
-import { InstallationNameDocument, type DeploymentFilter, type DeploymentStatus } from '../generated/graphql';
+import {
+  InstallationNameDocument,
+  TenantInstallationsDocument,
+  type DeploymentFilter,
+  type DeploymentStatus,
+} from '../generated/graphql';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { deploymentStatusLabel } from '../modules/deployment/components/DeploymentStatusChip';
 import { DeploymentTable } from '../modules/deployment/components/DeploymentTable';
@@ -33,6 +38,43 @@ function InstallationChip({ id, onDelete }: { id: string; onDelete: () => void }
   const installation = data?.installation;
   const label = installation ? `${installation.tenant.name} / ${installation.name}` : data ? 'an unknown installation' : '…';
   return <Chip label={`Installation: ${label}`} onDelete={onDelete} aria-label={`Installation filter: ${label}`} />;
+}
+
+/** The installations of the chosen tenant; without a tenant there is nothing to choose from. */
+function InstallationSelect({
+  tenantSlug,
+  value,
+  onChange,
+}: {
+  tenantSlug: string | null;
+  value: string | null;
+  onChange: (id: string | null) => void;
+}) {
+  const { data, loading } = useQuery(TenantInstallationsDocument, {
+    variables: { slug: tenantSlug ?? '' },
+    skip: !tenantSlug,
+  });
+  const installations = data?.tenant?.installations.nodes ?? [];
+  const known = !value || installations.some((installation) => installation.id === value);
+  return (
+    <TextField
+      select
+      size="small"
+      label="Installation"
+      value={known ? (value ?? '') : ''}
+      disabled={!tenantSlug || loading}
+      helperText={tenantSlug ? undefined : 'Choose a tenant first'}
+      onChange={(event) => onChange(event.target.value || null)}
+      sx={FIELD_SX}
+    >
+      <MenuItem value="">Any installation</MenuItem>
+      {installations.map((installation) => (
+        <MenuItem key={installation.id} value={installation.id}>
+          {installation.name} ({installation.slug})
+        </MenuItem>
+      ))}
+    </TextField>
+  );
 }
 
 export default function DeploymentsPage() {
@@ -91,9 +133,10 @@ export default function DeploymentsPage() {
           label="Tenant"
           placeholder="Slug"
           value={tenant ?? ''}
-          onSearch={(value) => set({ tenant: value })}
+          onSearch={(value) => set({ tenant: value, installation: null })}
           sx={FIELD_SX}
         />
+        <InstallationSelect tenantSlug={tenant} value={installationId} onChange={(id) => set({ installation: id })} />
         <TextField
           select
           size="small"
@@ -110,7 +153,8 @@ export default function DeploymentsPage() {
           ))}
         </TextField>
         <DateRangeFields what="Queued" from={from} to={to} onChange={(range) => set(range)} />
-        {installationId && <InstallationChip id={installationId} onDelete={() => set({ installation: null })} />}
+        {/* Chosen from a row of another tenant (or with no tenant), the installation shows as a chip instead. */}
+        {installationId && !tenant && <InstallationChip id={installationId} onDelete={() => set({ installation: null })} />}
         {filtered && (
           <Button onClick={clearFilters} size="small">
             Clear filters
@@ -148,7 +192,7 @@ export default function DeploymentsPage() {
           deployments={ledger.deployments}
           busy={ledger.stale}
           onOpen={(id) => set({ deployment: id }, { replace: false })}
-          onInstallation={(id) => set({ installation: id })}
+          onInstallation={({ id, tenantSlug }) => set({ tenant: tenantSlug, installation: id })}
         />
       )}
 

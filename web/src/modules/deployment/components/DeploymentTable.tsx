@@ -23,7 +23,7 @@ export function DeploymentTable({
   deployments: readonly DeploymentRow_DeploymentFragment[];
   busy: boolean;
   onOpen: (id: string) => void;
-  onInstallation: (id: string) => void;
+  onInstallation: (installation: { id: string; tenantSlug: string }) => void;
 }) {
   return (
     <TableContainer component={Paper} variant="outlined" sx={{ opacity: busy ? 0.6 : 1 }}>
@@ -71,7 +71,7 @@ export function DeploymentTable({
                     variant="body2"
                     onClick={(event) => {
                       event.stopPropagation();
-                      onInstallation(installation.id);
+                      onInstallation({ id: installation.id, tenantSlug: installation.tenant.slug });
                     }}
                     aria-label={`Only ${installation.tenant.name} / ${installation.name}`}
                     sx={{ textAlign: 'left' }}
