@@ -72,6 +72,13 @@ function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'
           </Stack>
         </ListItem>
       ))}
+      {rollouts.totalCount > rollouts.nodes.length && (
+        <ListItem disableGutters>
+          <Link component={RouterLink} to="/rollouts" variant="body2">
+            {rollouts.totalCount - rollouts.nodes.length} more in progress
+          </Link>
+        </ListItem>
+      )}
     </List>
   );
 }
