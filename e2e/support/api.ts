@@ -236,6 +236,15 @@ export class ShiplogApi {
     return entry.deployment.id;
   }
 
+  async deployments(filter: Record<string, unknown>): Promise<{ id: string; status: string; application: { slug: string } }[]> {
+    const data = await this.request<{ deployments: { nodes: { id: string; status: string; application: { slug: string } }[] } }>(
+      'deployments',
+      `query ($filter: DeploymentFilter) { deployments(first: 100, filter: $filter) { nodes { id status application { slug } } } }`,
+      { filter },
+    );
+    return data.deployments.nodes;
+  }
+
   async recordVerification(input: {
     deploymentId: string;
     status: 'PASSED' | 'FAILED';

@@ -6,6 +6,9 @@ import { serverUnderTest } from './env';
 import { seedFleet, type SeededFleet } from './fleet';
 import { AppShell } from './pages/app-shell';
 import { DeploymentDrawer, InstallationsPage, MatrixPage, TenantPage } from './pages/fleet.page';
+import { AuditPage } from './pages/audit.page';
+import { ArtifactJourneyPage, DeploymentsPage } from './pages/deployments.page';
+import { OverviewPage } from './pages/overview.page';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
 import { NewRolloutPage, RolloutPage, RolloutsPage } from './pages/rollouts.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -57,6 +60,10 @@ interface TestFixtures {
   rolloutsPage: RolloutsPage;
   rolloutPage: RolloutPage;
   newRolloutPage: NewRolloutPage;
+  overviewPage: OverviewPage;
+  deploymentsPage: DeploymentsPage;
+  journeyPage: ArtifactJourneyPage;
+  auditPage: AuditPage;
   /**
    * Starts a rollout of a locked two-stage release to a tenant's two simulated installations
    * (each deployment takes 1.5 s).
@@ -66,7 +73,7 @@ interface TestFixtures {
   prepareRollout: (options?: RolloutOptions) => Promise<PreparedRollout>;
   /** Creates a user through the API; the password is generated. */
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
-  /** Signs in through the sign-in page and waits for the tenants page. */
+  /** Signs in through the sign-in page, which lands on the overview, then opens the tenants page from the navigation. */
   signInAs: (user: TestUser) => Promise<void>;
   /** Saves a full-page screenshot to e2e/artifacts/<name>.png. */
   saveScreenshot: (name: string) => Promise<void>;
@@ -99,7 +106,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ api }, use, workerInfo) => {
       const tier = await api.createEnvironmentTier({
         name: `prod-w${workerInfo.workerIndex}-${randomBytes(3).toString('hex')}`,
-        rank: 100,
+        // Ranks are unique; a worker restarted after a failed test makes a tier of its own.
+        rank: 100 + randomBytes(3).readUIntBE(0, 3),
       });
       await use(tier.name);
     },
@@ -131,6 +139,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   rolloutPage: async ({ page }, use) => {
     await use(new RolloutPage(page));
+  },
+  overviewPage: async ({ page }, use) => {
+    await use(new OverviewPage(page));
+  },
+  deploymentsPage: async ({ page }, use) => {
+    await use(new DeploymentsPage(page));
+  },
+  journeyPage: async ({ page }, use) => {
+    await use(new ArtifactJourneyPage(page));
+  },
+  auditPage: async ({ page }, use) => {
+    await use(new AuditPage(page));
   },
   newRolloutPage: async ({ page }, use) => {
     await use(new NewRolloutPage(page));
@@ -228,10 +248,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       return user;
     });
   },
-  signInAs: async ({ signInPage, tenantsPage }, use) => {
+  signInAs: async ({ signInPage, overviewPage, shell, tenantsPage }, use) => {
     await use(async (user: TestUser) => {
       await signInPage.goto();
       await signInPage.signIn(user.username, user.password);
+      await overviewPage.expectShown();
+      await shell.open('Tenants');
       await tenantsPage.expectShown();
     });
   },

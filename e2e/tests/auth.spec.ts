@@ -5,13 +5,14 @@ import { expect, test } from '../support/fixtures';
 const SESSION_KEY = 'shiplog.session';
 
 test.describe('Signing in and out', () => {
-  test('a user signs in and sees the tenants list', async ({
+  test('a user signs in on the overview and opens the tenants list', async ({
     page,
     api,
     tier,
     uid,
     createUser,
     signInPage,
+    overviewPage,
     tenantsPage,
     shell,
     saveScreenshot,
@@ -36,8 +37,10 @@ test.describe('Signing in and out', () => {
     await saveScreenshot('sign-in');
     await signInPage.signIn(user.username, user.password);
 
-    await tenantsPage.expectShown();
+    await overviewPage.expectShown();
     await shell.expectSignedInAs(user.username, 'Viewer');
+    await shell.tenantsLink.click();
+    await tenantsPage.expectShown();
     const acmeRow = tenantsPage.row(acme.slug);
     await expect(acmeRow).toContainText('Acme Corporation');
     await expect(acmeRow.getByText('tier=gold')).toBeVisible();

@@ -153,7 +153,9 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     app.use('/assets', express.static(path.join(config.webDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
     app.use((req, res, next) => {
-      const isFile = path.extname(req.path) !== '';
+      // A missing file (/favicon.ico) is a 404; a page whose path only looks like one (/artifacts/api/1.2.0, asked for
+      // by a browser navigating there, which accepts HTML) is the app.
+      const isFile = path.extname(req.path) !== '' && !(req.headers.accept ?? '').includes('text/html');
       if (req.method !== 'GET' || isFile || req.path.startsWith('/api/') || req.path.startsWith('/graphql')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(indexHtml);

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { Route, Routes } from 'react-router';
 import { RequireSession } from './modules/auth/components/RequireSession';
 import { PageFallback } from './modules/ui/PageFallback';
 
@@ -16,6 +16,10 @@ const NewRolloutPage = lazy(() => import('./pages/NewRolloutPage'));
 const InstallationsPage = lazy(() => import('./pages/InstallationsPage'));
 const TenantPage = lazy(() => import('./pages/TenantPage'));
 const MatrixPage = lazy(() => import('./pages/MatrixPage'));
+const OverviewPage = lazy(() => import('./pages/OverviewPage'));
+const DeploymentsPage = lazy(() => import('./pages/DeploymentsPage'));
+const ArtifactJourneyPage = lazy(() => import('./pages/ArtifactJourneyPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -30,7 +34,7 @@ export function App() {
             </RequireSession>
           }
         >
-          <Route index element={<Navigate to="/tenants" replace />} />
+          <Route index element={<OverviewPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/tracks" element={<ReleaseTracksPage />} />
           <Route path="/tracks/:slug" element={<ReleaseTrackPage />} />
@@ -42,6 +46,9 @@ export function App() {
           <Route path="/tenants/:slug" element={<TenantPage />} />
           <Route path="/installations" element={<InstallationsPage />} />
           <Route path="/matrix" element={<MatrixPage />} />
+          <Route path="/deployments" element={<DeploymentsPage />} />
+          <Route path="/artifacts/:app/:version" element={<ArtifactJourneyPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

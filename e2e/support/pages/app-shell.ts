@@ -7,13 +7,32 @@ export class AppShell {
   readonly signOutButton: Locator;
   readonly releasesLink: Locator;
   readonly rolloutsLink: Locator;
+  readonly overviewLink: Locator;
+  readonly tenantsLink: Locator;
+  readonly deploymentsLink: Locator;
+  readonly auditLink: Locator;
+
+  /** The main navigation: a side bar at laptop width, a menu behind "Open navigation" on tablets. */
+  readonly navigation: Locator;
 
   constructor(readonly page: Page) {
     this.banner = page.getByRole('banner');
+    this.navigation = page.getByRole('navigation', { name: 'Main' });
     this.signedInUser = this.banner.getByRole('group', { name: 'Signed in user' });
     this.signOutButton = this.banner.getByRole('button', { name: 'Sign out' });
-    this.releasesLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Releases' });
-    this.rolloutsLink = this.banner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rollouts' });
+    this.releasesLink = this.navigation.getByRole('link', { name: 'Releases', exact: true });
+    this.rolloutsLink = this.navigation.getByRole('link', { name: 'Rollouts', exact: true });
+    this.overviewLink = this.navigation.getByRole('link', { name: 'Overview', exact: true });
+    this.tenantsLink = this.navigation.getByRole('link', { name: 'Tenants', exact: true });
+    this.deploymentsLink = this.navigation.getByRole('link', { name: 'Deployments', exact: true });
+    this.auditLink = this.navigation.getByRole('link', { name: 'Audit log', exact: true });
+  }
+
+  /** Follows a link of the main navigation, through the menu when the screen is too narrow for the side bar. */
+  async open(label: string) {
+    const menu = this.banner.getByRole('button', { name: 'Open navigation' });
+    if (await menu.isVisible()) await menu.click();
+    await this.navigation.getByRole('link', { name: label, exact: true }).click();
   }
 
   async expectSignedInAs(username: string, role: string) {

@@ -10,7 +10,7 @@ import { useSession } from '../modules/auth/session';
 
 function returnPath(state: unknown): string {
   const from = (state as SignInRedirectState | null)?.from;
-  return from && from.startsWith('/') && !from.startsWith('/sign-in') ? from : '/tenants';
+  return from && from.startsWith('/') && !from.startsWith('/sign-in') ? from : '/';
 }
 
 export default function SignInPage() {

@@ -35,6 +35,8 @@ registerEnumType(DeploymentKind, { name: 'DeploymentKind' });
 @Index(['installationId', 'applicationId', 'queuedAt'])
 @Index(['rolloutId', 'targetId', 'stage'])
 @Index(['status', 'queuedAt'])
+// Deployments per day (deploymentStats) reads finished deployments by finish time.
+@Index(['finishedAt'], { where: `status IN ('SUCCEEDED', 'FAILED')` })
 export class Deployment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { DataSource } from 'typeorm';
 import { Connection, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
@@ -43,6 +43,18 @@ export class RunningApplication {
   deployment: Deployment;
 }
 
+@ObjectType({ description: 'How many deployments finished on one day (UTC), by outcome.' })
+export class DeploymentDayStat {
+  @Field({ description: 'The UTC day, YYYY-MM-DD.' })
+  day: string;
+
+  @Field(() => Int)
+  succeeded: number;
+
+  @Field(() => Int)
+  failed: number;
+}
+
 @injectable()
 @Resolver(() => Deployment)
 export class DeploymentResolver {
@@ -63,6 +75,17 @@ export class DeploymentResolver {
     @Arg('filter', () => DeploymentFilter, { nullable: true }) filter?: DeploymentFilter,
   ) {
     return this.service.list(access, page, filter);
+  }
+
+  @Query(() => [DeploymentDayStat], {
+    description:
+      'Deployments that finished SUCCEEDED or FAILED per UTC day, oldest first, ending today; days without any are zeros.',
+  })
+  deploymentStats(
+    @Ctx() { access }: Context,
+    @Arg('days', () => Int, { defaultValue: 28, description: 'How many days, today included (1 to 366).' }) days: number,
+  ) {
+    return this.service.dailyStats(access, days);
   }
 
   @Query(() => [Installation], { description: 'Installations running this artifact now.' })

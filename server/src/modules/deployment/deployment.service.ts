@@ -20,6 +20,7 @@ import { RunningArtifact } from './running-artifact.entity';
 import { Verification } from './verification.entity';
 
 const MAX_LOG_LINES_PER_CALL = 1000;
+const MAX_STATS_DAYS = 366;
 
 @injectable()
 export class DeploymentService {
@@ -257,6 +258,38 @@ export class DeploymentService {
       ],
       this.config.maxPageSize,
     );
+  }
+
+  /**
+   * Finished deployments per UTC day over the last `days` days (today included), in one grouped query; a day
+   * without deployments is there with zeros. A tenant-scoped caller counts only its tenants' deployments.
+   */
+  async dailyStats(access: Access, days: number): Promise<{ day: string; succeeded: number; failed: number }[]> {
+    const scope = access.tenantScope();
+    if (!Number.isInteger(days) || days < 1 || days > MAX_STATS_DAYS) {
+      throw badInput(`days must be a whole number from 1 to ${MAX_STATS_DAYS}`);
+    }
+    const rows: { day: string; succeeded: string; failed: string }[] = await this.dataSource.query(
+      `WITH days AS (
+         SELECT generate_series(today - ($1::int - 1), today, interval '1 day')::date AS day
+           FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS today) AS t
+       ), counts AS (
+         SELECT (finished_at AT TIME ZONE 'UTC')::date AS day,
+                count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
+                count(*) FILTER (WHERE status = 'FAILED') AS failed
+           FROM deployment
+          WHERE status IN ('SUCCEEDED', 'FAILED')
+            AND finished_at >= ((now() AT TIME ZONE 'UTC')::date - ($1::int - 1)) AT TIME ZONE 'UTC'
+            AND ($2::uuid[] IS NULL OR tenant_id = ANY($2::uuid[]))
+          GROUP BY 1
+       )
+       SELECT to_char(days.day, 'YYYY-MM-DD') AS day, coalesce(counts.succeeded, 0) AS succeeded,
+              coalesce(counts.failed, 0) AS failed
+         FROM days LEFT JOIN counts ON counts.day = days.day
+        ORDER BY days.day`,
+      [days, scope],
+    );
+    return rows.map((row) => ({ day: row.day, succeeded: Number(row.succeeded), failed: Number(row.failed) }));
   }
 
   /** The successful deployments of an artifact, in time order, in the tenants the caller may see. */

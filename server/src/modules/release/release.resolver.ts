@@ -60,6 +60,15 @@ export class ReleaseTrackResolver {
 export class ReleaseResolver {
   constructor(private readonly service: ReleaseService) {}
 
+  @Query(() => ReleaseConnection, { description: 'Releases of every track, the most recently changed first.' })
+  releases(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ReleaseFilter, { nullable: true }) filter?: ReleaseFilter,
+  ) {
+    return this.service.recentReleases(access, page, filter);
+  }
+
   @Query(() => Release, { nullable: true })
   release(@Ctx() { access }: Context, @Arg('id', () => ID) id: string) {
     return this.service.find(access, id);

@@ -100,6 +100,23 @@ export class ReleaseService {
     );
   }
 
+  /** Releases of every track, the most recently changed first. */
+  recentReleases(access: Access, args: PageArgs, filter?: ReleaseFilter | null) {
+    access.require(Role.VIEWER);
+    const query = this.dataSource.getRepository(Release).createQueryBuilder('r');
+    if (filter?.statuses?.length) query.andWhere('r.status = ANY(:statuses)', { statuses: filter.statuses });
+    return paginate(
+      query,
+      args,
+      [
+        // Milliseconds, as the cursor carries them: PostgreSQL keeps microseconds, which a JavaScript date drops.
+        { expression: "date_trunc('milliseconds', r.updated_at)", direction: 'DESC', value: (r) => r.updatedAt.toISOString() },
+        { expression: 'r.id', direction: 'DESC', value: (r) => r.id },
+      ],
+      this.config.maxPageSize,
+    );
+  }
+
   async find(access: Access, id: string): Promise<Release | null> {
     access.require(Role.VIEWER);
     if (!isId(id)) return null;

@@ -96,6 +96,8 @@ export function createApolloClient(): ApolloClient {
             rollouts: pagedByFilter,
             installations: pagedByFilter,
             deployments: pagedByFilter,
+            auditEvents: pagedByFilter,
+            releases: pagedByFilter,
           },
         },
         Tenant: { fields: { installations: pagedByFilter } },

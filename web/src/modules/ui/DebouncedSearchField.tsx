@@ -1,3 +1,4 @@
+import type { SxProps, Theme } from '@mui/material/styles';
 import TextField from '@mui/material/TextField';
 import { useEffect, useRef, useState } from 'react';
 
@@ -9,9 +10,17 @@ export interface DebouncedSearchFieldProps {
   onSearch: (value: string) => void;
   delayMs?: number;
   placeholder?: string;
+  sx?: SxProps<Theme>;
 }
 
-export function DebouncedSearchField({ label, value, onSearch, delayMs = 300, placeholder }: DebouncedSearchFieldProps) {
+export function DebouncedSearchField({
+  label,
+  value,
+  onSearch,
+  delayMs = 300,
+  placeholder,
+  sx = { minWidth: { sm: 320 } },
+}: DebouncedSearchFieldProps) {
   const [text, setText] = useState(value);
   const [followed, setFollowed] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -44,7 +53,7 @@ export function DebouncedSearchField({ label, value, onSearch, delayMs = 300, pl
       onKeyDown={(event) => {
         if (event.key === 'Enter') schedule(text, 0);
       }}
-      sx={{ minWidth: { sm: 320 } }}
+      sx={sx}
     />
   );
 }

@@ -17,6 +17,7 @@ import { describeError } from '../../apollo/errors';
 import { formatDateTime } from '../../ui/format';
 import { LoadErrorAlert } from '../../ui/LoadErrorAlert';
 import { useLiveDeployment } from '../hooks/useLiveDeployment';
+import { journeyPath } from '../paths';
 import { DeploymentStatusChip, isDeploymentFinished } from './DeploymentStatusChip';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -92,6 +93,11 @@ function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_Deploy
             {installation.tenant.name}
           </Link>{' '}
           / {installation.name} ({installation.tier.name})
+        </Fact>
+        <Fact label="Artifact">
+          <Link component={RouterLink} to={journeyPath(deployment.application.slug, artifact.version)}>
+            Where {artifact.version} went
+          </Link>
         </Fact>
         <Fact label="Triggered by">{deployment.triggeredBy}</Fact>
         <Fact label="Why">{deployment.reason}</Fact>

@@ -17,15 +17,40 @@ import { ViewerBadge } from './ViewerBadge';
 
 /** The main navigation, in the order people use it. */
 const NAV: { to: string; label: string }[] = [
+  { to: '/', label: 'Overview' },
   { to: '/tenants', label: 'Tenants' },
   { to: '/installations', label: 'Installations' },
   { to: '/matrix', label: 'What runs where' },
   { to: '/tracks', label: 'Releases' },
   { to: '/rollouts', label: 'Rollouts' },
+  { to: '/deployments', label: 'Deployments' },
+  { to: '/audit', label: 'Audit log' },
 ];
 
-/** Below this width (tablets) the navigation folds into a menu so the bar never overflows. */
+/** From this width (laptops) the navigation is a side bar; below it (tablets) it folds into a menu. */
 const WIDE = 'lg';
+const SIDEBAR_WIDTH = 200;
+
+function NavList({ onNavigate }: { onNavigate?: () => void }) {
+  return (
+    <Box component="nav" aria-label="Main">
+      <List>
+        {NAV.map((item) => (
+          <ListItemButton
+            key={item.to}
+            component={NavLink}
+            to={item.to}
+            end={item.to === '/'}
+            onClick={onNavigate}
+            sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}
+          >
+            <ListItemText primary={item.label} slotProps={{ primary: { sx: { fontWeight: 'inherit' } } }} />
+          </ListItemButton>
+        ))}
+      </List>
+    </Box>
+  );
+}
 
 /** The frame around every signed-in page: product name, navigation, the viewer and sign-out. */
 export default function AppShell() {
@@ -56,50 +81,40 @@ export default function AppShell() {
           >
             Shiplog
           </Typography>
-          <Box component="nav" aria-label="Main" sx={{ display: { xs: 'none', [WIDE]: 'flex' }, gap: 0.5, flexGrow: 1 }}>
-            {NAV.map((item) => (
-              <Button
-                key={item.to}
-                component={NavLink}
-                to={item.to}
-                end={item.to === '/'}
-                color="inherit"
-                sx={{ '&.active': { bgcolor: 'rgba(255,255,255,0.15)' } }}
-              >
-                {item.label}
-              </Button>
-            ))}
-          </Box>
-          <Box sx={{ flexGrow: 1, display: { [WIDE]: 'none' } }} />
+          <Box sx={{ flexGrow: 1 }} />
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>
             Sign out
           </Button>
         </Toolbar>
       </AppBar>
-      <Drawer open={menuOpen} onClose={() => setMenuOpen(false)}>
-        <Box component="nav" aria-label="Main" sx={{ width: 260 }}>
-          <List>
-            {NAV.map((item) => (
-              <ListItemButton
-                key={item.to}
-                component={NavLink}
-                to={item.to}
-                end={item.to === '/'}
-                onClick={() => setMenuOpen(false)}
-                sx={{ '&.active': { bgcolor: 'action.selected' } }}
-              >
-                <ListItemText primary={item.label} />
-              </ListItemButton>
-            ))}
-          </List>
+      <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} sx={{ display: { [WIDE]: 'none' } }}>
+        <Box sx={{ width: 260 }}>
+          <NavList onNavigate={() => setMenuOpen(false)} />
         </Box>
       </Drawer>
-      <Container component="main" maxWidth="lg" sx={{ py: 3, flexGrow: 1 }}>
-        <Suspense fallback={<PageFallback />}>
-          <Outlet />
-        </Suspense>
-      </Container>
+      <Box sx={{ display: 'flex', flexGrow: 1 }}>
+        <Box
+          component="aside"
+          sx={{
+            display: { xs: 'none', [WIDE]: 'block' },
+            width: SIDEBAR_WIDTH,
+            flexShrink: 0,
+            borderRight: 1,
+            borderColor: 'divider',
+            bgcolor: 'background.paper',
+          }}
+        >
+          <Box sx={{ position: 'sticky', top: 64 }}>
+            <NavList />
+          </Box>
+        </Box>
+        <Container component="main" maxWidth="lg" sx={{ py: 3, flexGrow: 1, minWidth: 0 }}>
+          <Suspense fallback={<PageFallback />}>
+            <Outlet />
+          </Suspense>
+        </Container>
+      </Box>
     </Box>
   );
 }

@@ -1,0 +1,59 @@
+import { expect, test } from '../support/fixtures';
+
+test.describe('Audit log', () => {
+  test('an admin finds a change in the audit log and reads its before and after', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    shell,
+    auditPage,
+    saveScreenshot,
+  }) => {
+    const tenant = await api.createTenant({ slug: `audited-${uid}`, name: `Before ${uid}`, contacts: ['ops@example.com'] });
+    await api.updateTenant({ slug: tenant.slug, name: `After ${uid}` });
+    await signInAs(await createUser({ role: 'ADMIN', name: 'auditor' }));
+
+    await shell.auditLink.click();
+    await auditPage.expectShown();
+    await auditPage.subjectId.fill(tenant.id);
+    await expect(page).toHaveURL(new RegExp(`[?&]subject=${tenant.id}(&|$)`));
+    await expect(auditPage.rows).toHaveCount(2);
+    // Newest first: the rename, then the creation.
+    await expect(auditPage.rows.nth(0)).toContainText('tenant.update');
+    await expect(auditPage.rows.nth(1)).toContainText('tenant.create');
+
+    await auditPage.action.fill('tenant.update');
+    await expect(page).toHaveURL(/[?&]action=tenant\.update(&|$)/);
+    await expect(auditPage.rows).toHaveCount(1);
+    const row = auditPage.rows.first();
+    await expect(row).toContainText('Tenant');
+    await expect(row).toContainText('token:admin');
+
+    await row.getByRole('button', { name: /^Show changes of tenant\.update/ }).click();
+    const diff = auditPage.diff('tenant.update');
+    await expect(diff).toBeVisible();
+    const nameRow = diff.getByRole('row', { name: /^name / });
+    await expect(nameRow.getByRole('cell').nth(0)).toHaveText(`Before ${uid}`);
+    await expect(nameRow.getByRole('cell').nth(1)).toHaveText(`After ${uid}`);
+    await expect(nameRow.getByRole('cell').nth(2)).toHaveText('Changed');
+    await expect(
+      diff
+        .getByRole('row', { name: /^slug / })
+        .getByRole('cell')
+        .nth(2),
+    ).toHaveText('Unchanged');
+    await expect(page).toHaveURL(/[?&]event=\d+(&|$)/);
+    await saveScreenshot('screenshots/audit');
+
+    // Shared as a link, the page shows the same event opened.
+    await page.reload();
+    await expect(auditPage.diff('tenant.update')).toBeVisible();
+    await page.setViewportSize({ width: 820, height: 1000 });
+    await saveScreenshot('screenshots/audit-820');
+
+    await auditPage.action.fill('no.such.action');
+    await expect(page.getByText('No events match these filters')).toBeVisible();
+  });
+});

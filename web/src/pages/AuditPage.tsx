@@ -1,0 +1,225 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Collapse from '@mui/material/Collapse';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { Fragment, useMemo } from 'react';
+import type { AuditEventFilter, AuditEventsQuery } from '../generated/graphql';
+import { AuditDiff } from '../modules/audit/components/AuditDiff';
+import { useAuditEvents } from '../modules/audit/hooks/useAuditEvents';
+import { formatDateTime } from '../modules/ui/format';
+import { DateRangeFields } from '../modules/ui/DateRangeFields';
+import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { endOfDay, parseDay, startOfDay, useUrlParams } from '../modules/ui/searchParams';
+
+type AuditEvent = AuditEventsQuery['auditEvents']['nodes'][number];
+
+const FILTER_KEYS = ['q', 'action', 'actor', 'type', 'subject', 'from', 'to'];
+const FIELD_SX = { width: { xs: '100%', sm: 180 } };
+const COLUMNS = 6;
+
+function EventRow({ event, open, onToggle }: { event: AuditEvent; open: boolean; onToggle: () => void }) {
+  const panelId = `audit-event-${event.id}`;
+  return (
+    <Fragment>
+      <TableRow hover selected={open} sx={{ '& > td': { borderBottom: open ? 'none' : undefined } }}>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at)}</TableCell>
+        <TableCell sx={{ overflowWrap: 'break-word', minWidth: 120 }}>{event.actor}</TableCell>
+        <TableCell sx={{ fontFamily: 'monospace' }}>{event.action}</TableCell>
+        <TableCell sx={{ overflowWrap: 'anywhere' }}>
+          {event.subjectType}
+          <Typography variant="caption" color="text.secondary" component="div" sx={{ fontFamily: 'monospace' }}>
+            {event.subjectId}
+          </Typography>
+        </TableCell>
+        <TableCell sx={{ overflowWrap: 'anywhere' }}>{event.reason ?? '–'}</TableCell>
+        <TableCell align="right">
+          <Button
+            size="small"
+            onClick={onToggle}
+            aria-expanded={open}
+            aria-controls={panelId}
+            aria-label={`${open ? 'Hide' : 'Show'} changes of ${event.action} ${event.subjectType} at ${formatDateTime(event.at)}`}
+          >
+            {open ? 'Hide' : 'Changes'}
+          </Button>
+        </TableCell>
+      </TableRow>
+      <TableRow>
+        <TableCell colSpan={COLUMNS} sx={{ py: 0, borderBottom: open ? undefined : 'none' }}>
+          <Collapse in={open} unmountOnExit>
+            <Box id={panelId} sx={{ py: 2 }}>
+              <AuditDiff before={event.before} after={event.after} label={`Before and after of ${event.action}`} />
+            </Box>
+          </Collapse>
+        </TableCell>
+      </TableRow>
+    </Fragment>
+  );
+}
+
+export default function AuditPage() {
+  const { get, set } = useUrlParams();
+  const search = get('q');
+  const action = get('action');
+  const actor = get('actor');
+  const subjectType = get('type');
+  const subjectId = get('subject');
+  const from = parseDay(get('from'));
+  const to = parseDay(get('to'));
+  const openEvent = get('event');
+
+  const filter = useMemo<AuditEventFilter>(
+    () => ({
+      search,
+      action,
+      actor,
+      subjectType,
+      subjectId,
+      since: from ? startOfDay(from) : null,
+      until: to ? endOfDay(to) : null,
+    }),
+    [search, action, actor, subjectType, subjectId, from, to],
+  );
+  const audit = useAuditEvents(filter);
+  const filtered = FILTER_KEYS.some((key) => get(key) !== null);
+  const clearFilters = () => set(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])));
+  const { totalCount } = audit;
+  const showing = audit.events.length;
+
+  return (
+    <Stack spacing={2}>
+      <title>Audit log · Shiplog</title>
+      <Typography variant="h4" component="h1">
+        Audit log
+      </Typography>
+
+      <Stack
+        component="form"
+        role="search"
+        aria-label="Filter the audit log"
+        direction="row"
+        onSubmit={(event) => event.preventDefault()}
+        sx={{ flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}
+      >
+        <DebouncedSearchField
+          label="Search"
+          placeholder="Action, actor or subject id"
+          value={search ?? ''}
+          onSearch={(value) => set({ q: value })}
+          sx={{ width: { xs: '100%', sm: 260 } }}
+        />
+        <DebouncedSearchField
+          label="Action"
+          placeholder="e.g. release.lock"
+          value={action ?? ''}
+          onSearch={(value) => set({ action: value })}
+          sx={FIELD_SX}
+        />
+        <DebouncedSearchField
+          label="Actor"
+          placeholder="e.g. user:alice"
+          value={actor ?? ''}
+          onSearch={(value) => set({ actor: value })}
+          sx={FIELD_SX}
+        />
+        <DebouncedSearchField
+          label="Subject type"
+          placeholder="e.g. Release"
+          value={subjectType ?? ''}
+          onSearch={(value) => set({ type: value })}
+          sx={FIELD_SX}
+        />
+        <DebouncedSearchField
+          label="Subject id"
+          value={subjectId ?? ''}
+          onSearch={(value) => set({ subject: value })}
+          sx={FIELD_SX}
+        />
+        <DateRangeFields what="Changed" from={from} to={to} onChange={(range) => set(range)} />
+        {filtered && (
+          <Button onClick={clearFilters} size="small">
+            Clear filters
+          </Button>
+        )}
+      </Stack>
+
+      <Typography color="text.secondary" role="status" aria-live="polite">
+        {totalCount === undefined
+          ? audit.loading
+            ? 'Loading the audit log…'
+            : ''
+          : `${totalCount} ${totalCount === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}`}
+      </Typography>
+
+      <Box sx={{ minHeight: 4 }}>{audit.loading && <LinearProgress aria-label="Loading the audit log" />}</Box>
+
+      {audit.error && <LoadErrorAlert what="the audit log" error={audit.error} onRetry={audit.retry} />}
+
+      {totalCount === 0 && !audit.error && (
+        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
+          <Typography variant="h6" component="p" gutterBottom>
+            {filtered ? 'No events match these filters' : 'No events yet'}
+          </Typography>
+          {filtered ? (
+            <Button onClick={clearFilters}>Clear filters</Button>
+          ) : (
+            <Typography color="text.secondary">Every change is recorded here, with who made it and why.</Typography>
+          )}
+        </Paper>
+      )}
+
+      {showing > 0 && (
+        <TableContainer component={Paper} variant="outlined" sx={{ opacity: audit.stale ? 0.6 : 1 }}>
+          <Table aria-label="Audit events" size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>Time</TableCell>
+                <TableCell>Actor</TableCell>
+                <TableCell>Action</TableCell>
+                <TableCell>Subject</TableCell>
+                <TableCell>Reason</TableCell>
+                <TableCell align="right">Before / after</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {audit.events.map((event) => (
+                <EventRow
+                  key={event.id}
+                  event={event}
+                  open={event.id === openEvent}
+                  onToggle={() => set({ event: event.id === openEvent ? null : event.id })}
+                />
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+
+      {audit.loadMoreError && <Alert severity="error">Could not load more events: {audit.loadMoreError}</Alert>}
+
+      {showing > 0 && totalCount !== undefined && (
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+          <Typography variant="body2" color="text.secondary">
+            Showing {showing} of {totalCount}
+          </Typography>
+          {audit.hasNextPage && (
+            <Button variant="outlined" onClick={() => void audit.loadMore()} disabled={audit.loadingMore}>
+              {audit.loadingMore ? 'Loading…' : 'Load more'}
+            </Button>
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}

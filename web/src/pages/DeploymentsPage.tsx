@@ -1,0 +1,217 @@
+import { useQuery } from '@apollo/client/react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMemo } from 'react';
+import {
+  InstallationNameDocument,
+  TenantInstallationsDocument,
+  type DeploymentFilter,
+  type DeploymentStatus,
+} from '../generated/graphql';
+import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
+import { deploymentStatusLabel } from '../modules/deployment/components/DeploymentStatusChip';
+import { DeploymentTable } from '../modules/deployment/components/DeploymentTable';
+import { useDeployments } from '../modules/deployment/hooks/useDeployments';
+import { DateRangeFields } from '../modules/ui/DateRangeFields';
+import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { endOfDay, parseDay, startOfDay, useUrlParams } from '../modules/ui/searchParams';
+
+const STATUSES: DeploymentStatus[] = ['QUEUED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
+const FILTER_KEYS = ['app', 'version', 'tenant', 'installation', 'status', 'from', 'to'];
+const FIELD_SX = { width: { xs: '100%', sm: 180 } };
+
+function parseStatus(value: string | null): DeploymentStatus | null {
+  return STATUSES.find((status) => status === value) ?? null;
+}
+
+function InstallationChip({ id, onDelete }: { id: string; onDelete: () => void }) {
+  const { data } = useQuery(InstallationNameDocument, { variables: { id } });
+  const installation = data?.installation;
+  const label = installation ? `${installation.tenant.name} / ${installation.name}` : data ? 'an unknown installation' : '…';
+  return <Chip label={`Installation: ${label}`} onDelete={onDelete} aria-label={`Installation filter: ${label}`} />;
+}
+
+/** The installations of the chosen tenant; without a tenant there is nothing to choose from. */
+function InstallationSelect({
+  tenantSlug,
+  value,
+  onChange,
+}: {
+  tenantSlug: string | null;
+  value: string | null;
+  onChange: (id: string | null) => void;
+}) {
+  const { data, loading } = useQuery(TenantInstallationsDocument, {
+    variables: { slug: tenantSlug ?? '' },
+    skip: !tenantSlug,
+  });
+  const installations = data?.tenant?.installations.nodes ?? [];
+  const known = !value || installations.some((installation) => installation.id === value);
+  return (
+    <TextField
+      select
+      size="small"
+      label="Installation"
+      value={known ? (value ?? '') : ''}
+      disabled={!tenantSlug || loading}
+      helperText={tenantSlug ? undefined : 'Choose a tenant first'}
+      onChange={(event) => onChange(event.target.value || null)}
+      sx={FIELD_SX}
+    >
+      <MenuItem value="">Any installation</MenuItem>
+      {installations.map((installation) => (
+        <MenuItem key={installation.id} value={installation.id}>
+          {installation.name} ({installation.slug})
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+export default function DeploymentsPage() {
+  const { get, set } = useUrlParams();
+  const application = get('app');
+  const version = get('version');
+  const tenant = get('tenant');
+  const installationId = get('installation');
+  const status = parseStatus(get('status'));
+  const from = parseDay(get('from'));
+  const to = parseDay(get('to'));
+  const open = get('deployment');
+
+  const filter = useMemo<DeploymentFilter>(
+    () => ({
+      applicationSlug: application,
+      version,
+      tenantSlug: tenant,
+      installationId,
+      status,
+      since: from ? startOfDay(from) : null,
+      until: to ? endOfDay(to) : null,
+    }),
+    [application, version, tenant, installationId, status, from, to],
+  );
+  const ledger = useDeployments(filter);
+  const filtered = FILTER_KEYS.some((key) => get(key) !== null);
+  const clearFilters = () => set(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])));
+  const { totalCount } = ledger;
+  const showing = ledger.deployments.length;
+
+  return (
+    <Stack spacing={2}>
+      <title>Deployments · Shiplog</title>
+      <Typography variant="h4" component="h1">
+        Deployments
+      </Typography>
+
+      <Stack
+        component="form"
+        role="search"
+        aria-label="Filter deployments"
+        direction="row"
+        onSubmit={(event) => event.preventDefault()}
+        sx={{ flexWrap: 'wrap', gap: 1.5, alignItems: 'center' }}
+      >
+        <DebouncedSearchField
+          label="Application"
+          placeholder="Slug, e.g. api"
+          value={application ?? ''}
+          onSearch={(value) => set({ app: value })}
+          sx={FIELD_SX}
+        />
+        <DebouncedSearchField label="Version" value={version ?? ''} onSearch={(value) => set({ version: value })} sx={FIELD_SX} />
+        <DebouncedSearchField
+          label="Tenant"
+          placeholder="Slug"
+          value={tenant ?? ''}
+          onSearch={(value) => set({ tenant: value, installation: null })}
+          sx={FIELD_SX}
+        />
+        <InstallationSelect tenantSlug={tenant} value={installationId} onChange={(id) => set({ installation: id })} />
+        <TextField
+          select
+          size="small"
+          label="Status"
+          value={status ?? ''}
+          onChange={(event) => set({ status: parseStatus(event.target.value) })}
+          sx={FIELD_SX}
+        >
+          <MenuItem value="">Any status</MenuItem>
+          {STATUSES.map((value) => (
+            <MenuItem key={value} value={value}>
+              {deploymentStatusLabel(value)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <DateRangeFields what="Queued" from={from} to={to} onChange={(range) => set(range)} />
+        {/* Chosen from a row of another tenant (or with no tenant), the installation shows as a chip instead. */}
+        {installationId && !tenant && <InstallationChip id={installationId} onDelete={() => set({ installation: null })} />}
+        {filtered && (
+          <Button onClick={clearFilters} size="small">
+            Clear filters
+          </Button>
+        )}
+      </Stack>
+
+      <Typography color="text.secondary" role="status" aria-live="polite">
+        {totalCount === undefined
+          ? ledger.loading
+            ? 'Loading deployments…'
+            : ''
+          : `${totalCount} ${totalCount === 1 ? 'deployment' : 'deployments'}${filtered ? ' match' : ''}`}
+      </Typography>
+
+      <Box sx={{ minHeight: 4 }}>{ledger.loading && <LinearProgress aria-label="Loading deployments" />}</Box>
+
+      {ledger.error && <LoadErrorAlert what="deployments" error={ledger.error} onRetry={ledger.retry} />}
+
+      {totalCount === 0 && !ledger.error && (
+        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
+          <Typography variant="h6" component="p" gutterBottom>
+            {filtered ? 'No deployments match these filters' : 'No deployments yet'}
+          </Typography>
+          {filtered ? (
+            <Button onClick={clearFilters}>Clear filters</Button>
+          ) : (
+            <Typography color="text.secondary">Every deployment of a rollout or rollback is recorded here.</Typography>
+          )}
+        </Paper>
+      )}
+
+      {showing > 0 && (
+        <DeploymentTable
+          deployments={ledger.deployments}
+          busy={ledger.stale}
+          onOpen={(id) => set({ deployment: id }, { replace: false })}
+          onInstallation={({ id, tenantSlug }) => set({ tenant: tenantSlug, installation: id })}
+        />
+      )}
+
+      {ledger.loadMoreError && <Alert severity="error">Could not load more deployments: {ledger.loadMoreError}</Alert>}
+
+      {showing > 0 && totalCount !== undefined && (
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+          <Typography variant="body2" color="text.secondary">
+            Showing {showing} of {totalCount}
+          </Typography>
+          {ledger.hasNextPage && (
+            <Button variant="outlined" onClick={() => void ledger.loadMore()} disabled={ledger.loadingMore}>
+              {ledger.loadingMore ? 'Loading…' : 'Load more'}
+            </Button>
+          )}
+        </Stack>
+      )}
+
+      <DeploymentDrawer deploymentId={open} onClose={() => set({ deployment: null })} />
+    </Stack>
+  );
+}

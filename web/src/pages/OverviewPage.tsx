@@ -1,0 +1,275 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
+import type { OverviewQuery, OverviewRollout_RolloutFragment } from '../generated/graphql';
+import { describeError } from '../modules/apollo/errors';
+import { DeploymentsChart } from '../modules/dashboard/components/DeploymentsChart';
+import { CHART_DAYS, useLiveOverview } from '../modules/dashboard/hooks/useLiveOverview';
+import { ReleaseStatusChip } from '../modules/release/components/ReleaseStatusChip';
+import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
+import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
+import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
+import { formatDateTime } from '../modules/ui/format';
+import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+
+function rolloutTitle(rollout: OverviewRollout_RolloutFragment): string {
+  return `${rollout.release.track.name} ${rollout.release.version}`;
+}
+
+function Section({ title, children, action }: { title: string; children: React.ReactNode; action?: React.ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/\W+/g, '-')}`;
+  return (
+    <Paper component="section" variant="outlined" aria-labelledby={id} sx={{ p: 2, minWidth: 0 }}>
+      <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
+        <Typography id={id} variant="h6" component="h2" sx={{ flexGrow: 1 }}>
+          {title}
+        </Typography>
+        {action}
+      </Stack>
+      {children}
+    </Paper>
+  );
+}
+
+function Quiet({ children }: { children: React.ReactNode }) {
+  return (
+    <Typography color="text.secondary" variant="body2" sx={{ py: 1 }}>
+      {children}
+    </Typography>
+  );
+}
+
+function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'] }) {
+  if (rollouts.nodes.length === 0) return <Quiet>No rollout is in progress.</Quiet>;
+  return (
+    <List aria-label="Rollouts in progress" disablePadding>
+      {rollouts.nodes.map((rollout) => (
+        <ListItem key={rollout.id} divider disableGutters sx={{ display: 'block' }}>
+          <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' } }}>
+            <Box sx={{ minWidth: 220 }}>
+              <Link component={RouterLink} to={`/rollouts/${rollout.id}`} sx={{ fontWeight: 600 }}>
+                {rolloutTitle(rollout)}
+              </Link>
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 0.5 }}>
+                <RolloutStatusChip status={rollout.status} />
+                <Typography variant="caption" color="text.secondary">
+                  Wave {rollout.currentWave} of {rollout.waveCount}
+                </Typography>
+              </Stack>
+            </Box>
+            <Box sx={{ flexGrow: 1 }}>
+              <RolloutProgressBar progress={rollout.progress} label={`Progress of ${rolloutTitle(rollout)}`} />
+            </Box>
+          </Stack>
+        </ListItem>
+      ))}
+      {rollouts.totalCount > rollouts.nodes.length && (
+        <ListItem disableGutters>
+          <Link component={RouterLink} to="/rollouts" variant="body2">
+            {rollouts.totalCount - rollouts.nodes.length} more in progress
+          </Link>
+        </ListItem>
+      )}
+    </List>
+  );
+}
+
+function Attention({
+  data,
+  failedSince,
+  failureWindowDays,
+}: {
+  data: OverviewQuery;
+  failedSince: string;
+  failureWindowDays: number;
+}) {
+  const paused = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'PAUSED');
+  const failed = data.failedRollouts.nodes.filter((rollout) => (rollout.finishedAt ?? rollout.createdAt) >= failedSince);
+  const rollouts = [...paused, ...failed];
+  const deployments = data.failedDeployments;
+  if (rollouts.length === 0 && deployments.nodes.length === 0) {
+    return <Quiet>Nothing failed in the last {failureWindowDays} days.</Quiet>;
+  }
+  return (
+    <Stack spacing={1}>
+      {rollouts.length > 0 && (
+        <List aria-label="Rollouts needing attention" dense disablePadding>
+          {rollouts.map((rollout) => (
+            <ListItem key={rollout.id} disableGutters divider>
+              <ListItemText
+                primary={
+                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+                    <Link component={RouterLink} to={`/rollouts/${rollout.id}`} sx={{ fontWeight: 600 }}>
+                      Rollout of {rolloutTitle(rollout)}
+                    </Link>
+                    <RolloutStatusChip status={rollout.status} />
+                  </Stack>
+                }
+                secondary={rollout.statusReason ?? `${rollout.progress.failed} of ${rollout.progress.total} installations failed`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+      {deployments.nodes.length > 0 && (
+        <List aria-label="Failed deployments" dense disablePadding>
+          {deployments.nodes.map((deployment) => (
+            <ListItem key={deployment.id} disableGutters divider>
+              <ListItemText
+                primary={
+                  <Link component={RouterLink} to={`/deployments?status=FAILED&deployment=${deployment.id}`}>
+                    {deployment.application.name} {deployment.artifact.version} failed on {deployment.installation.tenant.name} /{' '}
+                    {deployment.installation.name}
+                  </Link>
+                }
+                secondary={`${formatDateTime(deployment.finishedAt ?? deployment.queuedAt)}${deployment.message ? ` · ${deployment.message}` : ''}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+      {deployments.totalCount > deployments.nodes.length && (
+        <Link component={RouterLink} to="/deployments?status=FAILED" variant="body2">
+          All {deployments.totalCount} failed deployments of the last {failureWindowDays} days
+        </Link>
+      )}
+    </Stack>
+  );
+}
+
+function AwaitingAction({ data }: { data: OverviewQuery }) {
+  const waiting = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'WAITING_FOR_PROMOTION');
+  const approvals = data.activeRollouts.nodes.filter((rollout) => rollout.progress.awaitingApproval > 0);
+  const releases = data.releasesToFinish;
+  if (waiting.length === 0 && approvals.length === 0 && releases.nodes.length === 0) {
+    return <Quiet>Nothing is waiting for you.</Quiet>;
+  }
+  return (
+    <List aria-label="Awaiting action" dense disablePadding>
+      {waiting.map((rollout) => (
+        <ListItem key={`promote-${rollout.id}`} disableGutters divider>
+          <ListItemText
+            primary={
+              <Link component={RouterLink} to={`/rollouts/${rollout.id}`} sx={{ fontWeight: 600 }}>
+                Promote wave {rollout.currentWave + 1} of {rolloutTitle(rollout)}
+              </Link>
+            }
+            secondary={`Wave ${rollout.currentWave} of ${rollout.waveCount} finished`}
+          />
+        </ListItem>
+      ))}
+      {approvals.map((rollout) => (
+        <ListItem key={`approve-${rollout.id}`} disableGutters divider>
+          <ListItemText
+            primary={
+              <Link component={RouterLink} to={`/rollouts/${rollout.id}?show=approval`} sx={{ fontWeight: 600 }}>
+                Approve {rollout.progress.awaitingApproval}{' '}
+                {rollout.progress.awaitingApproval === 1 ? 'installation' : 'installations'} for {rolloutTitle(rollout)}
+              </Link>
+            }
+            secondary="Waiting for someone allowed to approve for the tenant"
+          />
+        </ListItem>
+      ))}
+      {releases.nodes.map((release) => (
+        <ListItem key={`release-${release.id}`} disableGutters divider>
+          <ListItemText
+            primary={
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+                <Link component={RouterLink} to={`/releases/${release.id}`} sx={{ fontWeight: 600 }}>
+                  {release.track.name} {release.version}
+                </Link>
+                <ReleaseStatusChip status={release.status} />
+              </Stack>
+            }
+            secondary={
+              release.status === 'ON_HOLD'
+                ? `On hold${release.statusReason ? `: ${release.statusReason}` : ''}; lock it again to resume`
+                : release.lockBlockers.length > 0
+                  ? `Not locked: ${release.lockBlockers[0]}${release.lockBlockers.length > 1 ? ` (+${release.lockBlockers.length - 1} more)` : ''}`
+                  : 'Ready to lock'
+            }
+          />
+        </ListItem>
+      ))}
+      {releases.totalCount > releases.nodes.length && (
+        <ListItem disableGutters>
+          <Typography variant="body2" color="text.secondary">
+            and {releases.totalCount - releases.nodes.length} more releases not locked
+          </Typography>
+        </ListItem>
+      )}
+    </List>
+  );
+}
+
+export default function OverviewPage() {
+  const { overview, stats, failedSince, failureWindowDays } = useLiveOverview();
+  const data = overview.data;
+
+  return (
+    <Stack spacing={2}>
+      <title>Overview · Shiplog</title>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <Typography variant="h4" component="h1" sx={{ flexGrow: 1 }}>
+          Overview
+        </Typography>
+        <ConnectionIndicator />
+      </Stack>
+      <Box sx={{ minHeight: 4 }}>{overview.loading && !data && <LinearProgress aria-label="Loading the overview" />}</Box>
+      {overview.error && !data && (
+        <LoadErrorAlert what="the overview" error={describeError(overview.error)} onRetry={() => void overview.refetch()} />
+      )}
+      {overview.error && data && (
+        <Alert severity="warning">Could not refresh the overview: {describeError(overview.error)}</Alert>
+      )}
+
+      {data && (
+        <>
+          <Section
+            title="In progress"
+            action={
+              <Button component={RouterLink} to="/rollouts" size="small">
+                All rollouts
+              </Button>
+            }
+          >
+            <ActiveRollouts rollouts={data.activeRollouts} />
+          </Section>
+          <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
+            <Section title="Needs attention">
+              <Attention data={data} failedSince={failedSince} failureWindowDays={failureWindowDays} />
+            </Section>
+            <Section title="Awaiting action">
+              <AwaitingAction data={data} />
+            </Section>
+          </Box>
+        </>
+      )}
+
+      <Section
+        title={`Deployments per day, last ${CHART_DAYS} days`}
+        action={
+          <Button component={RouterLink} to="/deployments" size="small">
+            The ledger
+          </Button>
+        }
+      >
+        {stats.loading && !stats.data && <LinearProgress aria-label="Loading deployment statistics" />}
+        {stats.error && !stats.data && (
+          <LoadErrorAlert what="deployment statistics" error={describeError(stats.error)} onRetry={() => void stats.refetch()} />
+        )}
+        {stats.data && <DeploymentsChart stats={stats.data.deploymentStats} />}
+      </Section>
+    </Stack>
+  );
+}
