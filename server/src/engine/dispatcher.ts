@@ -47,7 +47,13 @@ export class Dispatcher {
     await this.jobs.work(QUEUES.dispatch, (data) => this.dispatch(data.deploymentIds), 8);
     await this.jobs.work(QUEUES.simulate, (data) => this.completeSimulated(data.deploymentIds), 8);
     await this.jobs.work(QUEUES.promote, (data) => this.promoteByTimer(data.rolloutId, data.wave));
-    await this.jobs.work(QUEUES.advance, (data) => this.advance(data.rolloutId));
+    // Advances of one rollout wait for its lock one after another; one run serves a whole batch of them.
+    await this.jobs.work(
+      QUEUES.advance,
+      (data) => this.advance(data.rolloutId),
+      20,
+      (data) => data.rolloutId,
+    );
     await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId));
   }
 
