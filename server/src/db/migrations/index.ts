@@ -1,6 +1,12 @@
 import { Initial1763850000000 } from './1763850000000-Initial';
 import { RolloutEngine1763860000000 } from './1763860000000-RolloutEngine';
 import { RolloutAcknowledged1763870000000 } from './1763870000000-RolloutAcknowledged';
+import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTargetStatusIndex';
 
 /** Every migration, in order; applied at start. */
-export const migrations = [Initial1763850000000, RolloutEngine1763860000000, RolloutAcknowledged1763870000000];
+export const migrations = [
+  Initial1763850000000,
+  RolloutEngine1763860000000,
+  RolloutAcknowledged1763870000000,
+  RolloutTargetStatusIndex1763880500000,
+];
