@@ -28,6 +28,15 @@ interface WebhookConfig {
   headers?: Record<string, string>;
 }
 
+const DISPATCH_WORKERS = 3;
+
+/** A batch of dispatch jobs that must run one by one instead. */
+export class NotBatchable extends Error {
+  constructor() {
+    super('These dispatch jobs cannot run in one transaction');
+  }
+}
+
 /** Application slugs by id: a slug never changes, so they are read once per process. */
 const applicationSlugs = new Map<string, string>();
 const MAX_CACHED_SLUGS = 10_000;
@@ -50,7 +59,16 @@ export class Dispatcher {
   ) {}
 
   async start(): Promise<void> {
-    await this.jobs.work(QUEUES.dispatch, (data) => this.dispatch(data), 8);
+    // A few workers, each running its batch in one transaction, so that batches overlap their round trips.
+    for (let worker = 0; worker < DISPATCH_WORKERS; worker++) {
+      await this.jobs.work(
+        QUEUES.dispatch,
+        (data) => this.dispatch(data),
+        8,
+        undefined,
+        (batch) => this.dispatchMany(batch),
+      );
+    }
     await this.jobs.work(QUEUES.simulate, (data) => this.completeSimulated(data.deploymentIds), 8);
     await this.jobs.work(QUEUES.promote, (data) => this.promoteByTimer(data.rolloutId, data.wave));
     // Advances of one rollout wait for its lock one after another; one run serves a whole batch of them.
@@ -95,35 +113,74 @@ export class Dispatcher {
   }
 
   /** Hands queued deployments (all of one installation) to its driver. A second run finds nothing QUEUED to hand over. */
-  async dispatch({ deploymentIds, targetId, wholeStage }: JobData[typeof QUEUES.dispatch]): Promise<void> {
+  async dispatch(job: JobData[typeof QUEUES.dispatch]): Promise<void> {
     await this.withDeployments(
-      deploymentIds,
+      job.deploymentIds,
       [DeploymentStatus.QUEUED],
-      async (manager, deployments, target) => {
-        const [installation] = await selectEntities(manager, Installation, 'SELECT * FROM installation WHERE id = $1', [
-          deployments[0].installationId,
-        ]);
-        switch (installation.driver) {
-          case DeploymentDriver.SIMULATED: {
-            // Still every deployment of the stage, none reported on meanwhile: the stage's outcome is theirs.
-            const stageTarget = wholeStage && deployments.length === deploymentIds.length ? target : null;
-            return this.simulate(manager, installation, deployments, stageTarget);
-          }
-          case DeploymentDriver.WEBHOOK:
-            for (const deployment of deployments) {
-              await this.jobs.send(manager, QUEUES.webhook, { deploymentId: deployment.id }, { singletonKey: deployment.id });
-            }
-            return this.appendLog(
-              manager,
-              deployments,
-              `Sending the deployment request to ${(installation.driverConfig as unknown as WebhookConfig).url}`,
-            );
-          case DeploymentDriver.MANUAL:
-            return this.appendLog(manager, deployments, 'Waiting for a person to deploy this and report it done');
-        }
-      },
-      targetId,
+      (manager, deployments, target) => this.handOver(manager, job, deployments, target, false),
+      job.targetId,
     );
+  }
+
+  /**
+   * Several dispatch jobs in one transaction, so they share its commit and its event append (every commit
+   * that appends events waits for the ones before it). Their targets are locked first, in id order, as every
+   * transaction that locks several targets takes them. Throws NotBatchable (rolling everything back) for a
+   * batch it cannot run together; the jobs then run one by one.
+   */
+  async dispatchMany(jobs: JobData[typeof QUEUES.dispatch][]): Promise<void> {
+    const targetIds = [...new Set(jobs.map((job) => job.targetId))];
+    if (targetIds.length !== jobs.length || targetIds.includes(undefined)) throw new NotBatchable();
+    await this.dataSource.transaction(async (manager) => {
+      const targets = await selectEntities(
+        manager,
+        RolloutTarget,
+        'SELECT * FROM rollout_target WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+        [targetIds],
+      );
+      const byId = new Map(targets.map((target) => [target.id, target]));
+      for (const job of jobs) {
+        const deployments = await selectEntities(
+          manager,
+          Deployment,
+          'SELECT * FROM deployment WHERE id = ANY($1) AND status = ANY($2) FOR UPDATE',
+          [job.deploymentIds, [DeploymentStatus.QUEUED]],
+        );
+        if (deployments.length > 0) await this.handOver(manager, job, deployments, byId.get(job.targetId!) ?? null, true);
+      }
+      await this.engine.flush(manager);
+    });
+    this.engine.wake();
+  }
+
+  private async handOver(
+    manager: EntityManager,
+    job: JobData[typeof QUEUES.dispatch],
+    deployments: Deployment[],
+    target: RolloutTarget | null,
+    batched: boolean,
+  ): Promise<void> {
+    const [installation] = await selectEntities(manager, Installation, 'SELECT * FROM installation WHERE id = $1', [
+      deployments[0].installationId,
+    ]);
+    switch (installation.driver) {
+      case DeploymentDriver.SIMULATED: {
+        // Still every deployment of the stage, none reported on meanwhile: the stage's outcome is theirs.
+        const stageTarget = job.wholeStage && deployments.length === job.deploymentIds.length ? target : null;
+        return this.simulate(manager, installation, deployments, stageTarget, batched);
+      }
+      case DeploymentDriver.WEBHOOK:
+        for (const deployment of deployments) {
+          await this.jobs.send(manager, QUEUES.webhook, { deploymentId: deployment.id }, { singletonKey: deployment.id });
+        }
+        return this.appendLog(
+          manager,
+          deployments,
+          `Sending the deployment request to ${(installation.driverConfig as unknown as WebhookConfig).url}`,
+        );
+      case DeploymentDriver.MANUAL:
+        return this.appendLog(manager, deployments, 'Waiting for a person to deploy this and report it done');
+    }
   }
 
   private async appendLog(manager: EntityManager, deployments: Deployment[], line: string) {
@@ -139,13 +196,15 @@ export class Dispatcher {
 
   /**
    * `stageTarget`: the locked target when `deployments` are every deployment of its current stage left to
-   * deploy; without a delay the whole target then runs at once (RolloutEngine.runInstantly).
+   * deploy; without a delay the whole target then runs at once (RolloutEngine.runInstantly). `batched`: in a
+   * transaction with other dispatch jobs, which only that way of running shares.
    */
   private async simulate(
     manager: EntityManager,
     installation: Installation,
     deployments: Deployment[],
     stageTarget: RolloutTarget | null,
+    batched = false,
   ) {
     const delayMs = (installation.driverConfig as SimulatedConfig).delayMs ?? 0;
     if (delayMs === 0) {
@@ -170,6 +229,7 @@ export class Dispatcher {
         );
         return;
       }
+      if (batched) throw new NotBatchable();
       let slugs: Map<string, string> | undefined;
       const instant = async (m: EntityManager, installationId: string) => {
         if (installationId !== installation.id) return null;

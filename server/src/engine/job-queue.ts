@@ -44,7 +44,7 @@ export interface JobData {
  * database. Jobs are enqueued inside the transaction that makes them necessary: a rolled-back change leaves no job.
  */
 export class JobQueue {
-  private readonly workers = new Map<QueueName, string>();
+  private readonly workers: { queue: QueueName; id: string }[] = [];
   /** When this process last queued a job on each queue. */
   private readonly lastSent = new Map<QueueName, number>();
   private stopped = false;
@@ -93,15 +93,27 @@ export class JobQueue {
   /**
    * Runs `handler` for each job fetched, a batch at a time. With `sameWork`, jobs of a batch with the same key
    * are the same work: it runs once for them all (every job of a batch was committed before the batch was
-   * fetched, so one run after the fetch sees what each of them was queued for).
+   * fetched, so one run after the fetch sees what each of them was queued for). With `together`, a batch of
+   * several jobs is first tried as one piece of work; if that throws (and so did nothing), each job runs alone.
    */
   async work<Q extends QueueName>(
     queue: Q,
     handler: (data: JobData[Q]) => Promise<void>,
     batchSize = 4,
     sameWork?: (data: JobData[Q]) => string,
+    together?: (batch: JobData[Q][]) => Promise<void>,
   ): Promise<void> {
     const id = await this.boss.work<JobData[Q]>(queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      if (together && jobs.length > 1) {
+        const done = await together(jobs.map((job) => job.data)).then(
+          () => true,
+          (error: unknown) => {
+            log.debug(`A batch of ${queue} jobs runs one by one instead`, error);
+            return false;
+          },
+        );
+        if (done) return;
+      }
       // A job of the batch that throws is retried by itself; the others complete. (Throwing here would make
       // pg-boss fail, and so retry, the whole batch: a webhook delivered fine would be sent again.)
       const runs = new Map<string, Promise<void>>();
@@ -121,7 +133,7 @@ export class JobQueue {
         }
       }
     });
-    this.workers.set(queue, id);
+    this.workers.push({ queue, id });
   }
 
   /**
@@ -132,7 +144,7 @@ export class JobQueue {
    */
   wake(): void {
     const since = Date.now() - WAKE_WINDOW_MS;
-    for (const [queue, id] of this.workers) {
+    for (const { queue, id } of this.workers) {
       if ((this.lastSent.get(queue) ?? 0) >= since) this.boss.notifyWorker(id);
     }
   }

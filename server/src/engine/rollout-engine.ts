@@ -38,6 +38,12 @@ export interface InstantDriver {
 const instantDrivers = new WeakMap<EntityManager, InstantDriver>();
 /** Per transaction: the rollouts whose row lock it holds. */
 const lockedRollouts = new WeakMap<EntityManager, Set<string>>();
+/**
+ * Per transaction: the rollouts whose lock finishing a target took (not a command's), to advance again when
+ * another of their targets finishes in the same transaction, and those an advance job was queued for.
+ */
+const advancedHere = new WeakMap<EntityManager, Map<string, Rollout>>();
+const advanceQueued = new WeakMap<EntityManager, Set<string>>();
 /** Per transaction: what runs on each installation it touched (application id → artifact id), kept current. */
 const runningCache = new WeakMap<EntityManager, Map<string, Map<string, string>>>();
 /** Per transaction: the deployments of a target's current stage created in it, so settling need not read them again. */
@@ -183,6 +189,14 @@ async function recordRunning(manager: EntityManager, succeeded: Deployment[], si
   );
 }
 
+/**
+ * A rollout's lock. NO KEY UPDATE, not UPDATE: every deployment inserted for the rollout holds a KEY SHARE lock
+ * on its row until commit (the foreign key), which FOR UPDATE conflicts with, so a busy rollout's lock would
+ * nearly never be free to take without waiting. Rollout ids never change, so the weaker lock excludes all
+ * that needs excluding: other holders of this lock and updates of the row.
+ */
+const ROLLOUT_LOCK = 'SELECT * FROM rollout WHERE id = $1 FOR NO KEY UPDATE';
+
 /** Allowed report transitions; reporting the current status again changes nothing. */
 const NEXT: Record<DeploymentStatus, DeploymentStatus[]> = {
   QUEUED: [DeploymentStatus.IN_PROGRESS, DeploymentStatus.SUCCEEDED, DeploymentStatus.FAILED, DeploymentStatus.CANCELLED],
@@ -241,9 +255,7 @@ export class RolloutEngine {
   }
 
   async lockRollout(manager: EntityManager, id: string): Promise<Rollout> {
-    const [rollout] = isId(id)
-      ? await selectEntities(manager, Rollout, 'SELECT * FROM rollout WHERE id = $1 FOR UPDATE', [id])
-      : [];
+    const [rollout] = isId(id) ? await selectEntities(manager, Rollout, ROLLOUT_LOCK, [id]) : [];
     if (!rollout) throw notFound('Rollout', id);
     this.markLocked(manager, rollout.id);
     return rollout;
@@ -359,18 +371,27 @@ export class RolloutEngine {
     target.rollingBack = false;
     target.finishedAt = new Date();
     await this.saveTarget(manager, target);
+    // A transaction that finishes several targets (a batch of dispatch jobs) and took the rollout's lock for
+    // an earlier one advances again; an advance job queued for an earlier one runs after this commit too.
+    const advanced = advancedHere.get(manager)?.get(target.rolloutId);
+    if (advanced) return this.advance(manager, advanced);
+    if (advanceQueued.get(manager)?.has(target.rolloutId)) return;
     // Under the rollout's lock the caller moves the rollout on itself.
     if (lockedRollouts.get(manager)?.has(target.rolloutId)) return;
     // Otherwise advance here if the rollout's lock is free right now (never waiting for it while holding a
-    // target's lock), or leave it to a job. One job per finished target: dropping "duplicates" could lose the
-    // one that sees this commit.
-    const [rollout] = await selectEntities(manager, Rollout, 'SELECT * FROM rollout WHERE id = $1 FOR UPDATE SKIP LOCKED', [
-      target.rolloutId,
-    ]);
+    // target's lock), or leave it to a job. One job per transaction that finished targets: dropping
+    // "duplicates" across transactions could lose the one that sees this commit.
+    const [rollout] = await selectEntities(manager, Rollout, `${ROLLOUT_LOCK} SKIP LOCKED`, [target.rolloutId]);
     if (rollout) {
       this.markLocked(manager, rollout.id);
+      let mine = advancedHere.get(manager);
+      if (!mine) advancedHere.set(manager, (mine = new Map<string, Rollout>()));
+      mine.set(rollout.id, rollout);
       await this.advance(manager, rollout);
     } else {
+      let queued = advanceQueued.get(manager);
+      if (!queued) advanceQueued.set(manager, (queued = new Set<string>()));
+      queued.add(target.rolloutId);
       await this.jobs.send(manager, QUEUES.advance, { rolloutId: target.rolloutId });
     }
   }
@@ -834,8 +855,10 @@ export class RolloutEngine {
     reason: string,
   ) {
     // Lock the open targets first: an installation's work in flight finishes before this reads its deployments.
+    // In id order, as every transaction that locks several targets takes them (Dispatcher.dispatchMany).
     const open = await manager.getRepository(RolloutTarget).find({
       where: { rolloutId: rollout.id, status: In([TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.RUNNING]) },
+      order: { id: 'ASC' },
       lock: { mode: 'pessimistic_write' },
     });
     const queued = await manager.getRepository(Deployment).findBy({ rolloutId: rollout.id, status: DeploymentStatus.QUEUED });
