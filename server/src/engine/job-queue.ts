@@ -21,10 +21,18 @@ async function runInTransaction(manager: EntityManager, text: string, values: un
   return { rows: result.records as unknown[] };
 }
 
+/** How long after sending a job its queue's workers are still woken by commits: longer than a transaction lasts. */
+const WAKE_WINDOW_MS = 30_000;
+
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobData {
-  [QUEUES.dispatch]: { deploymentIds: string[] };
+  /**
+   * `targetId`: the target the deployments belong to, so the handler locks it without reading a deployment
+   * first. `wholeStage`: the deployments are every one of their stage left to deploy, as the engine queued them.
+   * Both are absent from jobs queued by older versions.
+   */
+  [QUEUES.dispatch]: { deploymentIds: string[]; targetId?: string; wholeStage?: boolean };
   [QUEUES.simulate]: { deploymentIds: string[] };
   [QUEUES.promote]: { rolloutId: string; wave: number };
   [QUEUES.advance]: { rolloutId: string };
@@ -36,7 +44,9 @@ export interface JobData {
  * database. Jobs are enqueued inside the transaction that makes them necessary: a rolled-back change leaves no job.
  */
 export class JobQueue {
-  private readonly workers = new Map<QueueName, string>();
+  private readonly workers: { queue: QueueName; id: string }[] = [];
+  /** When this process last queued a job on each queue. */
+  private readonly lastSent = new Map<QueueName, number>();
   private stopped = false;
 
   private constructor(private readonly boss: PgBoss) {}
@@ -77,13 +87,44 @@ export class JobQueue {
       ...options,
       db: { executeSql: (text, values) => runInTransaction(manager, text, values) },
     });
+    this.lastSent.set(queue, Date.now());
   }
 
-  async work<Q extends QueueName>(queue: Q, handler: (data: JobData[Q]) => Promise<void>, batchSize = 4): Promise<void> {
+  /**
+   * Runs `handler` for each job fetched, a batch at a time. With `sameWork`, jobs of a batch with the same key
+   * are the same work: it runs once for them all (every job of a batch was committed before the batch was
+   * fetched, so one run after the fetch sees what each of them was queued for). With `together`, a batch of
+   * several jobs is first tried as one piece of work; if that throws (and so did nothing), each job runs alone.
+   */
+  async work<Q extends QueueName>(
+    queue: Q,
+    handler: (data: JobData[Q]) => Promise<void>,
+    batchSize = 4,
+    sameWork?: (data: JobData[Q]) => string,
+    together?: (batch: JobData[Q][]) => Promise<void>,
+  ): Promise<void> {
     const id = await this.boss.work<JobData[Q]>(queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      if (together && jobs.length > 1) {
+        const done = await together(jobs.map((job) => job.data)).then(
+          () => true,
+          (error: unknown) => {
+            log.debug(`A batch of ${queue} jobs runs one by one instead`, error);
+            return false;
+          },
+        );
+        if (done) return;
+      }
       // A job of the batch that throws is retried by itself; the others complete. (Throwing here would make
       // pg-boss fail, and so retry, the whole batch: a webhook delivered fine would be sent again.)
-      const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+      const runs = new Map<string, Promise<void>>();
+      const results = await Promise.allSettled(
+        jobs.map((job, index) => {
+          const key = sameWork ? sameWork(job.data) : String(index);
+          let run = runs.get(key);
+          if (!run) runs.set(key, (run = handler(job.data)));
+          return run;
+        }),
+      );
       if (this.stopped) return;
       for (const [index, result] of results.entries()) {
         if (result.status === 'rejected') {
@@ -92,12 +133,20 @@ export class JobQueue {
         }
       }
     });
-    this.workers.set(queue, id);
+    this.workers.push({ queue, id });
   }
 
-  /** Wakes this replica's workers now instead of at their next poll, after a commit that queued work. */
+  /**
+   * Wakes this replica's workers now instead of at their next poll, after a commit that queued work. Only the
+   * workers of queues this process sent to lately: each wake costs a fetch, and most commits queue nothing on
+   * most queues. "Lately" spans any transaction still open (a job outlives none of them by the expiry), so a
+   * commit never misses the wake its own job needs; a job queued by another replica is found by the poll.
+   */
   wake(): void {
-    for (const id of this.workers.values()) this.boss.notifyWorker(id);
+    const since = Date.now() - WAKE_WINDOW_MS;
+    for (const { queue, id } of this.workers) {
+      if ((this.lastSent.get(queue) ?? 0) >= since) this.boss.notifyWorker(id);
+    }
   }
 
   async stop(): Promise<void> {

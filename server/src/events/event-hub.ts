@@ -249,7 +249,14 @@ export class EventHub {
 
   private onNotification(message: Notification): void {
     if (message.channel !== EVENTS_CHANNEL) return;
-    if (message.payload && /^\d+$/.test(message.payload) && BigInt(message.payload) <= this.lastSeen) return;
+    const sequence = message.payload && /^\d+$/.test(message.payload) ? BigInt(message.payload) : null;
+    if (sequence !== null && sequence <= this.lastSeen) return;
+    if (sequence !== null && this.subscribers.size === 0 && !this.pumping) {
+      // Nobody to hand the events to: move the cursor past them without reading them. Sequences follow commit
+      // order, so everything up to the notified one has committed.
+      this.lastSeen = sequence;
+      return;
+    }
     void this.pump();
   }
 

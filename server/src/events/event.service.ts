@@ -1,7 +1,5 @@
 import { injectable } from 'tsyringe';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { EventRecord } from './event.entity';
 
 export const EVENTS_CHANNEL = 'shiplog_events';
 
@@ -39,26 +37,34 @@ export class EventService {
    * lock serialises appends, so sequences are assigned in commit order and a subscriber that resumes after
    * sequence N can never miss an event numbered below N. NOTIFY is transactional: a rolled-back transaction
    * notifies nobody.
+   *
+   * Lock, insert and notify are one statement: every appending transaction waits for the lock, so it is held
+   * for one round trip and the commit, not three. The rows are drawn from a join with the lock's row, so no
+   * sequence is drawn before the lock is held; the notification carries the last sequence appended.
    */
   async append(manager: EntityManager, events: EventInput[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_ORDER_LOCK]);
-    const rows = events.map((event) => ({
-      type: event.type,
-      tenantId: event.tenantId ?? null,
-      rolloutId: event.rolloutId ?? null,
-      targetId: event.targetId ?? null,
-      deploymentId: event.deploymentId ?? null,
-      data: event.data ?? {},
-    }));
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(EventRecord)
-      .values(rows as QueryDeepPartialEntity<EventRecord>[])
-      .returning(['sequence'])
-      .execute();
-    const sequences = (result.raw as { sequence: string }[]).map((row) => row.sequence);
-    await manager.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, sequences[sequences.length - 1]]);
+    await manager.query(
+      `WITH ordered AS (SELECT pg_advisory_xact_lock($1)),
+            appended AS (
+              INSERT INTO event_record (type, tenant_id, rollout_id, target_id, deployment_id, data)
+              SELECT e.type, e.tenant_id, e.rollout_id, e.target_id, e.deployment_id, e.data::jsonb
+                FROM ordered,
+                     unnest($3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[]) WITH ORDINALITY
+                       AS e(type, tenant_id, rollout_id, target_id, deployment_id, data, n)
+               ORDER BY e.n
+              RETURNING sequence)
+       SELECT pg_notify($2, max(sequence)::text) FROM appended`,
+      [
+        EVENT_ORDER_LOCK,
+        EVENTS_CHANNEL,
+        events.map((event) => event.type),
+        events.map((event) => event.tenantId ?? null),
+        events.map((event) => event.rolloutId ?? null),
+        events.map((event) => event.targetId ?? null),
+        events.map((event) => event.deploymentId ?? null),
+        events.map((event) => JSON.stringify(event.data ?? {})),
+      ],
+    );
   }
 }

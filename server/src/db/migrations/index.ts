@@ -2,6 +2,7 @@ import { Initial1763850000000 } from './1763850000000-Initial';
 import { RolloutEngine1763860000000 } from './1763860000000-RolloutEngine';
 import { RolloutAcknowledged1763870000000 } from './1763870000000-RolloutAcknowledged';
 import { DeploymentStatsIndex1763880000000 } from './1763880000000-DeploymentStatsIndex';
+import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTargetStatusIndex';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   RolloutEngine1763860000000,
   RolloutAcknowledged1763870000000,
   DeploymentStatsIndex1763880000000,
+  RolloutTargetStatusIndex1763880500000,
 ];

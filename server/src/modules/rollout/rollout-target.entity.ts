@@ -29,6 +29,7 @@ export const FINISHED_TARGET_STATUSES = [
 @Entity()
 @Unique(['rolloutId', 'installationId'])
 @Index(['rolloutId', 'wave', 'position'])
+@Index('rollout_target_by_status', ['rolloutId', 'status', 'wave', 'position'])
 export class RolloutTarget {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
