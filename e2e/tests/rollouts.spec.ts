@@ -107,6 +107,9 @@ test.describe('Acting on a rollout', () => {
     await expect(rolloutPage.drawer).toContainText(`${rollout.applicationSlugs[1]} 3.1.0`);
     await expect(rolloutPage.drawer).toContainText('Failed');
     await expect(rolloutPage.drawer).toContainText('e2e: live rollout view');
+    await expect(rolloutPage.drawer.getByRole('log', { name: 'Deployment log' })).toContainText(
+      `Simulated failure of ${rollout.applicationSlugs[1]}`,
+    );
     await expect(page).toHaveURL(/[?&]deployment=/);
     await saveScreenshot('deployment-drawer');
     await rolloutPage.drawer.getByRole('button', { name: 'Close deployment' }).click();

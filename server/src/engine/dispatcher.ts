@@ -253,6 +253,10 @@ export class Dispatcher {
       deployment.startedAt = now;
     }
     await manager.getRepository(Deployment).save(deployments);
+    // A simulated deployment that takes time writes a log as a real driver would, so its progress can be followed.
+    await manager
+      .getRepository(DeploymentLogLine)
+      .insert(deployments.map((d) => ({ deploymentId: d.id, line: `Simulated driver: deploying; this takes ${delayMs} ms` })));
     this.engine.emit(manager, ...deployments.map((d) => this.engine.deploymentEvent(d)));
     await this.jobs.send(
       manager,
@@ -282,7 +286,11 @@ export class Dispatcher {
     await this.withDeployments(deploymentIds, [DeploymentStatus.IN_PROGRESS], async (manager, deployments) => {
       const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
       const slugs = await this.applicationSlugs(manager, deployments);
-      await this.engine.finishDeployments(manager, deployments, (d) => this.outcome(installation, slugs.get(d.applicationId)!));
+      const outcome = (d: Deployment) => this.outcome(installation, slugs.get(d.applicationId)!);
+      await manager
+        .getRepository(DeploymentLogLine)
+        .insert(deployments.map((d) => ({ deploymentId: d.id, line: outcome(d).message })));
+      await this.engine.finishDeployments(manager, deployments, outcome);
     });
   }
 

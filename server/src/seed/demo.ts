@@ -8,6 +8,8 @@ import { Role } from '../common/roles';
 import type { Config } from '../config';
 import { ApplicationService } from '../modules/application/application.service';
 import { ReleaseService } from '../modules/release/release.service';
+import { FailurePolicy } from '../modules/rollout/rollout.entity';
+import { RolloutService } from '../modules/rollout/rollout.service';
 import { DeploymentDriver } from '../modules/tenant/installation.entity';
 import { TenantService } from '../modules/tenant/tenant.service';
 import { TierService } from '../modules/tier/tier.service';
@@ -79,7 +81,11 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
         tier: environment,
         labels: [{ key: 'region', value: tenant.region }],
         driver: DeploymentDriver.SIMULATED,
-        driverConfig: { delayMs: environment === 'prod' ? 3000 : 1500 },
+        // One dev installation fails billing, so the demo rollout below has a failure to look into.
+        driverConfig: {
+          delayMs: environment === 'prod' ? 3000 : 1500,
+          ...(index === 1 && environment === 'dev' ? { fail: ['billing'] } : {}),
+        },
         requiresApproval: environment === 'prod' && tenant.tier === 'platinum',
       });
     }
@@ -121,6 +127,7 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
     description: 'Long-term support, security fixes only',
   });
 
+  let current = '';
   for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
     const release = await releases.create(system, {
       trackSlug: 'platform',
@@ -129,6 +136,7 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
     });
     await releases.setComponents(system, { releaseId: release.id, components: components(version) });
     await releases.lock(system, release.id);
+    current = release.id;
     if (version === '1.1.0') {
       await releases.rescind(system, { releaseId: release.id, reason: 'Billing rounding bug; use 1.2.0' });
     }
@@ -150,6 +158,16 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
   const lts = await releases.create(system, { trackSlug: 'platform-lts', version: '1.0.1', instructions: 'Security fixes.' });
   await releases.setComponents(system, { releaseId: lts.id, components: components('1.0.0') });
   await releases.lock(system, lts.id);
+
+  // Something to watch: Platform 1.2.0 rolls out to every dev installation as the server starts; one of them fails
+  // billing and the rollout pauses there, waiting for a person.
+  await container.resolve(RolloutService).start(system, {
+    releaseId: current,
+    selector: { tiers: ['dev'] },
+    maxParallel: 4,
+    failurePolicy: FailurePolicy.PAUSE,
+    reason: 'Demo: Platform 1.2.0 to every dev installation',
+  });
 
   const password = randomBytes(9).toString('base64url');
   await auth.createUser(system, { username: 'admin', password, role: Role.ADMIN });

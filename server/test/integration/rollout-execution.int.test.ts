@@ -94,6 +94,26 @@ describe('rollout execution', () => {
     }
   });
 
+  it('a SIMULATED deployment that takes time writes its start and its outcome to the log', async () => {
+    await createFleet(server, [{ tenant: 'logged', slug: 'a', tier: 'prod', driverConfig: { delayMs: 100, fail: ['api'] } }]);
+    const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]);
+    const id = await start({ releaseId, selector: { tenantSlugs: ['logged'] } });
+    await waitForRollout(server, id, (r) => r.status === 'PAUSED');
+
+    const [deployment] = await rolloutDeployments(server, id);
+    const { deployment: logged } = dataOf(
+      await server.gql<{ deployment: { status: string; log: { line: string }[] } }>(
+        'query ($id: ID!) { deployment(id: $id) { status log { line } } }',
+        { id: deployment.id },
+      ),
+    );
+    expect(logged.status).toBe('FAILED');
+    expect(logged.log.map((entry) => entry.line)).toEqual([
+      'Simulated driver: deploying; this takes 100 ms',
+      'Simulated failure of api',
+    ]);
+  });
+
   it('with the MANUAL driver waits for reports, and a stage waits for every component of the one before', async () => {
     const ids = await createFleet(server, [{ tenant: 'manual', slug: 'one', tier: 'prod', driver: 'MANUAL', driverConfig: {} }]);
     const releaseId = await lockedRelease(server, nextReleaseVersion(), [
