@@ -75,7 +75,7 @@ interface TestFixtures {
   createUser: (options?: { role?: Role; tenantSlugs?: string[]; name?: string }) => Promise<TestUser>;
   /** Signs in through the sign-in page, which lands on the overview, then opens the tenants page from the navigation. */
   signInAs: (user: TestUser) => Promise<void>;
-  /** Saves a full-page screenshot to e2e/artifacts/<name>.png. */
+  /** Saves a full-page screenshot to e2e/artifacts/screenshots/<name>.png. */
   saveScreenshot: (name: string) => Promise<void>;
   installationsPage: InstallationsPage;
   tenantPage: TenantPage;
@@ -261,7 +261,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(async (name: string) => {
       // A scrolled page would draw the sticky app bar mid-way down a full-page picture.
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+      await page.screenshot({ path: path.join(artifactsDir, 'screenshots', `${name}.png`), fullPage: true });
     });
   },
   installationsPage: async ({ page }, use) => {

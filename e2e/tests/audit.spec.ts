@@ -45,13 +45,13 @@ test.describe('Audit log', () => {
         .nth(2),
     ).toHaveText('Unchanged');
     await expect(page).toHaveURL(/[?&]event=\d+(&|$)/);
-    await saveScreenshot('screenshots/audit');
+    await saveScreenshot('audit');
 
     // Shared as a link, the page shows the same event opened.
     await page.reload();
     await expect(auditPage.diff('tenant.update')).toBeVisible();
     await page.setViewportSize({ width: 820, height: 1000 });
-    await saveScreenshot('screenshots/audit-820');
+    await saveScreenshot('audit-820');
 
     await auditPage.action.fill('no.such.action');
     await expect(page.getByText('No events match these filters')).toBeVisible();

@@ -51,12 +51,12 @@ test.describe('Installations list and tenant page', () => {
     await expect(installationsPage.rows).toHaveCount(2);
     await expect(installationsPage.row(fleet.tenants.acme, 'qa')).toBeVisible();
     await expect(installationsPage.row(fleet.tenants.globex, 'prod')).toBeVisible();
-    await saveScreenshot('screenshots/installations');
+    await saveScreenshot('installations');
     await page.setViewportSize({ width: 820, height: 1000 });
     await expect(
       installationsPage.row(fleet.tenants.globex, 'prod').getByRole('link', { name: fleet.tenants.globex }),
     ).toBeVisible();
-    await saveScreenshot('screenshots/installations-820');
+    await saveScreenshot('installations-820');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await installationsPage.field('Installation labels').fill('zone=nowhere');
@@ -137,10 +137,10 @@ test.describe('Installations list and tenant page', () => {
     await expect(tenantPage.history.getByRole('row').nth(1)).toContainText(/1\.1\.0/);
     await expect(tenantPage.history.getByRole('row').nth(1)).toContainText(fleet.reason);
     await expect(tenantPage.history.getByRole('row').nth(1)).toContainText('token:admin');
-    await saveScreenshot('screenshots/tenant');
+    await saveScreenshot('tenant');
     await page.setViewportSize({ width: 820, height: 1000 });
     await expect(tenantPage.history.getByRole('button', { name: `${fleet.apps.api} 1.1.0` })).toBeVisible();
-    await saveScreenshot('screenshots/tenant-820');
+    await saveScreenshot('tenant-820');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await tenantPage.history.getByRole('button', { name: `${fleet.apps.api} 1.1.0` }).click();

@@ -33,7 +33,7 @@ test.describe('Deployments ledger and artifact journey', () => {
     const failedRow = deploymentsPage.rows.first();
     await expect(failedRow).toContainText(`${seed.tenant.name} / ${seed.prod.name}`);
     await expect(failedRow).toContainText('Failed');
-    await saveScreenshot('screenshots/deployments');
+    await saveScreenshot('deployments');
 
     await deploymentsPage.open(seed.web.name, seed.version, `${seed.tenant.name} / ${seed.prod.name}`);
     await expect(page).toHaveURL(/[?&]deployment=[0-9a-f-]+(&|$)/);
@@ -43,7 +43,7 @@ test.describe('Deployments ledger and artifact journey', () => {
       'href',
       `/artifacts/${seed.web.slug}/${seed.version}`,
     );
-    await saveScreenshot('screenshots/deployment-drawer');
+    await saveScreenshot('deployment-drawer');
 
     // The URL alone brings back the filters and the open deployment.
     const shared = page.url();
@@ -77,7 +77,7 @@ test.describe('Deployments ledger and artifact journey', () => {
     await expect(journeyPage.rows.nth(1)).toContainText(`${seed.tenant.name} / ${seed.prod.name}`);
     await expect(journeyPage.rows.nth(1)).toContainText('Not verified');
     await expect(journeyPage.verdict).toContainText(`Yes: verified on ${seed.qaTier} (${seed.verificationSource}`);
-    await saveScreenshot('screenshots/journey');
+    await saveScreenshot('journey');
 
     // The web artifact failed on prod: its journey stops at qa, unverified.
     await page.goto(`/artifacts/${seed.web.slug}/${seed.version}`);
@@ -88,6 +88,6 @@ test.describe('Deployments ledger and artifact journey', () => {
     await page.setViewportSize({ width: 820, height: 1000 });
     await deploymentsPage.goto(`?tenant=${seed.tenant.slug}`);
     await expect(deploymentsPage.rows).toHaveCount(4);
-    await saveScreenshot('screenshots/deployments-820');
+    await saveScreenshot('deployments-820');
   });
 });

@@ -53,7 +53,7 @@ test.describe('What runs where', () => {
     );
     for (const state of ['Same', 'Older', 'Newer', 'Not in release', 'Missing', 'Not installed'])
       await expect(matrixPage.legend.getByRole('listitem').filter({ hasText: state })).toBeVisible();
-    await saveScreenshot('screenshots/matrix');
+    await saveScreenshot('matrix');
 
     // Against the older release the same cell reads newer.
     await matrixPage.chooseRelease('1.0.0');
@@ -78,7 +78,7 @@ test.describe('What runs where', () => {
     await expect(deploymentDrawer.panel).toContainText('Triggered by');
     await expect(deploymentDrawer.panel).toContainText(fleet.reason);
     await expect(deploymentDrawer.panel).toContainText(`smoke ${uid}`);
-    await saveScreenshot('screenshots/matrix-drawer');
+    await saveScreenshot('matrix-drawer');
 
     // The open deployment is part of the address: a reload shows it again.
     await page.reload();
@@ -109,7 +109,7 @@ test.describe('What runs where', () => {
     await expect(matrixPage.cell(globexProd, fleet.apps.worker)).toHaveAccessibleName(
       `${globexProd}: ${fleet.apps.worker} 1.0.0, not in release`,
     );
-    await saveScreenshot('screenshots/matrix-820');
+    await saveScreenshot('matrix-820');
     await matrixPage.cell(globexProd, fleet.apps.worker).click();
     await expect(deploymentDrawer.panel).toContainText(`${fleet.apps.worker} 1.0.0`);
   });

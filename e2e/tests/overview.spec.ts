@@ -48,11 +48,11 @@ test.describe('Overview', () => {
     await expect(overviewPage.chartSection.getByText(`Failed (${failedBefore + 1})`)).toBeVisible();
     await expect(overviewPage.chart).toHaveAttribute('aria-label', new RegExp(`${failedBefore + 1} failed$`));
     expect(loads).toBe(0);
-    await saveScreenshot('screenshots/overview');
+    await saveScreenshot('overview');
 
     await page.setViewportSize({ width: 820, height: 1000 });
     await expect(attentionLink).toBeVisible();
-    await saveScreenshot('screenshots/overview-820');
+    await saveScreenshot('overview-820');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // The failure leads to its deployment in the ledger.
