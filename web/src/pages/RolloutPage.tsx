@@ -2,7 +2,6 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Breadcrumbs from '@mui/material/Breadcrumbs';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
@@ -20,6 +19,7 @@ import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/compone
 import { useLiveRollout } from '../modules/rollout/hooks/useLiveRollout';
 import { useRolloutActions } from '../modules/rollout/hooks/useRolloutActions';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { ReasonDialog } from '../modules/ui/ReasonDialog';
 
 type Target = RolloutLive_RolloutFragment['targets'][number];
@@ -36,6 +36,7 @@ const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | n
 export default function RolloutPage() {
   const id = useParams().id ?? '';
   const [searchParams, setSearchParams] = useSearchParams();
+  const filter = useFilterChoice('show', FILTERS);
   const { data, loading, error, refetch } = useLiveRollout(id);
   const actions = useRolloutActions(id, () => void refetch());
   const canControl = useCan('RELEASE_MANAGER');
@@ -65,7 +66,6 @@ export default function RolloutPage() {
     );
   }
 
-  const filter = FILTERS.find((f) => f.key === searchParams.get('show')) ?? FILTERS[0];
   const stages = rolloutStages(rollout.targets);
   const targets = filter.statuses
     ? rollout.targets.filter((target) => filter.statuses?.includes(target.status))
@@ -142,27 +142,7 @@ export default function RolloutPage() {
         </Alert>
       )}
 
-      <Stack direction="row" spacing={1} role="group" aria-label="Show installations" sx={{ flexWrap: 'wrap' }}>
-        {FILTERS.map((f) => (
-          <Chip
-            key={f.key}
-            label={f.label}
-            color={f.key === filter.key ? 'primary' : 'default'}
-            variant={f.key === filter.key ? 'filled' : 'outlined'}
-            aria-pressed={f.key === filter.key}
-            onClick={() =>
-              setSearchParams(
-                (params) => {
-                  if (f.key === 'all') params.delete('show');
-                  else params.set('show', f.key);
-                  return params;
-                },
-                { replace: true },
-              )
-            }
-          />
-        ))}
-      </Stack>
+      <FilterChips label="Show installations" param="show" choices={FILTERS} />
 
       {targets.length === 0 ? (
         <Typography color="text.secondary">No installations match.</Typography>

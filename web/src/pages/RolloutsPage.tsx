@@ -1,7 +1,6 @@
 import { useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Chip from '@mui/material/Chip';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
@@ -13,12 +12,13 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import { Link as RouterLink, useSearchParams } from 'react-router';
+import { Link as RouterLink } from 'react-router';
 import { RolloutsDocument, type RolloutStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { formatDateTime } from '../modules/ui/format';
+import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const PAGE_SIZE = 25;
@@ -31,8 +31,7 @@ const FILTERS: { key: string; label: string; statuses: RolloutStatus[] | null }[
 ];
 
 export default function RolloutsPage() {
-  const [searchParams, setSearchParams] = useSearchParams();
-  const filter = FILTERS.find((f) => f.key === searchParams.get('status')) ?? FILTERS[0];
+  const filter = useFilterChoice('status', FILTERS);
   const { data, loading, error, refetch, fetchMore } = useQuery(RolloutsDocument, {
     variables: { first: PAGE_SIZE, filter: filter.statuses ? { statuses: filter.statuses } : null },
     notifyOnNetworkStatusChange: true,
@@ -45,27 +44,7 @@ export default function RolloutsPage() {
       <Typography variant="h4" component="h1">
         Rollouts
       </Typography>
-      <Stack direction="row" spacing={1} role="group" aria-label="Show rollouts" sx={{ flexWrap: 'wrap', rowGap: 1 }}>
-        {FILTERS.map((f) => (
-          <Chip
-            key={f.key}
-            label={f.label}
-            color={f.key === filter.key ? 'primary' : 'default'}
-            variant={f.key === filter.key ? 'filled' : 'outlined'}
-            aria-pressed={f.key === filter.key}
-            onClick={() =>
-              setSearchParams(
-                (params) => {
-                  if (f.key === 'all') params.delete('status');
-                  else params.set('status', f.key);
-                  return params;
-                },
-                { replace: true },
-              )
-            }
-          />
-        ))}
-      </Stack>
+      <FilterChips label="Show rollouts" param="status" choices={FILTERS} />
       {loading && <LinearProgress aria-label="Loading rollouts" />}
       {error && <LoadErrorAlert what="the rollouts" error={describeError(error)} onRetry={() => void refetch()} />}
       {connection && connection.nodes.length === 0 && (
