@@ -1,8 +1,6 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Collapse from '@mui/material/Collapse';
-import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -19,7 +17,7 @@ import { useAuditEvents } from '../modules/audit/hooks/useAuditEvents';
 import { formatDateTime } from '../modules/ui/format';
 import { DateRangeFields } from '../modules/ui/DateRangeFields';
 import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
-import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { PagedListFrame } from '../modules/ui/PagedListFrame';
 import { endOfDay, parseDay, startOfDay, useUrlParams } from '../modules/ui/searchParams';
 
 type AuditEvent = AuditEventsQuery['auditEvents']['nodes'][number];
@@ -94,8 +92,6 @@ export default function AuditPage() {
   const audit = useAuditEvents(filter);
   const filtered = FILTER_KEYS.some((key) => get(key) !== null);
   const clearFilters = () => set(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])));
-  const { totalCount } = audit;
-  const showing = audit.events.length;
 
   return (
     <Stack spacing={2}>
@@ -154,32 +150,13 @@ export default function AuditPage() {
         )}
       </Stack>
 
-      <Typography color="text.secondary" role="status" aria-live="polite">
-        {totalCount === undefined
-          ? audit.loading
-            ? 'Loading the audit log…'
-            : ''
-          : `${totalCount} ${totalCount === 1 ? 'event' : 'events'}${filtered ? ' match' : ''}`}
-      </Typography>
-
-      <Box sx={{ minHeight: 4 }}>{audit.loading && <LinearProgress aria-label="Loading the audit log" />}</Box>
-
-      {audit.error && <LoadErrorAlert what="the audit log" error={audit.error} onRetry={audit.retry} />}
-
-      {totalCount === 0 && !audit.error && (
-        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
-          <Typography variant="h6" component="p" gutterBottom>
-            {filtered ? 'No events match these filters' : 'No events yet'}
-          </Typography>
-          {filtered ? (
-            <Button onClick={clearFilters}>Clear filters</Button>
-          ) : (
-            <Typography color="text.secondary">Every change is recorded here, with who made it and why.</Typography>
-          )}
-        </Paper>
-      )}
-
-      {showing > 0 && (
+      <PagedListFrame
+        list={audit}
+        noun={['event', 'events']}
+        filtered={filtered}
+        onClearFilters={clearFilters}
+        emptyHint="Every change is recorded here, with who made it and why."
+      >
         <TableContainer component={Paper} variant="outlined" sx={{ opacity: audit.stale ? 0.6 : 1 }}>
           <Table aria-label="Audit events" size="small">
             <TableHead>
@@ -204,22 +181,7 @@ export default function AuditPage() {
             </TableBody>
           </Table>
         </TableContainer>
-      )}
-
-      {audit.loadMoreError && <Alert severity="error">Could not load more events: {audit.loadMoreError}</Alert>}
-
-      {showing > 0 && totalCount !== undefined && (
-        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
-          <Typography variant="body2" color="text.secondary">
-            Showing {showing} of {totalCount}
-          </Typography>
-          {audit.hasNextPage && (
-            <Button variant="outlined" onClick={() => void audit.loadMore()} disabled={audit.loadingMore}>
-              {audit.loadingMore ? 'Loading…' : 'Load more'}
-            </Button>
-          )}
-        </Stack>
-      )}
+      </PagedListFrame>
     </Stack>
   );
 }

@@ -1,11 +1,7 @@
 import { useQuery } from '@apollo/client/react';
-import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
-import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
-import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -22,7 +18,7 @@ import { DeploymentTable } from '../modules/deployment/components/DeploymentTabl
 import { useDeployments } from '../modules/deployment/hooks/useDeployments';
 import { DateRangeFields } from '../modules/ui/DateRangeFields';
 import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
-import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { PagedListFrame } from '../modules/ui/PagedListFrame';
 import { endOfDay, parseDay, startOfDay, useUrlParams } from '../modules/ui/searchParams';
 
 const STATUSES: DeploymentStatus[] = ['QUEUED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
@@ -103,8 +99,6 @@ export default function DeploymentsPage() {
   const ledger = useDeployments(filter);
   const filtered = FILTER_KEYS.some((key) => get(key) !== null);
   const clearFilters = () => set(Object.fromEntries(FILTER_KEYS.map((key) => [key, null])));
-  const { totalCount } = ledger;
-  const showing = ledger.deployments.length;
 
   return (
     <Stack spacing={2}>
@@ -162,54 +156,20 @@ export default function DeploymentsPage() {
         )}
       </Stack>
 
-      <Typography color="text.secondary" role="status" aria-live="polite">
-        {totalCount === undefined
-          ? ledger.loading
-            ? 'Loading deployments…'
-            : ''
-          : `${totalCount} ${totalCount === 1 ? 'deployment' : 'deployments'}${filtered ? ' match' : ''}`}
-      </Typography>
-
-      <Box sx={{ minHeight: 4 }}>{ledger.loading && <LinearProgress aria-label="Loading deployments" />}</Box>
-
-      {ledger.error && <LoadErrorAlert what="deployments" error={ledger.error} onRetry={ledger.retry} />}
-
-      {totalCount === 0 && !ledger.error && (
-        <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
-          <Typography variant="h6" component="p" gutterBottom>
-            {filtered ? 'No deployments match these filters' : 'No deployments yet'}
-          </Typography>
-          {filtered ? (
-            <Button onClick={clearFilters}>Clear filters</Button>
-          ) : (
-            <Typography color="text.secondary">Every deployment of a rollout or rollback is recorded here.</Typography>
-          )}
-        </Paper>
-      )}
-
-      {showing > 0 && (
+      <PagedListFrame
+        list={ledger}
+        noun={['deployment', 'deployments']}
+        filtered={filtered}
+        onClearFilters={clearFilters}
+        emptyHint="Every deployment of a rollout or rollback is recorded here."
+      >
         <DeploymentTable
           deployments={ledger.deployments}
           busy={ledger.stale}
           onOpen={(id) => set({ deployment: id }, { replace: false })}
           onInstallation={({ id, tenantSlug }) => set({ tenant: tenantSlug, installation: id })}
         />
-      )}
-
-      {ledger.loadMoreError && <Alert severity="error">Could not load more deployments: {ledger.loadMoreError}</Alert>}
-
-      {showing > 0 && totalCount !== undefined && (
-        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
-          <Typography variant="body2" color="text.secondary">
-            Showing {showing} of {totalCount}
-          </Typography>
-          {ledger.hasNextPage && (
-            <Button variant="outlined" onClick={() => void ledger.loadMore()} disabled={ledger.loadingMore}>
-              {ledger.loadingMore ? 'Loading…' : 'Load more'}
-            </Button>
-          )}
-        </Stack>
-      )}
+      </PagedListFrame>
 
       <DeploymentDrawer deploymentId={open} onClose={() => set({ deployment: null })} />
     </Stack>
