@@ -10,7 +10,7 @@ import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } fro
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { DataSource } from 'typeorm';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Access } from './auth/access';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
@@ -35,6 +35,23 @@ export interface App {
 }
 
 /** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
+/** The longest delay a Node timer takes; a session ending later closes the socket then, and the client reconnects. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A live connection lasts no longer than the session it was opened with: at the session's end the socket closes
+ * with 4401, and the client must sign in again to reconnect (HTTP requests are refused from then on anyway).
+ */
+function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): void {
+  if (!expiresAt) return;
+  const timer = setTimeout(
+    () => socket.close(4401, 'Your session has expired; sign in again'),
+    Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - Date.now())),
+  );
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
@@ -64,6 +81,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
         const access = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);
         if (!access.principal) return false;
         ctx.extra.access = access;
+        closeWhenSessionEnds(ctx.extra.socket, access.principal.expiresAt);
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {

@@ -10,6 +10,8 @@ export interface Principal {
   /** The tenants the principal is limited to; null means every tenant. */
   tenantIds: string[] | null;
   sessionId?: string;
+  /** When the session ends; a live connection signed in with it is closed then. */
+  expiresAt?: Date;
 }
 
 /** The caller of one request, with the checks every service method starts with. */

@@ -44,6 +44,7 @@ export class AuthService {
         role: user.role,
         tenantIds: user.tenantIds,
         sessionId: session.id,
+        expiresAt: session.expiresAt,
       });
     }
     const apiToken = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash });

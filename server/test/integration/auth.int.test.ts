@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { AuthService } from '../../src/auth/auth.service';
+import { connectWebSocket, until } from '../support/subscriptions';
 import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -145,6 +146,31 @@ describe('sessions that expire', () => {
     const expired = await shortLived.gql('{ viewer { name } }', undefined, token);
     expect(errorCode(expired)).toBe('UNAUTHENTICATED');
     expect(expired.errors![0].message).toContain('expired');
+  });
+
+  it('closes a live connection when its session expires, and refuses to open it again', async () => {
+    const response = await shortLived.gql<{ signIn: { token: string } }>(
+      `mutation { signIn(input: { username: "dave", password: "${PASSWORD}" }) { token } }`,
+      undefined,
+      null,
+    );
+    const token = dataOf(response).signIn.token;
+    const closes: number[] = [];
+    const client = createClient({
+      url: `${shortLived.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: false,
+      on: { closed: (event) => closes.push((event as { code: number }).code) },
+    });
+    try {
+      await until(() => closes.length > 0, 'the connection to close at the end of the session', 10_000);
+      expect(closes[0]).toBe(4401);
+      await expect(connectWebSocket(shortLived.url, token)).rejects.toMatchObject({ code: 4403 });
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -76,7 +76,11 @@ const wsLink = new GraphQLWsLink(
     on: {
       connecting: () => setWsState('connecting'),
       connected: () => setWsState('connected'),
-      closed: () => setWsState('closed'),
+      closed: (event) => {
+        setWsState('closed');
+        // The server closes a live connection when the session it was opened with ends.
+        if ((event as { code?: number } | undefined)?.code === 4401) endSession('Your session has expired; sign in again');
+      },
     },
   }),
 );
