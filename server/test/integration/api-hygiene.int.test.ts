@@ -135,9 +135,7 @@ describe('batching', () => {
     const small = await queriesFor('small');
     const large = await queriesFor('large');
     expect((large.response.data as { tenants: { nodes: unknown[] } }).tenants.nodes).toHaveLength(12);
-    // Six times the tenants, the same queries: a lookup per tenant or installation would add 10 or more. One
-    // query of slack, because a clean-clone CI run once counted 8 against 7 here, an extra query not yet explained.
-    expect(large.count).toBeLessThanOrEqual(small.count + 1);
+    expect(large.count).toBe(small.count);
     expect(large.count).toBeLessThanOrEqual(8);
   });
 });

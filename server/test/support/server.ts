@@ -47,7 +47,11 @@ export async function startTestServer(environment: Record<string, string> = {}, 
   });
   const logger = queries
     ? {
-        logQuery: () => void queries.count++,
+        // The event hub's catch-up read of the event log runs once a second on the same data source, whatever the
+        // requests do; it is not part of any request's cost.
+        logQuery: (sql: string) => {
+          if (!/FROM "event_record" "e" WHERE "e"."sequence" >/.test(sql)) queries.count++;
+        },
         logQueryError() {},
         logQuerySlow() {},
         logSchemaBuild() {},
