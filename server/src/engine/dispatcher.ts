@@ -266,11 +266,6 @@ export class Dispatcher {
     );
   }
 
-  private async applicationSlugs(manager: EntityManager, deployments: Deployment[]): Promise<Map<string, string>> {
-    const applications = await manager.getRepository(Application).findBy({ id: In(deployments.map((d) => d.applicationId)) });
-    return new Map(applications.map((a) => [a.id, a.slug]));
-  }
-
   /** Application slugs by id, covering at least `ids`; read from the database only when one is new to this process. */
   private async slugsOf(manager: EntityManager, ids: Iterable<string>): Promise<ReadonlyMap<string, string>> {
     for (const id of ids) {
@@ -285,7 +280,10 @@ export class Dispatcher {
   async completeSimulated(deploymentIds: string[]): Promise<void> {
     await this.withDeployments(deploymentIds, [DeploymentStatus.IN_PROGRESS], async (manager, deployments) => {
       const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
-      const slugs = await this.applicationSlugs(manager, deployments);
+      const slugs = await this.slugsOf(
+        manager,
+        deployments.map((d) => d.applicationId),
+      );
       const outcome = (d: Deployment) => this.outcome(installation, slugs.get(d.applicationId)!);
       await manager
         .getRepository(DeploymentLogLine)

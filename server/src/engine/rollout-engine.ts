@@ -682,6 +682,13 @@ export class RolloutEngine {
     }
   }
 
+  /** Inserts QUEUED deployments of one installation, announces them and hands them to its driver. */
+  private async queueDeployments(manager: EntityManager, rows: Deployment[]): Promise<void> {
+    const saved = await this.insertDeployments(manager, rows);
+    this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
+    await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
+  }
+
   /** Inserts new deployments in one statement and returns them as entities. */
   private async insertDeployments(manager: EntityManager, rows: Deployment[]): Promise<Deployment[]> {
     for (const row of rows) {
@@ -755,7 +762,7 @@ export class RolloutEngine {
     target.statusReason = reason;
     await this.saveTarget(manager, target);
     const now = new Date();
-    const saved = await this.insertDeployments(
+    await this.queueDeployments(
       manager,
       changed.map((row) =>
         manager.getRepository(Deployment).create({
@@ -774,8 +781,6 @@ export class RolloutEngine {
         }),
       ),
     );
-    this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
-    await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
   }
 
   /**
@@ -892,7 +897,7 @@ export class RolloutEngine {
     await this.saveTarget(manager, target);
     if (again.length > 0) {
       const now = new Date();
-      const saved = await this.insertDeployments(
+      await this.queueDeployments(
         manager,
         again.map((failed) =>
           manager.getRepository(Deployment).create({
@@ -911,8 +916,6 @@ export class RolloutEngine {
           }),
         ),
       );
-      this.emit(manager, ...saved.map((deployment) => this.deploymentEvent(deployment)));
-      await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
     } else {
       await this.settleTarget(manager, rollout, target);
     }
