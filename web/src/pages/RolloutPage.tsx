@@ -7,7 +7,7 @@ import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
+import { Link as RouterLink, useParams } from 'react-router';
 import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
 import { useCan } from '../modules/auth/hooks/useCan';
@@ -21,6 +21,7 @@ import { useRolloutActions } from '../modules/rollout/hooks/useRolloutActions';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { ReasonDialog } from '../modules/ui/ReasonDialog';
+import { useSearchParam } from '../modules/ui/useSearchParam';
 
 type Target = RolloutLive_RolloutFragment['targets'][number];
 
@@ -35,7 +36,6 @@ const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | n
 
 export default function RolloutPage() {
   const id = useParams().id ?? '';
-  const [searchParams, setSearchParams] = useSearchParams();
   const filter = useFilterChoice('show', FILTERS);
   const { data, loading, error, refetch } = useLiveRollout(id);
   const actions = useRolloutActions(id, () => void refetch());
@@ -43,13 +43,8 @@ export default function RolloutPage() {
   const [aborting, setAborting] = useState(false);
   const [rejecting, setRejecting] = useState<Target | null>(null);
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
-  const openDeployment = searchParams.get('deployment');
-  const setOpenDeployment = (deploymentId: string | null) =>
-    setSearchParams((params) => {
-      if (deploymentId) params.set('deployment', deploymentId);
-      else params.delete('deployment');
-      return params;
-    });
+  // Opening a deployment adds a history entry, so Back closes the drawer.
+  const [openDeployment, setOpenDeployment] = useSearchParam('deployment', { push: true });
   const rollout = data?.rollout;
 
   if (!rollout) {
@@ -196,7 +191,7 @@ export default function RolloutPage() {
           setRollingBack(null);
         }}
       />
-      <DeploymentDrawer deploymentId={openDeployment} onClose={() => setOpenDeployment(null)} />
+      <DeploymentDrawer deploymentId={openDeployment || null} onClose={() => setOpenDeployment('')} />
     </Stack>
   );
 }

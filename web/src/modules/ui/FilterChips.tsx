@@ -1,6 +1,6 @@
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from './searchParams';
 
 export interface FilterChoice {
   key: string;
@@ -12,7 +12,7 @@ export interface FilterChoice {
  * the URL clean). Pages read the choice with `useFilterChoice`.
  */
 export function FilterChips({ label, param, choices }: { label: string; param: string; choices: readonly FilterChoice[] }) {
-  const [, setSearchParams] = useSearchParams();
+  const { set } = useUrlParams();
   const current = useFilterChoice(param, choices);
   return (
     <Stack direction="row" spacing={1} role="group" aria-label={label} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
@@ -23,16 +23,7 @@ export function FilterChips({ label, param, choices }: { label: string; param: s
           color={choice.key === current.key ? 'primary' : 'default'}
           variant={choice.key === current.key ? 'filled' : 'outlined'}
           aria-pressed={choice.key === current.key}
-          onClick={() =>
-            setSearchParams(
-              (params) => {
-                if (index === 0) params.delete(param);
-                else params.set(param, choice.key);
-                return params;
-              },
-              { replace: true },
-            )
-          }
+          onClick={() => set({ [param]: index === 0 ? null : choice.key })}
         />
       ))}
     </Stack>
@@ -41,6 +32,6 @@ export function FilterChips({ label, param, choices }: { label: string; param: s
 
 /** The choice in force for `param`: the one the URL names, else the first. */
 export function useFilterChoice<T extends FilterChoice>(param: string, choices: readonly T[]): T {
-  const [searchParams] = useSearchParams();
-  return choices.find((choice) => choice.key === searchParams.get(param)) ?? choices[0];
+  const { params } = useUrlParams();
+  return choices.find((choice) => choice.key === params.get(param)) ?? choices[0];
 }

@@ -1,6 +1,6 @@
 import { parseLabelSelector, type LabelPair } from '@shiplog/shared';
 import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useUrlParams } from '../../ui/searchParams';
 import type { InstallationFilter, TenantFilter } from '../../../generated/graphql';
 
 /** Every fleet filter and the query-string parameter that keeps it. */
@@ -35,7 +35,7 @@ function blockedValue(text: string): boolean | null {
 
 /** The fleet filters in the URL, as values for the fields and as API filters. */
 export function useFleetFilters() {
-  const [params, setParams] = useSearchParams();
+  const { params, set: setParams } = useUrlParams();
   const values = useMemo(
     () =>
       Object.fromEntries(
@@ -44,30 +44,10 @@ export function useFleetFilters() {
     [params],
   );
 
-  const set = useCallback(
-    (key: FilterKey, value: string) =>
-      setParams(
-        (current) => {
-          const updated = new URLSearchParams(current);
-          if (value) updated.set(FILTER_PARAMS[key], value);
-          else updated.delete(FILTER_PARAMS[key]);
-          return updated;
-        },
-        { replace: true },
-      ),
-    [setParams],
-  );
+  const set = useCallback((key: FilterKey, value: string) => setParams({ [FILTER_PARAMS[key]]: value }), [setParams]);
 
   const clear = useCallback(
-    () =>
-      setParams(
-        (current) => {
-          const updated = new URLSearchParams(current);
-          for (const param of Object.values(FILTER_PARAMS)) updated.delete(param);
-          return updated;
-        },
-        { replace: true },
-      ),
+    () => setParams(Object.fromEntries(Object.values(FILTER_PARAMS).map((param) => [param, null]))),
     [setParams],
   );
 
