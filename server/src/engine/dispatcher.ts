@@ -1,12 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CONFIG, JOB_QUEUE } from '../tokens';
 import type { Config } from '../config';
 import { log } from '../log';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
-import { DeploymentLogLine } from '../modules/deployment/deployment-log.entity';
 import { Deployment, DeploymentKind, DeploymentStatus } from '../modules/deployment/deployment.entity';
 import { Release } from '../modules/release/release.entity';
 import { RolloutTarget, TargetStatus } from '../modules/rollout/rollout-target.entity';
@@ -14,19 +12,13 @@ import { Rollout, RolloutStatus } from '../modules/rollout/rollout.entity';
 import { DeploymentDriver, Installation } from '../modules/tenant/installation.entity';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { selectEntities } from '../db/raw-rows';
+import { writeDeploymentStates } from './deployment-writes';
+import { driverSettings } from './drivers';
+import { simulatedOutcome, slugsOf, type SimulatedConfig } from './drivers/simulated';
+import { deliver, deliveryLimits, displayUrl, retryDelayMs, type WebhookConfig } from './drivers/webhook';
 import { JobQueue, QUEUES, type JobData } from './job-queue';
 import { RolloutEngine } from './rollout-engine';
-
-interface SimulatedConfig {
-  delayMs?: number;
-  fail?: string[];
-}
-
-interface WebhookConfig {
-  url: string;
-  secret: string;
-  headers?: Record<string, string>;
-}
+import type { OutcomeOf, UnitOfWork } from './unit-of-work';
 
 const DISPATCH_WORKERS = 3;
 
@@ -37,18 +29,17 @@ export class NotBatchable extends Error {
   }
 }
 
-/** Application slugs by id: a slug never changes, so they are read once per process. */
-const applicationSlugs = new Map<string, string>();
-const MAX_CACHED_SLUGS = 10_000;
-
-export const SIGNATURE_HEADER = 'X-Shiplog-Signature-256';
-
-/** `sha256=<hex HMAC-SHA256 of the body>`, as orchestrators verify it. */
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/** Locks deployments of `ids` still in one of `statuses`; with `undispatched`, only those never handed to a driver. */
+async function lockDeployments(manager: EntityManager, ids: string[], statuses: DeploymentStatus[], undispatched = false) {
+  return selectEntities(
+    manager,
+    Deployment,
+    `SELECT * FROM deployment WHERE id = ANY($1) AND status = ANY($2) ${undispatched ? 'AND dispatched_at IS NULL' : ''} FOR UPDATE`,
+    [ids, statuses],
+  );
 }
 
-/** The job handlers: each runs in its own transaction and is safe to run twice. */
+/** The job handlers: each runs in one unit of work and is safe to run twice. */
 @injectable()
 export class Dispatcher {
   constructor(
@@ -78,120 +69,89 @@ export class Dispatcher {
       20,
       (data) => data.rolloutId,
     );
-    await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId));
+    await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId, data.attempt ?? 1));
   }
 
-  /**
-   * Runs `work` in a transaction holding the lock of the target the deployments belong to (`targetId`, when
-   * the job says which), with the deployments that are still in one of `statuses` locked too.
-   */
-  private async withDeployments(
-    deploymentIds: string[],
-    statuses: DeploymentStatus[],
-    work: (manager: EntityManager, deployments: Deployment[], target: RolloutTarget | null) => Promise<void>,
-    targetId?: string,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      if (targetId === undefined) {
-        const first = await manager.getRepository(Deployment).findOneBy({ id: In(deploymentIds) });
-        if (!first) return;
-        targetId = first.targetId ?? undefined;
-      }
-      // The deployments of one job belong to one installation's target: its lock is enough.
-      const target = targetId !== undefined ? await this.engine.lockTarget(manager, targetId) : null;
-      const deployments = await selectEntities(
-        manager,
-        Deployment,
-        'SELECT * FROM deployment WHERE id = ANY($1) AND status = ANY($2) FOR UPDATE',
-        [deploymentIds, statuses],
+  /** The target's lock (when the deployments belong to one), then the deployments' own. */
+  private async lockTargetOf(uow: UnitOfWork, deploymentIds: string[], targetId?: string): Promise<RolloutTarget | null> {
+    if (targetId === undefined) {
+      const [first]: { target_id: string | null }[] = await uow.manager.query(
+        'SELECT target_id FROM deployment WHERE id = ANY($1) LIMIT 1',
+        [deploymentIds],
       );
-      if (deployments.length === 0) return;
-      await work(manager, deployments, target);
-      await this.engine.flush(manager);
-    });
-    this.engine.wake();
+      targetId = first?.target_id ?? undefined;
+    }
+    return targetId !== undefined ? this.engine.lockTarget(uow, targetId) : null;
   }
 
-  /** Hands queued deployments (all of one installation) to its driver. A second run finds nothing QUEUED to hand over. */
+  /** Hands queued deployments (all of one installation) to its driver. A second run finds nothing left to hand over. */
   async dispatch(job: JobData[typeof QUEUES.dispatch]): Promise<void> {
-    await this.withDeployments(
-      job.deploymentIds,
-      [DeploymentStatus.QUEUED],
-      (manager, deployments, target) => this.handOver(manager, job, deployments, target, false),
-      job.targetId,
-    );
+    await this.engine.run(async (uow) => {
+      const target = await this.lockTargetOf(uow, job.deploymentIds, job.targetId);
+      const deployments = await lockDeployments(uow.manager, job.deploymentIds, [DeploymentStatus.QUEUED], true);
+      if (deployments.length > 0) await this.handOver(uow, job, deployments, target, false);
+    });
   }
 
   /**
-   * Several dispatch jobs in one transaction, so they share its commit and its event append (every commit
-   * that appends events waits for the ones before it). Their targets are locked first, in id order, as every
-   * transaction that locks several targets takes them. Throws NotBatchable (rolling everything back) for a
-   * batch it cannot run together; the jobs then run one by one.
+   * Several dispatch jobs in one transaction, so they share its commit and its event append (every commit that
+   * appends events waits for the ones before it). Their targets are locked first, in id order, as every
+   * transaction that locks several targets takes them. Throws NotBatchable (rolling everything back) for a batch
+   * it cannot run together; the jobs then run one by one.
    */
   async dispatchMany(jobs: JobData[typeof QUEUES.dispatch][]): Promise<void> {
     const targetIds = [...new Set(jobs.map((job) => job.targetId))];
     if (targetIds.length !== jobs.length || targetIds.includes(undefined)) throw new NotBatchable();
-    await this.dataSource.transaction(async (manager) => {
+    await this.engine.run(async (uow) => {
       const targets = await selectEntities(
-        manager,
+        uow.manager,
         RolloutTarget,
         'SELECT * FROM rollout_target WHERE id = ANY($1) ORDER BY id FOR UPDATE',
         [targetIds],
       );
       const byId = new Map(targets.map((target) => [target.id, target]));
       for (const job of jobs) {
-        const deployments = await selectEntities(
-          manager,
-          Deployment,
-          'SELECT * FROM deployment WHERE id = ANY($1) AND status = ANY($2) FOR UPDATE',
-          [job.deploymentIds, [DeploymentStatus.QUEUED]],
-        );
-        if (deployments.length > 0) await this.handOver(manager, job, deployments, byId.get(job.targetId!) ?? null, true);
+        const deployments = await lockDeployments(uow.manager, job.deploymentIds, [DeploymentStatus.QUEUED], true);
+        if (deployments.length > 0) await this.handOver(uow, job, deployments, byId.get(job.targetId!) ?? null, true);
       }
-      await this.engine.flush(manager);
     });
-    this.engine.wake();
   }
 
+  /** The one hand-over of each deployment to its installation's driver, marked so that it is never repeated. */
   private async handOver(
-    manager: EntityManager,
+    uow: UnitOfWork,
     job: JobData[typeof QUEUES.dispatch],
     deployments: Deployment[],
     target: RolloutTarget | null,
     batched: boolean,
   ): Promise<void> {
-    const [installation] = await selectEntities(manager, Installation, 'SELECT * FROM installation WHERE id = $1', [
+    const [installation] = await selectEntities(uow.manager, Installation, 'SELECT * FROM installation WHERE id = $1', [
       deployments[0].installationId,
     ]);
-    switch (installation.driver) {
+    const settings = driverSettings(installation);
+    const now = new Date();
+    for (const deployment of deployments) deployment.dispatchedAt = now;
+    switch (settings.driver) {
       case DeploymentDriver.SIMULATED: {
         // Still every deployment of the stage, none reported on meanwhile: the stage's outcome is theirs.
         const stageTarget = job.wholeStage && deployments.length === job.deploymentIds.length ? target : null;
-        return this.simulate(manager, installation, deployments, stageTarget, batched);
+        return this.simulate(uow, installation, settings.config, deployments, stageTarget, batched);
       }
       case DeploymentDriver.WEBHOOK:
+        await writeDeploymentStates(uow.manager, deployments);
         for (const deployment of deployments) {
-          await this.jobs.send(manager, QUEUES.webhook, { deploymentId: deployment.id }, { singletonKey: deployment.id });
+          await this.jobs.send(
+            uow.manager,
+            QUEUES.webhook,
+            { deploymentId: deployment.id, attempt: 1 },
+            { singletonKey: `${deployment.id}:1` },
+          );
         }
-        return this.appendLog(
-          manager,
-          deployments,
-          `Sending the deployment request to ${(installation.driverConfig as unknown as WebhookConfig).url}`,
-        );
+        return this.engine.appendLog(uow, deployments, `Sending the deployment request to ${displayUrl(settings.config.url)}`);
       case DeploymentDriver.MANUAL:
-        return this.appendLog(manager, deployments, 'Waiting for a person to deploy this and report it done');
+        await writeDeploymentStates(uow.manager, deployments);
+        return this.engine.appendLog(uow, deployments, 'Waiting for a person to deploy this and report it done');
     }
-  }
-
-  private async appendLog(manager: EntityManager, deployments: Deployment[], line: string) {
-    await manager.getRepository(DeploymentLogLine).insert(deployments.map((d) => ({ deploymentId: d.id, line })));
-  }
-
-  private outcome(installation: Installation, applicationSlug: string) {
-    const config = installation.driverConfig as SimulatedConfig;
-    return (config.fail ?? []).includes(applicationSlug)
-      ? { status: DeploymentStatus.FAILED as const, message: `Simulated failure of ${applicationSlug}` }
-      : { status: DeploymentStatus.SUCCEEDED as const, message: 'Simulated deployment succeeded' };
   }
 
   /**
@@ -200,116 +160,96 @@ export class Dispatcher {
    * transaction with other dispatch jobs, which only that way of running shares.
    */
   private async simulate(
-    manager: EntityManager,
+    uow: UnitOfWork,
     installation: Installation,
+    config: SimulatedConfig,
     deployments: Deployment[],
     stageTarget: RolloutTarget | null,
-    batched = false,
+    batched: boolean,
   ) {
-    const delayMs = (installation.driverConfig as SimulatedConfig).delayMs ?? 0;
-    if (delayMs === 0) {
-      const rolloutId = deployments[0].rolloutId;
-      if (
-        stageTarget &&
-        rolloutId &&
-        stageTarget.status === TargetStatus.RUNNING &&
-        !stageTarget.rollingBack &&
-        deployments.every(
-          (d) => d.kind === DeploymentKind.ROLLOUT && d.targetId === stageTarget.id && d.stage === stageTarget.currentStage,
-        )
-      ) {
-        const [rollout] = await selectEntities(manager, Rollout, 'SELECT * FROM rollout WHERE id = $1', [rolloutId]);
-        const components = await this.engine.components(manager, rollout);
-        const slugs = await this.slugsOf(manager, [
-          ...deployments.map((d) => d.applicationId),
-          ...components.map((c) => c.applicationId),
-        ]);
-        await this.engine.runInstantly(manager, rollout, stageTarget, deployments, (d) =>
-          this.outcome(installation, slugs.get(d.applicationId)!),
-        );
-        return;
-      }
-      if (batched) throw new NotBatchable();
-      let slugs: Map<string, string> | undefined;
-      const instant = async (m: EntityManager, installationId: string) => {
-        if (installationId !== installation.id) return null;
-        slugs ??= new Map((await m.getRepository(Application).find()).map((a) => [a.id, a.slug]));
-        const known = slugs;
-        return (d: Deployment) => this.outcome(installation, known.get(d.applicationId)!);
-      };
-      // Later stages of this installation finish in this same transaction.
-      const targetIds = new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null));
-      this.engine.withInstantDriver(manager, { targetIds, outcomeFor: instant });
-      const outcome = (await instant(manager, installation.id))!;
-      const rollout = deployments[0].rolloutId
-        ? await manager.getRepository(Rollout).findOneBy({ id: deployments[0].rolloutId })
-        : null;
-      await this.engine.finishDeployments(manager, deployments, outcome, rollout ?? undefined);
+    const delayMs = config.delayMs ?? 0;
+    if (delayMs > 0) {
+      await this.engine.markInProgress(uow, deployments);
+      // A simulated deployment that takes time writes a log as a real driver would, so its progress can be followed.
+      await this.engine.appendLog(uow, deployments, `Simulated driver: deploying; this takes ${delayMs} ms`);
+      await this.jobs.send(
+        uow.manager,
+        QUEUES.simulate,
+        { deploymentIds: deployments.map((d) => d.id) },
+        { startAfter: new Date(Date.now() + delayMs) },
+      );
       return;
     }
-    const now = new Date();
-    for (const deployment of deployments) {
-      deployment.status = DeploymentStatus.IN_PROGRESS;
-      deployment.startedAt = now;
+    const rolloutId = deployments[0].rolloutId;
+    if (
+      stageTarget &&
+      rolloutId &&
+      stageTarget.status === TargetStatus.RUNNING &&
+      !stageTarget.rollingBack &&
+      deployments.every(
+        (d) => d.kind === DeploymentKind.ROLLOUT && d.targetId === stageTarget.id && d.stage === stageTarget.currentStage,
+      )
+    ) {
+      const [rollout] = await selectEntities(uow.manager, Rollout, 'SELECT * FROM rollout WHERE id = $1', [rolloutId]);
+      const components = await this.engine.components(uow, rollout);
+      const slugs = await slugsOf(uow.manager, [
+        ...deployments.map((d) => d.applicationId),
+        ...components.map((c) => c.applicationId),
+      ]);
+      await this.engine.runInstantly(uow, rollout, stageTarget, deployments, (d) =>
+        simulatedOutcome(config, slugs.get(d.applicationId)!),
+      );
+      return;
     }
-    await manager.getRepository(Deployment).save(deployments);
-    // A simulated deployment that takes time writes a log as a real driver would, so its progress can be followed.
-    await manager
-      .getRepository(DeploymentLogLine)
-      .insert(deployments.map((d) => ({ deploymentId: d.id, line: `Simulated driver: deploying; this takes ${delayMs} ms` })));
-    this.engine.emit(manager, ...deployments.map((d) => this.engine.deploymentEvent(d)));
-    await this.jobs.send(
-      manager,
-      QUEUES.simulate,
-      { deploymentIds: deployments.map((d) => d.id) },
-      { startAfter: new Date(now.getTime() + delayMs) },
-    );
-  }
-
-  /** Application slugs by id, covering at least `ids`; read from the database only when one is new to this process. */
-  private async slugsOf(manager: EntityManager, ids: Iterable<string>): Promise<ReadonlyMap<string, string>> {
-    for (const id of ids) {
-      if (applicationSlugs.has(id)) continue;
-      if (applicationSlugs.size >= MAX_CACHED_SLUGS) applicationSlugs.clear();
-      for (const a of await manager.getRepository(Application).find()) applicationSlugs.set(a.id, a.slug);
-      break;
-    }
-    return applicationSlugs;
+    if (batched) throw new NotBatchable();
+    // Later stages of this installation finish in this same transaction.
+    const instant = async (inner: UnitOfWork, installationId: string): Promise<OutcomeOf | null> => {
+      if (installationId !== installation.id) return null;
+      const slugs = await slugsOf(
+        inner.manager,
+        (await inner.manager.getRepository(Application).find()).map((a) => a.id),
+      );
+      return (d) => simulatedOutcome(config, slugs.get(d.applicationId)!);
+    };
+    uow.instantDriver = {
+      targetIds: new Set(deployments.map((d) => d.targetId).filter((id): id is string => id !== null)),
+      outcomeFor: instant,
+    };
+    await this.engine.finishDeployments(uow, deployments, (await instant(uow, installation.id))!, stageTarget ?? undefined);
   }
 
   async completeSimulated(deploymentIds: string[]): Promise<void> {
-    await this.withDeployments(deploymentIds, [DeploymentStatus.IN_PROGRESS], async (manager, deployments) => {
-      const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
-      const slugs = await this.slugsOf(
-        manager,
+    await this.engine.run(async (uow) => {
+      const target = await this.lockTargetOf(uow, deploymentIds);
+      const deployments = await lockDeployments(uow.manager, deploymentIds, [DeploymentStatus.IN_PROGRESS]);
+      if (deployments.length === 0) return;
+      const installation = await uow.manager.getRepository(Installation).findOneByOrFail({ id: deployments[0].installationId });
+      const settings = driverSettings(installation);
+      const config = settings.driver === DeploymentDriver.SIMULATED ? settings.config : {};
+      const slugs = await slugsOf(
+        uow.manager,
         deployments.map((d) => d.applicationId),
       );
-      const outcome = (d: Deployment) => this.outcome(installation, slugs.get(d.applicationId)!);
-      await manager
-        .getRepository(DeploymentLogLine)
-        .insert(deployments.map((d) => ({ deploymentId: d.id, line: outcome(d).message })));
-      await this.engine.finishDeployments(manager, deployments, outcome);
+      const outcome = (d: Deployment) => simulatedOutcome(config, slugs.get(d.applicationId)!);
+      for (const deployment of deployments) await this.engine.appendLog(uow, [deployment], outcome(deployment).message);
+      await this.engine.finishDeployments(uow, deployments, outcome, target ?? undefined);
     });
   }
 
   /** Starts the next installations, pauses on failure, ends waves and the rollout: the rollout-wide steps. */
   async advance(rolloutId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const rollout = await this.engine.lockRollout(manager, rolloutId);
-      await this.engine.advance(manager, rollout);
-      await this.engine.flush(manager);
+    await this.engine.run(async (uow) => {
+      const rollout = await this.engine.lockRollout(uow, rolloutId);
+      uow.requestAdvance(rollout.id);
     });
-    this.engine.wake();
   }
 
   async promoteByTimer(rolloutId: string, wave: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const rollout = await this.engine.lockRollout(manager, rolloutId);
+    await this.engine.run(async (uow) => {
+      const rollout = await this.engine.lockRollout(uow, rolloutId);
       if (rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION || rollout.currentWave !== wave) return;
-      await this.engine.promote(manager, rollout);
-      await this.engine.flush(manager);
+      await this.engine.promote(uow, rollout);
     });
-    this.engine.wake();
   }
 
   callbackUrl(deploymentId: string): string {
@@ -317,17 +257,8 @@ export class Dispatcher {
     return `${base}/api/deployments/${deploymentId}/status`;
   }
 
-  /**
-   * POSTs the deployment request, signed with the installation's secret. pg-boss retries a failure with backoff;
-   * every attempt carries the same delivery id, so the orchestrator can recognise a repeat.
-   */
-  async deliverWebhook(deploymentId: string): Promise<void> {
-    const manager = this.dataSource.manager;
-    const deployment = await manager.getRepository(Deployment).findOneBy({ id: deploymentId });
-    if (!deployment || deployment.status !== DeploymentStatus.QUEUED) return;
-    const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployment.installationId });
-    if (installation.driver !== DeploymentDriver.WEBHOOK) return;
-    const config = installation.driverConfig as unknown as WebhookConfig;
+  /** The request body of a WEBHOOK deployment: what to deploy where, and where to report. */
+  private async requestBody(manager: EntityManager, deployment: Deployment, installation: Installation): Promise<string> {
     const [tenant, application, artifact, rollout] = await Promise.all([
       manager.getRepository(Tenant).findOneByOrFail({ id: installation.tenantId }),
       manager.getRepository(Application).findOneByOrFail({ id: deployment.applicationId }),
@@ -335,10 +266,11 @@ export class Dispatcher {
       deployment.rolloutId ? manager.getRepository(Rollout).findOneBy({ id: deployment.rolloutId }) : null,
     ]);
     const release = rollout ? await manager.getRepository(Release).findOneBy({ id: rollout.releaseId }) : null;
-    const body = JSON.stringify({
+    return JSON.stringify({
       deploymentId: deployment.id,
       callbackUrl: this.callbackUrl(deployment.id),
       kind: deployment.kind,
+      attempt: deployment.attempt,
       stage: deployment.stage,
       reason: deployment.reason,
       installation: {
@@ -359,28 +291,50 @@ export class Dispatcher {
       release: release ? { id: release.id, version: release.version } : null,
       rollout: rollout ? { id: rollout.id } : null,
     });
-    const response = await fetch(config.url, {
-      method: 'POST',
-      headers: {
-        ...(config.headers ?? {}),
-        'content-type': 'application/json',
-        'user-agent': 'Shiplog-Webhook',
-        'x-shiplog-delivery': deployment.id,
-        'x-shiplog-timestamp': new Date().toISOString(),
-        'x-shiplog-event': 'deployment.requested',
-        [SIGNATURE_HEADER.toLowerCase()]: signature(config.secret, body),
-      },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    }).catch((error: unknown) => {
-      throw new Error(`Webhook to ${config.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  /**
+   * One attempt to POST a deployment request, signed with the installation's secret; every attempt carries the
+   * deployment's id as its delivery id, so the orchestrator can recognise a repeat. A failed attempt queues the
+   * next after a delay; when the attempts are spent (or the endpoint answered 410 Gone), the deployment FAILS,
+   * with every attempt's outcome in its log, and the rollout's failure policy applies.
+   */
+  async deliverWebhook(deploymentId: string, attempt: number): Promise<void> {
+    const manager = this.dataSource.manager;
+    const deployment = await manager.getRepository(Deployment).findOneBy({ id: deploymentId });
+    if (!deployment || deployment.status !== DeploymentStatus.QUEUED) return;
+    const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployment.installationId });
+    const settings = driverSettings(installation);
+    if (settings.driver !== DeploymentDriver.WEBHOOK) return;
+    const config: WebhookConfig = settings.config;
+    const { maxAttempts } = deliveryLimits(config);
+    const result = await deliver(config, deployment.id, await this.requestBody(manager, deployment, installation));
+    await this.engine.run(async (uow) => {
+      if (deployment.targetId) await this.engine.lockTarget(uow, deployment.targetId);
+      const [current] = await lockDeployments(uow.manager, [deployment.id], [DeploymentStatus.QUEUED]);
+      // Reported or cancelled meanwhile: the outcome of this attempt no longer matters.
+      if (!current) return;
+      const of = `Attempt ${attempt} of ${maxAttempts}`;
+      if (result.delivered) {
+        await this.engine.appendLog(uow, [current], `${of}: delivered (answered ${result.httpStatus})`);
+        return;
+      }
+      log.warn(`Webhook for deployment ${deployment.id}: ${of} ${result.problem}`);
+      await this.engine.appendLog(uow, [current], `${of}: ${result.problem}`);
+      if (result.final || attempt >= maxAttempts) {
+        const why = result.final ? 'the endpoint answered 410 Gone' : `${attempt} attempts failed`;
+        await this.engine.finishDeployments(uow, [current], () => ({
+          status: DeploymentStatus.FAILED,
+          message: `The deployment request could not be delivered: ${why}`,
+        }));
+        return;
+      }
+      await this.jobs.send(
+        uow.manager,
+        QUEUES.webhook,
+        { deploymentId: deployment.id, attempt: attempt + 1 },
+        { startAfter: new Date(Date.now() + retryDelayMs(attempt)), singletonKey: `${deployment.id}:${attempt + 1}` },
+      );
     });
-    await manager
-      .getRepository(DeploymentLogLine)
-      .insert({ deploymentId: deployment.id, line: `Webhook answered ${response.status} ${response.statusText}` });
-    if (!response.ok) {
-      log.warn(`Webhook for deployment ${deployment.id} answered ${response.status}; it will be retried`);
-      throw new Error(`Webhook to ${config.url} answered ${response.status}`);
-    }
   }
 }

@@ -11,7 +11,7 @@ export const QUEUES = {
   advance: 'rollout-advance',
   /** Promote the next wave of a rollout after its timer. */
   promote: 'rollout-promote',
-  /** POST a signed request to a WEBHOOK driver's orchestrator, retried with backoff. */
+  /** One attempt to POST a signed request to a WEBHOOK driver's orchestrator; a failed attempt queues the next. */
   webhook: 'webhook-delivery',
 } as const;
 
@@ -36,7 +36,8 @@ export interface JobData {
   [QUEUES.simulate]: { deploymentIds: string[] };
   [QUEUES.promote]: { rolloutId: string; wave: number };
   [QUEUES.advance]: { rolloutId: string };
-  [QUEUES.webhook]: { deploymentId: string };
+  /** `attempt`: which delivery attempt this is (1 when absent, as in jobs queued by older versions). */
+  [QUEUES.webhook]: { deploymentId: string; attempt?: number };
 }
 
 /**
@@ -65,12 +66,14 @@ export class JobQueue {
     for (const name of Object.values(QUEUES)) {
       await boss.createQueue(name, {
         name,
-        retryLimit: name === QUEUES.webhook ? 8 : 5,
-        retryDelay: name === QUEUES.webhook ? 2 : 1,
+        // Retries here are for a handler that failed (a replica died, the database was away). A webhook's
+        // delivery attempts are the handler's own business: each failed attempt queues the next.
+        retryLimit: 5,
+        retryDelay: 1,
         retryBackoff: true,
-        // Handlers finish in well under a second (a webhook times out after 10 s): a job still active after
+        // Handlers finish in well under a second (a webhook attempt times out after at most 60 s): a job still active after
         // this belongs to a replica that died, and is retried elsewhere.
-        expireInSeconds: name === QUEUES.webhook ? 30 : 10,
+        expireInSeconds: name === QUEUES.webhook ? 90 : 10,
       });
     }
     return new JobQueue(boss);

@@ -37,6 +37,8 @@ registerEnumType(DeploymentKind, { name: 'DeploymentKind' });
 @Index(['status', 'queuedAt'])
 // Deployments per day (deploymentStats) reads finished deployments by finish time.
 @Index(['finishedAt'], { where: `status IN ('SUCCEEDED', 'FAILED')` })
+// The engine's first invariant, held by the database too: one first attempt per (rollout target, application).
+@Index('deployment_first_attempt', ['targetId', 'applicationId'], { unique: true, where: `kind = 'ROLLOUT' AND attempt = 1` })
 export class Deployment {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -81,6 +83,23 @@ export class Deployment {
   @ManyToOne(() => RolloutTarget, { onDelete: 'RESTRICT' })
   @JoinColumn()
   target?: Relation<RolloutTarget>;
+
+  @Field(() => Int, { description: '1 for the first attempt; a retry of a failed deployment is the next attempt.' })
+  @Column({ type: 'int', default: 1 })
+  attempt: number;
+
+  /** The deployment this one retries (kind ROLLOUT) or rolls back (kind ROLLBACK); null for a first attempt. */
+  @Index('deployment_follows', { unique: true, where: 'previous_deployment_id IS NOT NULL' })
+  @Column({ type: 'uuid', nullable: true })
+  previousDeploymentId: string | null;
+
+  @ManyToOne(() => Deployment, { onDelete: 'RESTRICT' })
+  @JoinColumn()
+  previousDeployment?: Relation<Deployment>;
+
+  /** When it was handed to its driver: set once per deployment (attempt), so a repeated job hands nothing over twice. */
+  @Column({ type: 'timestamptz', nullable: true })
+  dispatchedAt: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'The release stage it belongs to.' })
   @Column({ type: 'int', nullable: true })

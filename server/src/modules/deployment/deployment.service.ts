@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
 import { badInput, conflict, notFound } from '../../common/errors';
@@ -7,14 +7,14 @@ import { isId } from '../../common/ids';
 import { paginate, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
-import { JobQueue, QUEUES } from '../../engine/job-queue';
-import { canMove, RolloutEngine } from '../../engine/rollout-engine';
-import { CONFIG, JOB_QUEUE } from '../../tokens';
-import { Application } from '../application/application.entity';
+import { deploymentLogEvent, deploymentVerifiedEvent } from '../../engine/engine-events';
+import { RolloutEngine } from '../../engine/rollout-engine';
+import type { UnitOfWork } from '../../engine/unit-of-work';
+import { CONFIG } from '../../tokens';
 import { Artifact } from '../application/artifact.entity';
 import { Installation } from '../tenant/installation.entity';
 import { DeploymentLogLine } from './deployment-log.entity';
-import { Deployment, DeploymentKind, DeploymentStatus } from './deployment.entity';
+import { Deployment, DeploymentStatus } from './deployment.entity';
 import type { DeploymentFilter, ReportDeploymentInput, RecordVerificationInput } from './deployment.inputs';
 import { RunningArtifact } from './running-artifact.entity';
 import { Verification } from './verification.entity';
@@ -27,7 +27,6 @@ export class DeploymentService {
   constructor(
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(CONFIG) private readonly config: Config,
-    @inject(JOB_QUEUE) private readonly jobs: JobQueue,
     private readonly engine: RolloutEngine,
     private readonly audit: AuditService,
   ) {}
@@ -39,11 +38,11 @@ export class DeploymentService {
   }
 
   /** A deployment the caller may see, locked, with its rollout target locked first; NOT_FOUND as for one that does not exist. */
-  private async lockVisible(manager: EntityManager, access: Access, id: string): Promise<Deployment> {
-    const found = isId(id) ? await manager.getRepository(Deployment).findOneBy({ id }) : null;
+  private async lockVisible(uow: UnitOfWork, access: Access, id: string): Promise<Deployment> {
+    const found = isId(id) ? await uow.manager.getRepository(Deployment).findOneBy({ id }) : null;
     if (!found || !access.canSeeTenant(found.tenantId)) throw notFound('Deployment', id);
-    if (found.targetId) await this.engine.lockTarget(manager, found.targetId);
-    return manager.getRepository(Deployment).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (found.targetId) await this.engine.lockTarget(uow, found.targetId);
+    return uow.manager.getRepository(Deployment).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
   /**
@@ -52,61 +51,32 @@ export class DeploymentService {
    */
   async report(access: Access, input: ReportDeploymentInput): Promise<Deployment> {
     access.require(Role.OPERATOR);
-    const result = await this.dataSource.transaction(async (manager) => {
-      const deployment = await this.lockVisible(manager, access, input.deploymentId);
-      if (deployment.status === input.status) return deployment;
-      if (!canMove(deployment.status, input.status)) {
-        throw conflict(`Deployment ${deployment.id} is ${deployment.status}; it cannot become ${input.status}`, {
-          currentStatus: deployment.status,
-        });
-      }
-      if (input.status === DeploymentStatus.IN_PROGRESS) {
-        deployment.status = DeploymentStatus.IN_PROGRESS;
-        deployment.startedAt ??= new Date();
-        deployment.message = input.message ?? deployment.message;
-        deployment.externalUrl = input.externalUrl ?? deployment.externalUrl;
-        await manager.getRepository(Deployment).save(deployment);
-        this.engine.emit(manager, this.engine.deploymentEvent(deployment));
-      } else {
-        await this.engine.finishDeployments(manager, [deployment], () => ({
-          status: input.status as DeploymentStatus.SUCCEEDED | DeploymentStatus.FAILED | DeploymentStatus.CANCELLED,
-          message: input.message,
-          externalUrl: input.externalUrl,
-        }));
-      }
-      if (input.message)
-        await manager.getRepository(DeploymentLogLine).insert({ deploymentId: deployment.id, line: input.message });
-      await this.engine.flush(manager);
+    return this.engine.run(async (uow) => {
+      const deployment = await this.lockVisible(uow, access, input.deploymentId);
+      await this.engine.report(uow, deployment, input);
       return deployment;
     });
-    this.engine.wake();
-    return result;
   }
 
   async appendLog(access: Access, deploymentId: string, lines: string[]): Promise<Deployment> {
     access.require(Role.OPERATOR);
     if (lines.length > MAX_LOG_LINES_PER_CALL) throw badInput(`Send at most ${MAX_LOG_LINES_PER_CALL} lines at a time`);
-    return this.dataSource.transaction(async (manager) => {
-      const deployment = isId(deploymentId) ? await manager.getRepository(Deployment).findOneBy({ id: deploymentId }) : null;
+    return this.engine.run(async (uow) => {
+      const deployment = isId(deploymentId) ? await uow.manager.getRepository(Deployment).findOneBy({ id: deploymentId }) : null;
       if (!deployment || !access.canSeeTenant(deployment.tenantId)) throw notFound('Deployment', deploymentId);
       if (lines.length === 0) return deployment;
-      await manager.getRepository(DeploymentLogLine).insert(lines.map((line) => ({ deploymentId, line: line.slice(0, 10_000) })));
-      this.engine.emit(manager, {
-        type: 'deployment.log',
-        tenantId: deployment.tenantId,
-        rolloutId: deployment.rolloutId,
-        targetId: deployment.targetId,
-        deploymentId,
-        data: { lines },
-      });
-      await this.engine.flush(manager);
+      await uow.manager
+        .getRepository(DeploymentLogLine)
+        .insert(lines.map((line) => ({ deploymentId, line: line.slice(0, 10_000) })));
+      uow.emit(deploymentLogEvent(deployment, lines));
       return deployment;
     });
   }
 
   async recordVerification(access: Access, input: RecordVerificationInput): Promise<Verification> {
     access.require(Role.OPERATOR);
-    return this.dataSource.transaction(async (manager) => {
+    return this.engine.run(async (uow) => {
+      const { manager } = uow;
       const deployment = isId(input.deploymentId)
         ? await manager.getRepository(Deployment).findOneBy({ id: input.deploymentId })
         : null;
@@ -139,15 +109,7 @@ export class DeploymentService {
         tenantId: deployment.tenantId,
         after: { status: verification.status, source: verification.source, url: verification.url },
       });
-      this.engine.emit(manager, {
-        type: 'deployment.verified',
-        tenantId: deployment.tenantId,
-        rolloutId: deployment.rolloutId,
-        targetId: deployment.targetId,
-        deploymentId: deployment.id,
-        data: { status: verification.status, source: verification.source },
-      });
-      await this.engine.flush(manager);
+      uow.emit(deploymentVerifiedEvent(deployment, verification.status, verification.source));
       return verification;
     });
   }
@@ -163,52 +125,14 @@ export class DeploymentService {
     reason: string,
   ) {
     access.require(Role.RELEASE_MANAGER);
-    const result = await this.dataSource.transaction(async (manager) => {
+    return this.engine.run(async (uow) => {
       const installation = isId(installationId)
-        ? await manager.getRepository(Installation).findOneBy({ id: installationId })
+        ? await uow.manager.getRepository(Installation).findOneBy({ id: installationId })
         : null;
       if (!installation || !access.canSeeTenant(installation.tenantId)) throw notFound('Installation', installationId);
-      await manager.query('SELECT id FROM installation WHERE id = $1 FOR UPDATE', [installation.id]);
-      const running = await manager.getRepository(RunningArtifact).findBy({ installationId: installation.id });
-      const applications = await manager.getRepository(Application).findBy({ id: In(running.map((r) => r.applicationId)) });
-      const slugOf = new Map(applications.map((a) => [a.id, a.slug]));
-      const wanted = applicationSlugs?.length ? new Set(applicationSlugs) : null;
-      if (wanted) {
-        const unknown = [...wanted].filter((slug) => !applications.some((a) => a.slug === slug));
-        if (unknown.length > 0) throw notFound('Running application', unknown.join("', '"));
-      }
-      const chosen = running.filter((row) => !wanted || wanted.has(slugOf.get(row.applicationId)!));
-      const rows: Partial<Deployment>[] = [];
-      for (const row of chosen) {
-        const previous: { artifact_id: string }[] = await manager.query(
-          `SELECT artifact_id FROM deployment
-            WHERE installation_id = $1 AND application_id = $2 AND status = 'SUCCEEDED' AND artifact_id <> $3
-            ORDER BY finished_at DESC LIMIT 1`,
-          [installation.id, row.applicationId, row.artifactId],
-        );
-        if (previous.length === 0) {
-          if (wanted)
-            throw conflict(`${slugOf.get(row.applicationId)} has no earlier good artifact on this installation to return to`);
-          continue;
-        }
-        rows.push({
-          installationId: installation.id,
-          tenantId: installation.tenantId,
-          applicationId: row.applicationId,
-          artifactId: previous[0].artifact_id,
-          kind: DeploymentKind.ROLLBACK,
-          status: DeploymentStatus.QUEUED,
-          reason,
-          triggeredBy: access.actor,
-          queuedAt: new Date(),
-        });
-      }
-      if (rows.length === 0) throw conflict('Nothing on this installation has an earlier good artifact to return to');
-      const saved = await manager
-        .getRepository(Deployment)
-        .save(rows.map((row) => manager.getRepository(Deployment).create(row)));
-      await this.jobs.send(manager, QUEUES.dispatch, { deploymentIds: saved.map((d) => d.id) });
-      await this.audit.record(manager, access, {
+      await uow.manager.query('SELECT id FROM installation WHERE id = $1 FOR UPDATE', [installation.id]);
+      const saved = await this.engine.rollBackInstallation(uow, installation, applicationSlugs, reason, access.actor);
+      await this.audit.record(uow.manager, access, {
         action: 'installation.rollback',
         subjectType: 'Installation',
         subjectId: installation.id,
@@ -216,12 +140,8 @@ export class DeploymentService {
         reason,
         after: { deployments: saved.map((d) => ({ id: d.id, applicationId: d.applicationId, artifactId: d.artifactId })) },
       });
-      this.engine.emit(manager, ...saved.map((d) => this.engine.deploymentEvent(d)));
-      await this.engine.flush(manager);
       return saved;
     });
-    this.engine.wake();
-    return result;
   }
 
   /** The ledger, newest first. */

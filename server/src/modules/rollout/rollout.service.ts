@@ -8,10 +8,11 @@ import { paginate, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { RolloutEngine } from '../../engine/rollout-engine';
+import type { UnitOfWork } from '../../engine/unit-of-work';
 import { CONFIG } from '../../tokens';
 import { Release } from '../release/release.entity';
-import { RolloutTarget, TargetStatus } from './rollout-target.entity';
-import { FailurePolicy, Rollout, RolloutStatus, TERMINAL_ROLLOUT_STATUSES } from './rollout.entity';
+import { RolloutTarget } from './rollout-target.entity';
+import { FailurePolicy, Rollout } from './rollout.entity';
 import type {
   AbortRolloutInput,
   PauseRolloutInput,
@@ -42,7 +43,8 @@ export class RolloutService {
 
   async start(access: Access, input: StartRolloutInput): Promise<Rollout> {
     const principal = access.require(Role.RELEASE_MANAGER);
-    const rollout = await this.dataSource.transaction(async (manager) => {
+    return this.engine.run(async (uow) => {
+      const { manager } = uow;
       // Holding the release row keeps it LOCKED (no unlock or rescind) until the rollout exists.
       if (isId(input.releaseId)) {
         await manager.getRepository(Release).findOne({ where: { id: input.releaseId }, lock: { mode: 'pessimistic_write' } });
@@ -51,73 +53,55 @@ export class RolloutService {
       if (plan.blockers.length > 0) {
         throw conflict(`The rollout cannot start: ${plan.blockers.join('; ')}`, { blockers: plan.blockers });
       }
-      const created = await manager.getRepository(Rollout).save(
-        manager.getRepository(Rollout).create({
-          releaseId: plan.release.id,
-          status: RolloutStatus.RUNNING,
-          failurePolicy: input.failurePolicy ?? FailurePolicy.PAUSE,
-          maxParallel: input.maxParallel ?? DEFAULT_MAX_PARALLEL,
-          errorBudgetPercent: input.errorBudgetPercent ?? null,
-          promoteAfterSeconds: input.promoteAfterSeconds ?? null,
-          currentWave: 1,
-          waveCount: plan.waveCount,
-          reason: input.reason,
-          createdBy: principal.kind === 'SYSTEM' ? 'system' : access.actor,
-          startedAt: new Date(),
-        }),
-      );
-      const rows = plan.targets.map((target, position) => ({
-        rolloutId: created.id,
-        installationId: target.installation.id,
-        tenantId: target.installation.tenantId,
-        wave: target.wave,
-        position,
-        status: TargetStatus.PENDING,
-      }));
-      for (let i = 0; i < rows.length; i += 1000) await manager.getRepository(RolloutTarget).insert(rows.slice(i, i + 1000));
+      const rollout = await this.engine.startRollout(uow, {
+        releaseId: plan.release.id,
+        failurePolicy: input.failurePolicy ?? FailurePolicy.PAUSE,
+        maxParallel: input.maxParallel ?? DEFAULT_MAX_PARALLEL,
+        errorBudgetPercent: input.errorBudgetPercent ?? null,
+        promoteAfterSeconds: input.promoteAfterSeconds ?? null,
+        waveCount: plan.waveCount,
+        reason: input.reason,
+        createdBy: principal.kind === 'SYSTEM' ? 'system' : access.actor,
+        targets: plan.targets.map((target) => ({
+          installationId: target.installation.id,
+          tenantId: target.installation.tenantId,
+          wave: target.wave,
+        })),
+      });
       await this.audit.record(manager, access, {
         action: 'rollout.start',
         subjectType: 'Rollout',
-        subjectId: created.id,
+        subjectId: rollout.id,
         reason: input.reason,
         after: {
           releaseId: plan.release.id,
           version: plan.release.version,
-          targets: rows.length,
+          targets: plan.targets.length,
           waves: plan.waveCount,
-          maxParallel: created.maxParallel,
-          failurePolicy: created.failurePolicy,
-          errorBudgetPercent: created.errorBudgetPercent,
+          maxParallel: rollout.maxParallel,
+          failurePolicy: rollout.failurePolicy,
+          errorBudgetPercent: rollout.errorBudgetPercent,
         },
       });
-      this.engine.emit(manager, {
-        type: 'rollout.started',
-        rolloutId: created.id,
-        data: { status: created.status, targets: rows.length, waves: plan.waveCount },
-      });
-      await this.engine.advance(manager, created);
-      await this.engine.flush(manager);
-      return created;
+      return rollout;
     });
-    this.engine.wake();
-    return rollout;
   }
 
-  /** Runs a command on a rollout the caller may act on, in one transaction holding its lock. */
-  private async command<T>(
+  /** Runs a command on a rollout the caller may act on, in one unit of work holding its lock. */
+  private command(
     access: Access,
     rolloutId: string,
     action: string,
     reason: string | null,
-    work: (manager: EntityManager, rollout: Rollout) => Promise<T>,
-  ): Promise<T> {
+    work: (uow: UnitOfWork, rollout: Rollout) => Promise<void>,
+  ): Promise<Rollout> {
     access.require(Role.RELEASE_MANAGER);
-    const result = await this.dataSource.transaction(async (manager) => {
-      const rollout = await this.engine.lockRollout(manager, rolloutId);
-      await this.requireWholeRollout(manager, access, rollout);
+    return this.engine.run(async (uow) => {
+      const rollout = await this.engine.lockRollout(uow, rolloutId);
+      await this.requireWholeRollout(uow.manager, access, rollout);
       const before = { status: rollout.status, currentWave: rollout.currentWave };
-      const value = await work(manager, rollout);
-      await this.audit.record(manager, access, {
+      await work(uow, rollout);
+      await this.audit.record(uow.manager, access, {
         action,
         subjectType: 'Rollout',
         subjectId: rollout.id,
@@ -125,11 +109,8 @@ export class RolloutService {
         before,
         after: { status: rollout.status, currentWave: rollout.currentWave },
       });
-      await this.engine.flush(manager);
-      return value;
+      return rollout;
     });
-    this.engine.wake();
-    return result;
   }
 
   /** Whole-rollout commands need every target in the caller's tenants; a rollout it cannot see at all is NOT_FOUND. */
@@ -146,39 +127,23 @@ export class RolloutService {
   }
 
   pause(access: Access, input: PauseRolloutInput) {
-    return this.command(access, input.rolloutId, 'rollout.pause', input.reason ?? null, async (manager, rollout) => {
-      if (rollout.status !== RolloutStatus.RUNNING && rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION) {
-        throw conflict(`The rollout is ${rollout.status}; only a RUNNING or WAITING_FOR_PROMOTION rollout can be paused`);
-      }
-      await this.engine.setRolloutStatus(manager, rollout, RolloutStatus.PAUSED, input.reason ?? 'Paused by a person');
-      return rollout;
-    });
+    return this.command(access, input.rolloutId, 'rollout.pause', input.reason ?? null, (uow, rollout) =>
+      this.engine.pause(uow, rollout, input.reason ?? 'Paused by a person'),
+    );
   }
 
   resume(access: Access, rolloutId: string) {
-    return this.command(access, rolloutId, 'rollout.resume', null, async (manager, rollout) => {
-      if (rollout.status !== RolloutStatus.PAUSED)
-        throw conflict(`The rollout is ${rollout.status}; only a PAUSED rollout can be resumed`);
-      this.engine.acknowledgeFailures(rollout);
-      await this.engine.setRolloutStatus(manager, rollout, RolloutStatus.RUNNING);
-      await this.engine.advance(manager, rollout);
-      return rollout;
-    });
+    return this.command(access, rolloutId, 'rollout.resume', null, (uow, rollout) => this.engine.resume(uow, rollout));
   }
 
   abort(access: Access, input: AbortRolloutInput) {
-    return this.command(access, input.rolloutId, 'rollout.abort', input.reason, async (manager, rollout) => {
-      if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status)) throw conflict(`The rollout is already ${rollout.status}`);
-      await this.engine.stopRollout(manager, rollout, RolloutStatus.ABORTED, input.reason);
-      return rollout;
-    });
+    return this.command(access, input.rolloutId, 'rollout.abort', input.reason, (uow, rollout) =>
+      this.engine.abort(uow, rollout, input.reason),
+    );
   }
 
   promote(access: Access, rolloutId: string) {
-    return this.command(access, rolloutId, 'rollout.promote', null, async (manager, rollout) => {
-      await this.engine.promote(manager, rollout);
-      return rollout;
-    });
+    return this.command(access, rolloutId, 'rollout.promote', null, (uow, rollout) => this.engine.promote(uow, rollout));
   }
 
   /** Runs a command on one target, which must be in the caller's tenants; another tenant's target is NOT_FOUND. */
@@ -187,19 +152,17 @@ export class RolloutService {
     targetId: string,
     action: string,
     reason: string | null,
-    work: (manager: EntityManager, rollout: Rollout, target: RolloutTarget) => Promise<void>,
+    work: (uow: UnitOfWork, rollout: Rollout, target: RolloutTarget) => Promise<void>,
   ): Promise<RolloutTarget> {
     access.require(Role.RELEASE_MANAGER);
-    const target = await this.dataSource.transaction(async (manager) => {
-      const found = isId(targetId) ? await manager.getRepository(RolloutTarget).findOneBy({ id: targetId }) : null;
+    const target = await this.engine.run(async (uow) => {
+      const found = isId(targetId) ? await uow.manager.getRepository(RolloutTarget).findOneBy({ id: targetId }) : null;
       if (!found || !access.canSeeTenant(found.tenantId)) throw notFound('Rollout target', targetId);
-      const rollout = await this.engine.lockRollout(manager, found.rolloutId);
-      const locked = await manager
-        .getRepository(RolloutTarget)
-        .findOneOrFail({ where: { id: targetId }, lock: { mode: 'pessimistic_write' } });
+      const rollout = await this.engine.lockRollout(uow, found.rolloutId);
+      const locked = (await this.engine.lockTarget(uow, targetId))!;
       const before = { status: locked.status };
-      await work(manager, rollout, locked);
-      await this.audit.record(manager, access, {
+      await work(uow, rollout, locked);
+      await this.audit.record(uow.manager, access, {
         action,
         subjectType: 'RolloutTarget',
         subjectId: locked.id,
@@ -208,49 +171,28 @@ export class RolloutService {
         before,
         after: { status: locked.status, rolloutId: rollout.id, rolloutStatus: rollout.status },
       });
-      await this.engine.flush(manager);
       return locked;
     });
-    this.engine.wake();
-    return target;
+    // The rollout moved on before commit (an approved installation may have started): read what it is now.
+    return this.dataSource.getRepository(RolloutTarget).findOneByOrFail({ id: target.id });
   }
 
   approve(access: Access, targetId: string) {
-    return this.targetCommand(access, targetId, 'rollout.target.approve', null, async (manager, rollout, target) => {
-      if (target.status !== TargetStatus.AWAITING_APPROVAL)
-        throw conflict(`The installation is ${target.status}, not AWAITING_APPROVAL`);
-      target.status = TargetStatus.PENDING;
-      target.approvedBy = access.actor;
-      target.position = -1;
-      await this.engine.saveTarget(manager, target);
-      await this.engine.advance(manager, rollout);
-      await manager
-        .getRepository(RolloutTarget)
-        .findOneByOrFail({ id: target.id })
-        .then((fresh) => Object.assign(target, fresh));
-    });
+    return this.targetCommand(access, targetId, 'rollout.target.approve', null, (uow, rollout, target) =>
+      this.engine.approve(uow, rollout, target, access.actor),
+    );
   }
 
   reject(access: Access, input: RejectRolloutTargetInput) {
-    return this.targetCommand(access, input.targetId, 'rollout.target.reject', input.reason, async (manager, rollout, target) => {
-      if (target.status !== TargetStatus.AWAITING_APPROVAL)
-        throw conflict(`The installation is ${target.status}, not AWAITING_APPROVAL`);
-      target.status = TargetStatus.REJECTED;
-      target.statusReason = input.reason;
-      target.finishedAt = new Date();
-      await this.engine.saveTarget(manager, target);
-      await this.engine.advance(manager, rollout);
-    });
+    return this.targetCommand(access, input.targetId, 'rollout.target.reject', input.reason, (uow, rollout, target) =>
+      this.engine.reject(uow, rollout, target, input.reason),
+    );
   }
 
   retry(access: Access, targetId: string) {
-    return this.targetCommand(access, targetId, 'rollout.target.retry', null, async (manager, rollout, target) => {
-      await this.engine.retryTarget(manager, rollout, target);
-      await manager
-        .getRepository(RolloutTarget)
-        .findOneByOrFail({ id: target.id })
-        .then((fresh) => Object.assign(target, fresh));
-    });
+    return this.targetCommand(access, targetId, 'rollout.target.retry', null, (uow, rollout, target) =>
+      this.engine.retry(uow, rollout, target),
+    );
   }
 
   /** A rollout is visible to a tenant-scoped caller when it reaches one of its tenants. */

@@ -1,27 +1,10 @@
-import { z } from 'zod';
 import { badInput } from '../../common/errors';
-import { DeploymentDriver } from './installation.entity';
-
-const schemas = {
-  [DeploymentDriver.SIMULATED]: z
-    .object({
-      delayMs: z.number().int().min(0).max(3_600_000).optional(),
-      fail: z.array(z.string()).optional(),
-    })
-    .strict(),
-  [DeploymentDriver.WEBHOOK]: z
-    .object({
-      url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }),
-      secret: z.string().min(16, { message: 'secret must be at least 16 characters' }),
-      headers: z.record(z.string(), z.string()).optional(),
-    })
-    .strict(),
-  [DeploymentDriver.MANUAL]: z.object({ instructions: z.string().optional() }).strict(),
-} satisfies Record<DeploymentDriver, z.ZodType>;
+import { driverConfigSchemas } from '../../engine/drivers';
+import type { DeploymentDriver } from './installation.entity';
 
 /** Checks the settings a driver needs; returns them as stored. */
 export function validateDriverConfig(driver: DeploymentDriver, config: unknown): Record<string, unknown> {
-  const result = schemas[driver].safeParse(config ?? {});
+  const result = driverConfigSchemas[driver].safeParse(config ?? {});
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${['driverConfig', ...issue.path].join('.')}: ${issue.message}`);
     throw badInput(`driverConfig does not suit the ${driver} driver: ${problems.join('; ')}`, { problems });

@@ -1,0 +1,76 @@
+import type { EventInput } from '../events/event.service';
+import type { Deployment } from '../modules/deployment/deployment.entity';
+import type { RolloutTarget } from '../modules/rollout/rollout-target.entity';
+import { RolloutStatus, type Rollout } from '../modules/rollout/rollout.entity';
+
+/** The events the engine appends, one builder per kind, so every state change is announced the same way. */
+
+const ROLLOUT_STATUS_EVENT = {
+  [RolloutStatus.PENDING]: 'rollout.created',
+  [RolloutStatus.RUNNING]: 'rollout.resumed',
+  [RolloutStatus.WAITING_FOR_PROMOTION]: 'rollout.waiting_for_promotion',
+  [RolloutStatus.PAUSED]: 'rollout.paused',
+  [RolloutStatus.SUCCEEDED]: 'rollout.succeeded',
+  [RolloutStatus.FAILED]: 'rollout.failed',
+  [RolloutStatus.ABORTED]: 'rollout.aborted',
+} as const satisfies Record<RolloutStatus, EventInput['type']>;
+
+export function rolloutEvent(rollout: Rollout, type: EventInput['type'], data: Record<string, unknown> = {}): EventInput {
+  return { type, rolloutId: rollout.id, data: { status: rollout.status, currentWave: rollout.currentWave, ...data } };
+}
+
+/** The rollout entered its current status. */
+export function rolloutStatusEvent(rollout: Rollout): EventInput {
+  return rolloutEvent(
+    rollout,
+    ROLLOUT_STATUS_EVENT[rollout.status],
+    rollout.statusReason ? { reason: rollout.statusReason } : {},
+  );
+}
+
+export function rolloutStartedEvent(rollout: Rollout, targets: number): EventInput {
+  return { type: 'rollout.started', rolloutId: rollout.id, data: { status: rollout.status, targets, waves: rollout.waveCount } };
+}
+
+export function targetEvent(target: RolloutTarget): EventInput {
+  return {
+    type: 'target.updated',
+    tenantId: target.tenantId,
+    rolloutId: target.rolloutId,
+    targetId: target.id,
+    data: { status: target.status, currentStage: target.currentStage, wave: target.wave },
+  };
+}
+
+export function deploymentEvent(deployment: Deployment): EventInput {
+  return {
+    type: 'deployment.updated',
+    tenantId: deployment.tenantId,
+    rolloutId: deployment.rolloutId,
+    targetId: deployment.targetId,
+    deploymentId: deployment.id,
+    data: { status: deployment.status, stage: deployment.stage, kind: deployment.kind, attempt: deployment.attempt },
+  };
+}
+
+export function deploymentLogEvent(deployment: Deployment, lines: string[]): EventInput {
+  return {
+    type: 'deployment.log',
+    tenantId: deployment.tenantId,
+    rolloutId: deployment.rolloutId,
+    targetId: deployment.targetId,
+    deploymentId: deployment.id,
+    data: { lines },
+  };
+}
+
+export function deploymentVerifiedEvent(deployment: Deployment, status: string, source: string): EventInput {
+  return {
+    type: 'deployment.verified',
+    tenantId: deployment.tenantId,
+    rolloutId: deployment.rolloutId,
+    targetId: deployment.targetId,
+    deploymentId: deployment.id,
+    data: { status, source },
+  };
+}
