@@ -145,6 +145,16 @@ export class DeploymentResolver {
     return deployment.targetId ? engineLoaders(context, this.dataSource).target.load(deployment.targetId) : null;
   }
 
+  @FieldResolver(() => Deployment, {
+    nullable: true,
+    description: 'The deployment this one retries (its attempt is one more) or rolls back; null for a first attempt.',
+  })
+  previousDeployment(@Ctx() context: Context, @Root() deployment: Deployment) {
+    return deployment.previousDeploymentId
+      ? engineLoaders(context, this.dataSource).deployment.load(deployment.previousDeploymentId)
+      : null;
+  }
+
   @FieldResolver(() => [LogLine])
   log(@Ctx() context: Context, @Root() deployment: Deployment) {
     return engineLoaders(context, this.dataSource).logLines.load(deployment.id);
