@@ -17,7 +17,7 @@ import { AuthService } from '../src/auth/auth.service';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded';
-import { EventService } from '../src/events/event.service';
+import { EventService, EventType } from '../src/events/event.service';
 import { log } from '../src/log';
 import { ReleaseService } from '../src/modules/release/release.service';
 import { RolloutService } from '../src/modules/rollout/rollout.service';
@@ -206,7 +206,7 @@ async function eventLatency(app: App, url: string) {
         if (++ready === SUBSCRIBERS) resolve();
       });
       client.subscribe<{ events: { data: { mark: string } } }>(
-        { query: 'subscription { events(filter: { types: ["deployment.log"] }) { sequence data } }' },
+        { query: 'subscription { events(filter: { types: [DEPLOYMENT_LOG] }) { sequence data } }' },
         {
           next: (message) => {
             const mark = message.data?.events.data.mark;
@@ -230,7 +230,7 @@ async function eventLatency(app: App, url: string) {
   const dataSource = app.container.resolve((await import('typeorm')).DataSource);
   for (let i = 0; i < EVENTS; i++) {
     const mark = `e${i}`;
-    await dataSource.transaction((manager) => events.append(manager, [{ type: 'deployment.log', data: { mark } }]));
+    await dataSource.transaction((manager) => events.append(manager, [{ type: EventType.DEPLOYMENT_LOG, data: { mark } }]));
     committedAt.set(mark, performance.now());
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

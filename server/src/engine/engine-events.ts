@@ -1,4 +1,4 @@
-import type { EventInput } from '../events/event.service';
+import { EventType, type EventInput } from '../events/event.service';
 import type { Deployment } from '../modules/deployment/deployment.entity';
 import type { RolloutTarget } from '../modules/rollout/rollout-target.entity';
 import { RolloutStatus, type Rollout } from '../modules/rollout/rollout.entity';
@@ -6,16 +6,16 @@ import { RolloutStatus, type Rollout } from '../modules/rollout/rollout.entity';
 /** The events the engine appends, one builder per kind, so every state change is announced the same way. */
 
 const ROLLOUT_STATUS_EVENT = {
-  [RolloutStatus.PENDING]: 'rollout.created',
-  [RolloutStatus.RUNNING]: 'rollout.resumed',
-  [RolloutStatus.WAITING_FOR_PROMOTION]: 'rollout.waiting_for_promotion',
-  [RolloutStatus.PAUSED]: 'rollout.paused',
-  [RolloutStatus.SUCCEEDED]: 'rollout.succeeded',
-  [RolloutStatus.FAILED]: 'rollout.failed',
-  [RolloutStatus.ABORTED]: 'rollout.aborted',
-} as const satisfies Record<RolloutStatus, EventInput['type']>;
+  [RolloutStatus.PENDING]: EventType.ROLLOUT_CREATED,
+  [RolloutStatus.RUNNING]: EventType.ROLLOUT_RESUMED,
+  [RolloutStatus.WAITING_FOR_PROMOTION]: EventType.ROLLOUT_WAITING_FOR_PROMOTION,
+  [RolloutStatus.PAUSED]: EventType.ROLLOUT_PAUSED,
+  [RolloutStatus.SUCCEEDED]: EventType.ROLLOUT_SUCCEEDED,
+  [RolloutStatus.FAILED]: EventType.ROLLOUT_FAILED,
+  [RolloutStatus.ABORTED]: EventType.ROLLOUT_ABORTED,
+} as const satisfies Record<RolloutStatus, EventType>;
 
-export function rolloutEvent(rollout: Rollout, type: EventInput['type'], data: Record<string, unknown> = {}): EventInput {
+export function rolloutEvent(rollout: Rollout, type: EventType, data: Record<string, unknown> = {}): EventInput {
   return { type, rolloutId: rollout.id, data: { status: rollout.status, currentWave: rollout.currentWave, ...data } };
 }
 
@@ -29,12 +29,16 @@ export function rolloutStatusEvent(rollout: Rollout): EventInput {
 }
 
 export function rolloutStartedEvent(rollout: Rollout, targets: number): EventInput {
-  return { type: 'rollout.started', rolloutId: rollout.id, data: { status: rollout.status, targets, waves: rollout.waveCount } };
+  return {
+    type: EventType.ROLLOUT_STARTED,
+    rolloutId: rollout.id,
+    data: { status: rollout.status, targets, waves: rollout.waveCount },
+  };
 }
 
 export function targetEvent(target: RolloutTarget): EventInput {
   return {
-    type: 'target.updated',
+    type: EventType.TARGET_UPDATED,
     tenantId: target.tenantId,
     rolloutId: target.rolloutId,
     targetId: target.id,
@@ -44,7 +48,7 @@ export function targetEvent(target: RolloutTarget): EventInput {
 
 export function deploymentEvent(deployment: Deployment): EventInput {
   return {
-    type: 'deployment.updated',
+    type: EventType.DEPLOYMENT_UPDATED,
     tenantId: deployment.tenantId,
     rolloutId: deployment.rolloutId,
     targetId: deployment.targetId,
@@ -55,7 +59,7 @@ export function deploymentEvent(deployment: Deployment): EventInput {
 
 export function deploymentLogEvent(deployment: Deployment, lines: string[]): EventInput {
   return {
-    type: 'deployment.log',
+    type: EventType.DEPLOYMENT_LOG,
     tenantId: deployment.tenantId,
     rolloutId: deployment.rolloutId,
     targetId: deployment.targetId,
@@ -66,7 +70,7 @@ export function deploymentLogEvent(deployment: Deployment, lines: string[]): Eve
 
 export function deploymentVerifiedEvent(deployment: Deployment, status: string, source: string): EventInput {
   return {
-    type: 'deployment.verified',
+    type: EventType.DEPLOYMENT_VERIFIED,
     tenantId: deployment.tenantId,
     rolloutId: deployment.rolloutId,
     targetId: deployment.targetId,

@@ -28,7 +28,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DataSource, In } from 'typeorm';
 import { selectEntities, toEntities } from '../db/raw-rows';
-import { EventService } from '../events/event.service';
+import { EventService, EventType } from '../events/event.service';
 import { conflict, notFound } from '../common/errors';
 import { isId } from '../common/ids';
 import { Application } from '../modules/application/application.entity';
@@ -247,7 +247,7 @@ export class RolloutEngine {
     }
     rollout.currentWave += 1;
     await this.setRolloutStatus(uow, rollout, RolloutStatus.RUNNING);
-    uow.emit(rolloutEvent(rollout, 'rollout.promoted'));
+    uow.emit(rolloutEvent(rollout, EventType.ROLLOUT_PROMOTED));
     uow.requestAdvance(rollout.id);
   }
 

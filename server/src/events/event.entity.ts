@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { EventType } from './event.service';
 
 /**
  * The event log: every state change of the engine appends a row in the same transaction, and the sequence
@@ -14,7 +15,7 @@ export class EventRecord {
   at: Date;
 
   @Column({ type: 'text' })
-  type: string;
+  type: EventType;
 
   /** Null for events that concern no tenant (e.g. a rollout as a whole). */
   @Column({ type: 'uuid', nullable: true })

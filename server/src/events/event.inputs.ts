@@ -1,9 +1,10 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { EventType } from './event.service';
 
 @InputType({ description: 'Every part that is given must match.' })
 export class EventFilter {
-  @Field(() => [String], { nullable: true, description: 'Event types, e.g. deployment.updated.' })
-  types?: string[] | null;
+  @Field(() => [EventType], { nullable: true, description: 'Event types, e.g. DEPLOYMENT_UPDATED.' })
+  types?: EventType[] | null;
 
   @Field(() => ID, { nullable: true })
   rolloutId?: string | null;

@@ -103,6 +103,11 @@ export class EventResolver {
     return event;
   }
 
+  @FieldResolver(() => String, { description: 'The type as a dotted name, e.g. rollout.started, as outbound payloads name it.' })
+  typeName(@Root() event: EventRecord): string {
+    return event.type;
+  }
+
   @FieldResolver(() => Rollout, { nullable: true })
   rollout(@Root() event: Event, @Ctx() { loaders }: Context) {
     return event.rolloutId ? loaders.rollout.load(event.rolloutId) : null;

@@ -1,4 +1,5 @@
 import { injectable } from 'tsyringe';
+import { registerEnumType } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 
 export const EVENTS_CHANNEL = 'shiplog_events';
@@ -6,20 +7,26 @@ export const EVENTS_CHANNEL = 'shiplog_events';
 /** Any constant: the advisory lock that makes event sequence order equal commit order. */
 const EVENT_ORDER_LOCK = 7_315_001;
 
-export type EventType =
-  | 'rollout.created'
-  | 'rollout.started'
-  | 'rollout.paused'
-  | 'rollout.resumed'
-  | 'rollout.waiting_for_promotion'
-  | 'rollout.promoted'
-  | 'rollout.succeeded'
-  | 'rollout.failed'
-  | 'rollout.aborted'
-  | 'target.updated'
-  | 'deployment.updated'
-  | 'deployment.log'
-  | 'deployment.verified';
+/**
+ * Every kind of event, stored and sent in payloads by its dotted name; in GraphQL the enum's names
+ * (ROLLOUT_STARTED for rollout.started).
+ */
+export enum EventType {
+  ROLLOUT_CREATED = 'rollout.created',
+  ROLLOUT_STARTED = 'rollout.started',
+  ROLLOUT_PAUSED = 'rollout.paused',
+  ROLLOUT_RESUMED = 'rollout.resumed',
+  ROLLOUT_WAITING_FOR_PROMOTION = 'rollout.waiting_for_promotion',
+  ROLLOUT_PROMOTED = 'rollout.promoted',
+  ROLLOUT_SUCCEEDED = 'rollout.succeeded',
+  ROLLOUT_FAILED = 'rollout.failed',
+  ROLLOUT_ABORTED = 'rollout.aborted',
+  TARGET_UPDATED = 'target.updated',
+  DEPLOYMENT_UPDATED = 'deployment.updated',
+  DEPLOYMENT_LOG = 'deployment.log',
+  DEPLOYMENT_VERIFIED = 'deployment.verified',
+}
+registerEnumType(EventType, { name: 'EventType', description: 'What an event reports; its dotted name is Event.typeName.' });
 
 export interface EventInput {
   type: EventType;

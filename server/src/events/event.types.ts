@@ -1,5 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { EventType } from './event.service';
 
 @ObjectType({ description: 'A state change, in the order changes were committed.' })
 export class Event {
@@ -8,8 +9,8 @@ export class Event {
   })
   sequence: string;
 
-  @Field(() => String, { description: 'e.g. rollout.started, target.updated, deployment.updated' })
-  type: string;
+  @Field(() => EventType)
+  type: EventType;
 
   @Field(() => Date)
   at: Date;

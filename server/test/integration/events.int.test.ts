@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import { Access } from '../../src/auth/access';
 import { EventHub, SlowSubscriberError } from '../../src/events/event-hub';
 import type { EventRecord } from '../../src/events/event.entity';
-import { EventService, type EventInput } from '../../src/events/event.service';
+import { EventService, EventType, type EventInput } from '../../src/events/event.service';
 import { Deployment, DeploymentStatus } from '../../src/modules/deployment/deployment.entity';
 import { RolloutTarget, TargetStatus } from '../../src/modules/rollout/rollout-target.entity';
 import { FailurePolicy, Rollout, RolloutStatus } from '../../src/modules/rollout/rollout.entity';
@@ -61,7 +61,7 @@ async function appendNumbered(from: number, to: number, perTransaction = 1): Pro
   for (let start = from; start <= to; start += perTransaction) {
     const end = Math.min(start + perTransaction - 1, to);
     const batch: EventInput[] = [];
-    for (let n = start; n <= end; n++) batch.push({ type: 'deployment.log', data: { n } });
+    for (let n = start; n <= end; n++) batch.push({ type: EventType.DEPLOYMENT_LOG, data: { n } });
     await append(batch);
   }
 }
@@ -93,13 +93,13 @@ describe('the events subscription', () => {
   it('delivers committed events to a subscriber in sequence order', async () => {
     const subscription = await subscribeLive(admin, EVENTS);
     await append([
-      { type: 'rollout.created', data: { n: 1 } },
-      { type: 'rollout.started', data: { n: 2 } },
+      { type: EventType.ROLLOUT_CREATED, data: { n: 1 } },
+      { type: EventType.ROLLOUT_STARTED, data: { n: 2 } },
     ]);
-    await append([{ type: 'target.updated', data: { n: 3 } }]);
+    await append([{ type: EventType.TARGET_UPDATED, data: { n: 3 } }]);
     await append([
-      { type: 'deployment.updated', data: { n: 4 } },
-      { type: 'deployment.log', data: { n: 5 } },
+      { type: EventType.DEPLOYMENT_UPDATED, data: { n: 4 } },
+      { type: EventType.DEPLOYMENT_LOG, data: { n: 5 } },
     ]);
 
     const events = await subscription.waitForEvents(5);
@@ -155,11 +155,11 @@ describe('the events subscription', () => {
       server.dataSource.transaction(async (manager) => {
         await server.app.container
           .resolve(EventService)
-          .append(manager, [{ type: 'rollout.created', data: { n: 'rolled back' } }]);
+          .append(manager, [{ type: EventType.ROLLOUT_CREATED, data: { n: 'rolled back' } }]);
         throw new Error('the command failed after appending its event');
       }),
     ).rejects.toThrow('the command failed');
-    await append([{ type: 'rollout.created', data: { n: 'committed' } }]);
+    await append([{ type: EventType.ROLLOUT_CREATED, data: { n: 'committed' } }]);
 
     await subscription.waitForEvents(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -184,12 +184,12 @@ describe('the events subscription', () => {
   });
 
   it('filters by event type', async () => {
-    const subscription = subscribe(admin, EVENTS, { after: await lastSequence(), filter: { types: ['target.updated'] } });
+    const subscription = subscribe(admin, EVENTS, { after: await lastSequence(), filter: { types: ['TARGET_UPDATED'] } });
     await append([
-      { type: 'deployment.updated', data: { n: 1 } },
-      { type: 'target.updated', data: { n: 2 } },
+      { type: EventType.DEPLOYMENT_UPDATED, data: { n: 1 } },
+      { type: EventType.TARGET_UPDATED, data: { n: 2 } },
     ]);
-    await append([{ type: 'target.updated', data: { n: 3 } }]);
+    await append([{ type: EventType.TARGET_UPDATED, data: { n: 3 } }]);
     await subscription.waitForEvents(2);
     expect(numbers(subscription)).toEqual([2, 3]);
     subscription.stop();
@@ -398,21 +398,21 @@ describe('authorization of each event', () => {
   async function appendOneOfEach(): Promise<void> {
     await append([
       {
-        type: 'deployment.updated',
+        type: EventType.DEPLOYMENT_UPDATED,
         tenantId: tenantA.id,
         rolloutId: rolloutA.id,
         deploymentId: deploymentA.id,
         data: { n: 'A' },
       },
     ]);
-    await append([{ type: 'deployment.updated', tenantId: tenantB.id, rolloutId: rolloutB.id, data: { n: 'B' } }]);
+    await append([{ type: EventType.DEPLOYMENT_UPDATED, tenantId: tenantB.id, rolloutId: rolloutB.id, data: { n: 'B' } }]);
     await append([
-      { type: 'rollout.started', rolloutId: rolloutA.id, data: { n: 'rollout A' } },
-      { type: 'rollout.started', rolloutId: rolloutB.id, data: { n: 'rollout B' } },
+      { type: EventType.ROLLOUT_STARTED, rolloutId: rolloutA.id, data: { n: 'rollout A' } },
+      { type: EventType.ROLLOUT_STARTED, rolloutId: rolloutB.id, data: { n: 'rollout B' } },
     ]);
-    await append([{ type: 'rollout.created', data: { n: 'no tenant, no rollout' } }]);
+    await append([{ type: EventType.ROLLOUT_CREATED, data: { n: 'no tenant, no rollout' } }]);
     await append([
-      { type: 'target.updated', tenantId: tenantA.id, rolloutId: rolloutA.id, targetId: targetA.id, data: { n: 'end' } },
+      { type: EventType.TARGET_UPDATED, tenantId: tenantA.id, rolloutId: rolloutA.id, targetId: targetA.id, data: { n: 'end' } },
     ]);
   }
 
@@ -523,7 +523,7 @@ describe('authorization of each event', () => {
         }),
       ),
     );
-    const query = `subscription { events(filter: { types: ["rollout.started"] }) { data rollout { id targets { id } } } }`;
+    const query = `subscription { events(filter: { types: [ROLLOUT_STARTED] }) { data rollout { id targets { id } } } }`;
     const otherScopedToA = await connect((await createApiToken(server, { role: 'VIEWER', tenantSlugs: [tenantA.slug] })).token);
     const scopedToB = await connect((await createApiToken(server, { role: 'VIEWER', tenantSlugs: [tenantB.slug] })).token);
     const subscribers = {
@@ -533,7 +533,7 @@ describe('authorization of each event', () => {
       otherScopedToA: await subscribeLive(otherScopedToA, query),
       scopedToB: await subscribeLive(scopedToB, query),
     };
-    await append([{ type: 'rollout.started', rolloutId: rollout.id, data: { n: 'both' } }]);
+    await append([{ type: EventType.ROLLOUT_STARTED, rolloutId: rollout.id, data: { n: 'both' } }]);
 
     const targetsSeen = async (subscription: LiveSubscription) => {
       const [event] = await subscription.waitForEvents(1);
@@ -557,7 +557,7 @@ describe('authorization of each event', () => {
     ];
     const deployments = server.dataSource.getRepository(Deployment);
     const event = (n: string) => ({
-      type: 'deployment.updated' as const,
+      type: EventType.DEPLOYMENT_UPDATED as const,
       tenantId: tenantA.id,
       rolloutId: rolloutA.id,
       deploymentId: deploymentA.id,

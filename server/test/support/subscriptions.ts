@@ -50,7 +50,7 @@ export interface LiveSubscription {
   stop(): void;
 }
 
-export const EVENT_FIELDS = 'sequence type at tenantId rolloutId data';
+export const EVENT_FIELDS = 'sequence type: typeName at tenantId rolloutId data';
 
 /** Runs a subscription whose one field returns an Event, collecting what arrives. */
 export function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): LiveSubscription {

@@ -71,9 +71,25 @@ export type EventFilter = {
   rolloutId?: string | number | null | undefined;
   /** Only these tenants' events, and events of whole rollouts that reach one of them. */
   tenantSlugs?: Array<string> | null | undefined;
-  /** Event types, e.g. deployment.updated. */
-  types?: Array<string> | null | undefined;
+  /** Event types, e.g. DEPLOYMENT_UPDATED. */
+  types?: Array<EventType> | null | undefined;
 };
+
+/** What an event reports; its dotted name is Event.typeName. */
+export type EventType =
+  | 'DEPLOYMENT_LOG'
+  | 'DEPLOYMENT_UPDATED'
+  | 'DEPLOYMENT_VERIFIED'
+  | 'ROLLOUT_ABORTED'
+  | 'ROLLOUT_CREATED'
+  | 'ROLLOUT_FAILED'
+  | 'ROLLOUT_PAUSED'
+  | 'ROLLOUT_PROMOTED'
+  | 'ROLLOUT_RESUMED'
+  | 'ROLLOUT_STARTED'
+  | 'ROLLOUT_SUCCEEDED'
+  | 'ROLLOUT_WAITING_FOR_PROMOTION'
+  | 'TARGET_UPDATED';
 
 export type FailurePolicy =
   /** Record the failure and go on. */
@@ -336,7 +352,7 @@ export type OverviewEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type OverviewEventsSubscription = { events: { sequence: string, type: string } };
+export type OverviewEventsSubscription = { events: { sequence: string, type: EventType } };
 
 export type DeploymentDetail_DeploymentFragment = { id: string, kind: DeploymentKind, status: DeploymentStatus, stage: number | null, reason: string, message: string | null, triggeredBy: string, queuedAt: string, startedAt: string | null, finishedAt: string | null, externalUrl: string | null, application: { id: string, slug: string, name: string }, artifact: { id: string, version: string, commitSha: string | null, buildUrl: string | null }, installation: { id: string, slug: string, name: string, tier: { id: string, name: string }, tenant: { id: string, slug: string, name: string } }, rollout: { id: string, release: { id: string, version: string, track: { id: string, name: string } } } | null, log: Array<{ at: string, line: string }>, verifications: Array<{ id: string, status: VerificationStatus, source: string, url: string | null, at: string, recordedBy: string }> };
 
@@ -352,7 +368,7 @@ export type DeploymentChangesSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeploymentChangesSubscription = { events: { sequence: string, type: string, deploymentId: string | null } };
+export type DeploymentChangesSubscription = { events: { sequence: string, type: EventType, deploymentId: string | null } };
 
 export type DeploymentRow_DeploymentFragment = { id: string, kind: DeploymentKind, status: DeploymentStatus, stage: number | null, triggeredBy: string, queuedAt: string, finishedAt: string | null, application: { id: string, slug: string, name: string }, artifact: { id: string, version: string }, installation: { id: string, slug: string, name: string, tier: { id: string, name: string }, tenant: { id: string, slug: string, name: string } } };
 
@@ -604,7 +620,7 @@ export type RolloutEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type RolloutEventsSubscription = { rolloutEvents: { sequence: string, type: string, rolloutId: string | null, targetId: string | null, deploymentId: string | null } };
+export type RolloutEventsSubscription = { rolloutEvents: { sequence: string, type: EventType, rolloutId: string | null, targetId: string | null, deploymentId: string | null } };
 
 export type PauseRolloutMutationVariables = Exact<{
   input: PauseRolloutInput;

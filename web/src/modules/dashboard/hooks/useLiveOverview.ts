@@ -1,23 +1,23 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useEffect, useRef, useState } from 'react';
 import { subscribeToWsConnection, wsConnectionState } from '../../apollo/client';
-import { DeploymentStatsDocument, OverviewDocument, OverviewEventsDocument } from '../../../generated/graphql';
+import { DeploymentStatsDocument, OverviewDocument, OverviewEventsDocument, type EventType } from '../../../generated/graphql';
 
 /** At most one refetch per this many milliseconds, however many events arrive. */
 const REFETCH_INTERVAL_MS = 1000;
 /** The chart counts whole days: a slower pace is enough, and spares the database a grouped count every second. */
 const STATS_REFETCH_INTERVAL_MS = 5000;
-const ROLLOUT_EVENTS = [
-  'rollout.created',
-  'rollout.started',
-  'rollout.resumed',
-  'rollout.waiting_for_promotion',
-  'rollout.paused',
-  'rollout.succeeded',
-  'rollout.failed',
-  'rollout.aborted',
-  'target.updated',
-  'deployment.updated',
+const ROLLOUT_EVENTS: EventType[] = [
+  'ROLLOUT_CREATED',
+  'ROLLOUT_STARTED',
+  'ROLLOUT_RESUMED',
+  'ROLLOUT_WAITING_FOR_PROMOTION',
+  'ROLLOUT_PAUSED',
+  'ROLLOUT_SUCCEEDED',
+  'ROLLOUT_FAILED',
+  'ROLLOUT_ABORTED',
+  'TARGET_UPDATED',
+  'DEPLOYMENT_UPDATED',
 ];
 const EVENT_FILTER = { types: ROLLOUT_EVENTS };
 const FAILURE_WINDOW_DAYS = 7;
@@ -46,7 +46,7 @@ export function useLiveOverview() {
           void refetchOverview();
         }, REFETCH_INTERVAL_MS);
       }
-      if (data.data?.events.type === 'deployment.updated' && !statsTimer.current) {
+      if (data.data?.events.type === 'DEPLOYMENT_UPDATED' && !statsTimer.current) {
         statsTimer.current = setTimeout(() => {
           statsTimer.current = null;
           void refetchStats();

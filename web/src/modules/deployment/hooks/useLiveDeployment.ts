@@ -1,9 +1,9 @@
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
-import { DeploymentChangesDocument, DeploymentDetailDocument } from '../../../generated/graphql';
+import { DeploymentChangesDocument, DeploymentDetailDocument, type EventType } from '../../../generated/graphql';
 
 const REFETCH_INTERVAL_MS = 250;
-const DEPLOYMENT_EVENTS = ['deployment.updated', 'deployment.log', 'deployment.verified'];
+const DEPLOYMENT_EVENTS: EventType[] = ['DEPLOYMENT_UPDATED', 'DEPLOYMENT_LOG', 'DEPLOYMENT_VERIFIED'];
 
 /**
  * One deployment, kept current while it is shown: its status, log lines and verifications arrive as events of its
