@@ -62,7 +62,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   container.registerInstance(JOB_QUEUE, jobs);
   const schema = await createSchema(container);
   const auth = container.resolve(AuthService);
-  const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
+  const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource, access), container });
   const showDetails = config.env === 'development';
 
   const app = express();

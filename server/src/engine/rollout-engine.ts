@@ -8,7 +8,7 @@
  *    target reaches it (`startStageFrom`, called only for a RUNNING target whose previous stage succeeded). A retry
  *    or a rollback adds rows only for what it redoes, each following (`previousDeploymentId`) the row it retries
  *    or undoes (`newDeployment`). The database holds this too (unique indexes `deployment_first_attempt`,
- *    `deployment_follows`).
+ *    `deployment_retries`).
  * 2. A deployment is handed to its driver once per attempt: the dispatcher hands over only rows still QUEUED and
  *    never dispatched, and marks them dispatched in the same transaction. A WEBHOOK request carries the
  *    deployment's id as its delivery id, the same on every network retry of that attempt.
@@ -329,10 +329,21 @@ export class RolloutEngine {
       const unknown = [...wanted].filter((slug) => !applications.some((a) => a.slug === slug));
       if (unknown.length > 0) throw notFound('Running application', unknown.join("', '"));
     }
+    // An application being deployed there now (by a rollout or an earlier rollback) is left alone.
+    const busy: { application_id: string }[] = await manager.query(
+      `SELECT DISTINCT application_id FROM deployment WHERE installation_id = $1 AND status IN ('QUEUED', 'IN_PROGRESS')`,
+      [installation.id],
+    );
+    const busyApplications = new Set(busy.map((row) => row.application_id));
     const now = new Date();
     const rows: Deployment[] = [];
     for (const [applicationId, current] of running) {
       if (wanted && !wanted.has(slugOf.get(applicationId)!)) continue;
+      if (busyApplications.has(applicationId)) {
+        if (wanted)
+          throw conflict(`${slugOf.get(applicationId)} is being deployed on this installation; wait until it has finished`);
+        continue;
+      }
       const previous: { artifact_id: string }[] = await manager.query(
         `SELECT artifact_id FROM deployment
           WHERE installation_id = $1 AND application_id = $2 AND status = 'SUCCEEDED' AND artifact_id <> $3
@@ -357,7 +368,10 @@ export class RolloutEngine {
         }),
       );
     }
-    if (rows.length === 0) throw conflict('Nothing on this installation has an earlier good artifact to return to');
+    if (rows.length === 0)
+      throw conflict(
+        'Nothing on this installation can be rolled back now: no earlier good artifact, or a deployment is under way',
+      );
     await this.queueDeployments(uow, rows);
     return rows;
   }

@@ -2,6 +2,7 @@ import { Client, type ClientConfig, type Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Access } from '../auth/access';
 import { log } from '../log';
+import { eventVisibility, rolloutVisibleSql } from '../auth/visibility';
 import { EventRecord } from './event.entity';
 import { EVENTS_CHANNEL } from './event.service';
 
@@ -149,11 +150,9 @@ export class EventHub {
     if (filter.types != null) query.andWhere('e.type = ANY(:types)', { types: filter.types });
     // A cheap first cut for tenant-limited subscribers; each row is still authorized one by one afterwards.
     if (scope !== null) {
-      query.andWhere(
-        `(e.tenant_id = ANY(:scope) OR (e.tenant_id IS NULL AND e.rollout_id IN
-           (SELECT t.rollout_id FROM rollout_target t WHERE t.tenant_id = ANY(:scope))))`,
-        { scope },
-      );
+      query.andWhere(`(e.tenant_id = ANY(:scope) OR (e.tenant_id IS NULL AND ${rolloutVisibleSql('e.rollout_id', ':scope')}))`, {
+        scope,
+      });
     }
     return query.orderBy('e.sequence', 'ASC').limit(this.options.pageSize).getMany();
   }
@@ -188,7 +187,7 @@ export class EventHub {
   private async lookUpReach(rolloutId: string, tenantIds: readonly string[]): Promise<boolean> {
     if (tenantIds.length === 0) return false;
     const [row] = await this.dataSource.query<{ reaches: boolean }[]>(
-      'SELECT EXISTS (SELECT 1 FROM rollout_target WHERE rollout_id = $1 AND tenant_id = ANY($2)) AS reaches',
+      `SELECT ${rolloutVisibleSql('$1::uuid', '$2::uuid[]')} AS reaches`,
       [rolloutId, tenantIds],
     );
     return row.reaches;
@@ -481,16 +480,12 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
     }
   }
 
-  /** The filter and every authorization decision that needs no database. */
+  /** The filter and every authorization decision that needs no database (see auth/visibility.ts). */
   private matchesAtOnce(event: EventRecord): boolean {
-    const { filter, access } = this.plan;
+    const { filter } = this.plan;
     if (this.types !== null && !this.types.has(event.type)) return false;
     if (filter.rolloutId != null && event.rolloutId !== filter.rolloutId) return false;
-    if (event.tenantId !== null) {
-      return access.canSeeTenant(event.tenantId) && (this.tenantIds === null || this.tenantIds.includes(event.tenantId));
-    }
-    if (event.rolloutId === null) return this.tenantIds === null;
-    return true;
+    return eventVisibility(event, this.tenantIds) !== 'HIDDEN';
   }
 
   /**
@@ -499,7 +494,7 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
    */
   private visibleNow(event: EventRecord): boolean | null {
     if (!this.matchesAtOnce(event)) return false;
-    if (event.tenantId !== null || this.tenantIds === null) return true;
+    if (eventVisibility(event, this.tenantIds) === 'VISIBLE') return true;
     return this.hub.knownReach(event.rolloutId!, this.tenantKey) ?? null;
   }
 }

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { DataSource } from 'typeorm';
 import type { Access } from '../auth/access';
+import { rolloutVisibleSql } from '../auth/visibility';
 import { badInput, notFound } from '../common/errors';
 import { isId } from '../common/ids';
 import { Role } from '../common/roles';
@@ -67,8 +68,7 @@ export class EventStreamService {
     const scope = access.tenantScope();
     if (isId(rolloutId)) {
       const [row] = await this.dataSource.query<{ id: string }[]>(
-        `SELECT r.id FROM rollout r WHERE r.id = $1 AND ($2::uuid[] IS NULL OR EXISTS
-           (SELECT 1 FROM rollout_target t WHERE t.rollout_id = r.id AND t.tenant_id = ANY($2::uuid[])))`,
+        `SELECT r.id FROM rollout r WHERE r.id = $1 AND ($2::uuid[] IS NULL OR ${rolloutVisibleSql('r.id', '$2::uuid[]')})`,
         [rolloutId, scope],
       );
       if (row) return row.id;

@@ -12,6 +12,8 @@ import type { EventRecord } from './event.entity';
 import { EventFilter } from './event.inputs';
 import { EventStreamService } from './event-stream.service';
 import { Event } from './event.types';
+import { GraphQLJSON } from 'graphql-scalars';
+import { eventDataFor } from '../auth/visibility';
 
 interface EventsArgs {
   afterSequence?: string | null;
@@ -34,10 +36,10 @@ const AFTER_SEQUENCE = {
  * Loaders made on first use: most subscriptions select no field that needs one, and making the whole set for
  * every event of every subscriber is work (and garbage) for nothing.
  */
-function lazyLoaders(dataSource: DataSource): Loaders {
+function lazyLoaders(dataSource: DataSource, access: Context['access']): Loaders {
   let loaders: Loaders | null = null;
   return new Proxy({} as Loaders, {
-    get: (_target, name): unknown => Reflect.get((loaders ??= createLoaders(dataSource)), name),
+    get: (_target, name): unknown => Reflect.get((loaders ??= createLoaders(dataSource, access)), name),
   });
 }
 
@@ -48,7 +50,7 @@ function lazyLoaders(dataSource: DataSource): Loaders {
 function perEvent(source: AsyncIterableIterator<EventRecord>, context: Context): AsyncIterableIterator<EventRecord> {
   const dataSource = context.container.resolve(DataSource);
   const delivered = (result: IteratorResult<EventRecord>) => {
-    if (!result.done) context.loaders = lazyLoaders(dataSource);
+    if (!result.done) context.loaders = lazyLoaders(dataSource, context.access);
     return result;
   };
   const failed = (error: unknown): never => {
@@ -106,6 +108,11 @@ export class EventResolver {
   @FieldResolver(() => String, { description: 'The type as a dotted name, e.g. rollout.started, as outbound payloads name it.' })
   typeName(@Root() event: EventRecord): string {
     return event.type;
+  }
+
+  @FieldResolver(() => GraphQLJSON, { description: 'Details of the change, by type.' })
+  data(@Root() event: EventRecord, @Ctx() { access }: Context): Record<string, unknown> {
+    return eventDataFor(access, event);
   }
 
   @FieldResolver(() => Rollout, { nullable: true })

@@ -1,4 +1,3 @@
-import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { EventType } from './event.service';
 
@@ -27,6 +26,6 @@ export class Event {
   @Field(() => ID, { nullable: true })
   deploymentId: string | null;
 
-  @Field(() => GraphQLJSON, { description: 'Details of the change, by type.' })
+  /** Details of the change, by type: in the API through EventResolver.data, which limits who reads what. */
   data: Record<string, unknown>;
 }

@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import type { Access } from '../auth/access';
+import { ledgerLoaders } from '../modules/rollout/rollout.loaders';
 import { In, type DataSource, type ObjectLiteral, type EntityTarget } from 'typeorm';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
@@ -12,8 +14,11 @@ import { Installation } from '../modules/tenant/installation.entity';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
 
-/** Per-request batching: every lookup by id made while resolving one response becomes one query. */
-export function createLoaders(dataSource: DataSource) {
+/**
+ * The one registry of per-request batching: every lookup made while resolving one response becomes one query per
+ * kind. Made for each request (and each event a subscription delivers), with the caller's access.
+ */
+export function createLoaders(dataSource: DataSource, access: Access) {
   const installationPages = new Map<number, DataLoader<string, Installation[]>>();
   const matchingReleases = new Map<string, DataLoader<string, Release | null>>();
   function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>) {
@@ -109,6 +114,8 @@ export function createLoaders(dataSource: DataSource) {
       const counts = new Map(rows.map((row) => [row.tenant_id, Number(row.count)]));
       return tenantIds.map((id) => counts.get(id) ?? 0);
     }),
+    /** Rollouts and the ledger, counted within the caller's tenants. */
+    ledger: ledgerLoaders(dataSource, () => access.tenantScope()),
   };
 }
 

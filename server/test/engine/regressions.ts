@@ -47,4 +47,31 @@ export const REGRESSIONS: { name: string; scenario: Scenario }[] = [
       steps: [{ kind: 'report', pick: 0, succeed: true }],
     },
   },
+  {
+    // Seed -589812566: a second rollback of an installation while the first was still queued followed the same
+    // deployment (a unique index refused it: INTERNAL_SERVER_ERROR) and would have deployed the same rollback twice.
+    name: 'rolling back an installation again while its first rollback is under way',
+    scenario: {
+      stages: [1, 2, 1],
+      installations: [
+        { driver: 'WEBHOOK', approval: false, current: [true, true, false], fails: [false, false, false] },
+        { driver: 'INSTANT', approval: false, current: [false, true, false], fails: [false, false, false] },
+        { driver: 'DELAYED', approval: false, current: [false, true, true], fails: [false, false, false] },
+      ],
+      policy: 'PAUSE',
+      errorBudgetPercent: 55,
+      maxParallel: 8,
+      firstWave: null,
+      steps: [
+        { kind: 'approve', pick: 1597646515, succeed: true, settle: true },
+        { kind: 'retry', pick: 432957677, succeed: true, settle: false },
+        { kind: 'rollback', pick: 1035935627, succeed: true, settle: true },
+        { kind: 'resume', pick: 873924645, succeed: true, settle: false },
+        { kind: 'report', pick: 2066494121, succeed: false, settle: true },
+        { kind: 'rollback', pick: 1838674574, succeed: false, settle: false },
+        { kind: 'rollback', pick: 583557311, succeed: true, settle: true },
+        { kind: 'report', pick: 1124649619, succeed: true, settle: false },
+      ],
+    },
+  },
 ];

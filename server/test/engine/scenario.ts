@@ -20,6 +20,8 @@ export interface Step {
   kind: StepKind;
   pick: number;
   succeed: boolean;
+  /** False: the next step follows at once, while the engine is still at work (invariants are checked when it settles). */
+  settle?: boolean;
 }
 
 export interface Scenario {
@@ -72,6 +74,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
           ),
           pick: fc.nat(),
           succeed: fc.boolean(),
+          settle: fc.boolean(),
         }),
         { maxLength: 10 },
       ),

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Deployment attempts: a retry is the next attempt of the deployment it follows, a rollback follows the deployment
- * it undoes, and a deployment is handed to its driver once (dispatched_at). Existing rows of one (target,
+ * Deployment attempts: a retry is the next attempt of the deployment it follows (once: a failed attempt has one
+ * retry at most), a rollback follows the deployment it undoes, and a deployment is handed to its driver once (dispatched_at). Existing rows of one (target,
  * application) become consecutive attempts in queue order, so the first-attempt index can hold.
  */
 export class DeploymentAttempts1795853985603 implements MigrationInterface {
@@ -23,7 +23,7 @@ export class DeploymentAttempts1795853985603 implements MigrationInterface {
       `UPDATE "deployment" SET "dispatched_at" = coalesce("started_at", "queued_at") WHERE status NOT IN ('QUEUED', 'SKIPPED')`,
     );
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "deployment_follows" ON "deployment"  ("previous_deployment_id") WHERE previous_deployment_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX "deployment_retries" ON "deployment"  ("previous_deployment_id") WHERE kind = 'ROLLOUT' AND previous_deployment_id IS NOT NULL`,
     );
     await queryRunner.query(
       `CREATE UNIQUE INDEX "deployment_first_attempt" ON "deployment"  ("target_id", "application_id") WHERE kind = 'ROLLOUT' AND attempt = 1`,
@@ -36,7 +36,7 @@ export class DeploymentAttempts1795853985603 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "deployment" DROP CONSTRAINT "FK_a43243c7f7b91141859bcfaf78e"`);
     await queryRunner.query(`DROP INDEX "public"."deployment_first_attempt"`);
-    await queryRunner.query(`DROP INDEX "public"."deployment_follows"`);
+    await queryRunner.query(`DROP INDEX "public"."deployment_retries"`);
     await queryRunner.query(`ALTER TABLE "deployment" DROP COLUMN "dispatched_at"`);
     await queryRunner.query(`ALTER TABLE "deployment" DROP COLUMN "previous_deployment_id"`);
     await queryRunner.query(`ALTER TABLE "deployment" DROP COLUMN "attempt"`);

@@ -89,7 +89,7 @@ export class Deployment {
   attempt: number;
 
   /** The deployment this one retries (kind ROLLOUT) or rolls back (kind ROLLBACK); null for a first attempt. */
-  @Index('deployment_follows', { unique: true, where: 'previous_deployment_id IS NOT NULL' })
+  @Index('deployment_retries', { unique: true, where: `kind = 'ROLLOUT' AND previous_deployment_id IS NOT NULL` })
   @Column({ type: 'uuid', nullable: true })
   previousDeploymentId: string | null;
 

@@ -6,7 +6,6 @@ import type { Context } from '../../graphql/context';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
 import { RollbackInstallationInput } from '../rollout/rollout.inputs';
-import { engineLoaders } from '../rollout/rollout.loaders';
 import { RolloutTarget } from '../rollout/rollout-target.entity';
 import { Rollout } from '../rollout/rollout.entity';
 import { Installation } from '../tenant/installation.entity';
@@ -137,12 +136,12 @@ export class DeploymentResolver {
 
   @FieldResolver(() => Rollout, { nullable: true })
   rollout(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return deployment.rolloutId ? engineLoaders(context, this.dataSource).rollout.load(deployment.rolloutId) : null;
+    return deployment.rolloutId ? context.loaders.ledger.rollout.load(deployment.rolloutId) : null;
   }
 
   @FieldResolver(() => RolloutTarget, { nullable: true })
   target(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return deployment.targetId ? engineLoaders(context, this.dataSource).target.load(deployment.targetId) : null;
+    return deployment.targetId ? context.loaders.ledger.target.load(deployment.targetId) : null;
   }
 
   @FieldResolver(() => Deployment, {
@@ -150,19 +149,17 @@ export class DeploymentResolver {
     description: 'The deployment this one retries (its attempt is one more) or rolls back; null for a first attempt.',
   })
   previousDeployment(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return deployment.previousDeploymentId
-      ? engineLoaders(context, this.dataSource).deployment.load(deployment.previousDeploymentId)
-      : null;
+    return deployment.previousDeploymentId ? context.loaders.ledger.deployment.load(deployment.previousDeploymentId) : null;
   }
 
   @FieldResolver(() => [LogLine])
   log(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return engineLoaders(context, this.dataSource).logLines.load(deployment.id);
+    return context.loaders.ledger.logLines.load(deployment.id);
   }
 
   @FieldResolver(() => [Verification])
   verifications(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return engineLoaders(context, this.dataSource).verifications.load(deployment.id);
+    return context.loaders.ledger.verifications.load(deployment.id);
   }
 }
 
@@ -175,11 +172,9 @@ export class InstallationLedgerResolver {
     description: "Each application's current artifact, since when, by which deployment.",
   })
   async running(@Ctx() context: Context, @Root() installation: Installation): Promise<RunningApplication[]> {
-    const rows = await engineLoaders(context, this.dataSource).running.load(installation.id);
+    const rows = await context.loaders.ledger.running.load(installation.id);
     const { loaders } = context;
-    const deployments = await Promise.all(
-      rows.map((row) => engineLoaders(context, this.dataSource).deployment.load(row.deploymentId)),
-    );
+    const deployments = await Promise.all(rows.map((row) => context.loaders.ledger.deployment.load(row.deploymentId)));
     // All look-ups at once, so a page of installations shares one batch per kind instead of one per row.
     const [applications, artifacts] = await Promise.all([
       Promise.all(rows.map((row) => loaders.application.load(row.applicationId))),
@@ -228,7 +223,7 @@ export class ArtifactJourneyResolver {
   })
   async journey(@Ctx() context: Context, @Root() artifact: Artifact): Promise<JourneyStep[]> {
     const deployments = await this.service.journey(context.access, artifact.id);
-    const loaders = engineLoaders(context, this.dataSource);
+    const loaders = context.loaders.ledger;
     const steps = await Promise.all(
       deployments.map(async (deployment) => {
         const installation = await context.loaders.installation.load(deployment.installationId);

@@ -77,7 +77,7 @@ export class Rollout {
   @Column({ type: 'text' })
   reason: string;
 
-  @Field(() => String, { nullable: true, description: 'Why it is paused, failed or aborted.' })
+  /** Why it is paused, failed or aborted: in the API through RolloutResolver.statusReason, which limits who reads it. */
   @Column({ type: 'text', nullable: true })
   statusReason: string | null;
 

@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
-import type { Context } from '../../graphql/context';
 import { DeploymentLogLine } from '../deployment/deployment-log.entity';
 import { Deployment } from '../deployment/deployment.entity';
 import { RunningArtifact } from '../deployment/running-artifact.entity';
@@ -24,8 +23,11 @@ function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]):
   return ids.map((id) => groups.get(id) ?? []);
 }
 
-/** `scope` gives the caller's tenants (null for all); counts never include targets the caller cannot see. */
-function create(dataSource: DataSource, scope: () => readonly string[] | null) {
+/**
+ * Batching loaders for rollouts and the ledger; part of every request's loaders (graphql/loaders.ts). `scope` gives
+ * the caller's tenants (null for all); counts never include targets the caller cannot see.
+ */
+export function ledgerLoaders(dataSource: DataSource, scope: () => readonly string[] | null) {
   return {
     rollout: new DataLoader<string, Rollout | null>(async (ids) => {
       const rows = await dataSource.getRepository(Rollout).findBy({ id: In([...ids]) });
@@ -62,6 +64,17 @@ function create(dataSource: DataSource, scope: () => readonly string[] | null) {
         return { total, byStatus };
       });
     }),
+    /** Whether a rollout has targets in tenants the caller cannot see. */
+    reachesOtherTenants: new DataLoader<string, boolean>(async (ids) => {
+      const tenants = scope();
+      if (tenants === null) return ids.map(() => false);
+      const rows: { rollout_id: string }[] = await dataSource.query(
+        'SELECT DISTINCT rollout_id FROM rollout_target WHERE rollout_id = ANY($1) AND NOT tenant_id = ANY($2)',
+        [[...ids], tenants],
+      );
+      const outside = new Set(rows.map((row) => row.rollout_id));
+      return ids.map((id) => outside.has(id));
+    }),
     verifications: new DataLoader<string, Verification[]>(async (ids) => {
       const rows = await dataSource
         .getRepository(Verification)
@@ -81,16 +94,4 @@ function create(dataSource: DataSource, scope: () => readonly string[] | null) {
   };
 }
 
-export type EngineLoaders = ReturnType<typeof create>;
-
-const perRequest = new WeakMap<Context, EngineLoaders>();
-
-/** Batching loaders for rollouts and the ledger, one set per request. */
-export function engineLoaders(context: Context, dataSource: DataSource): EngineLoaders {
-  let loaders = perRequest.get(context);
-  if (!loaders) {
-    loaders = create(dataSource, () => context.access.tenantScope());
-    perRequest.set(context, loaders);
-  }
-  return loaders;
-}
+export type LedgerLoaders = ReturnType<typeof ledgerLoaders>;

@@ -3,6 +3,7 @@ import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Qu
 import { DataSource } from 'typeorm';
 import { Connection, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
+import { rolloutReasonFor } from '../../auth/visibility';
 import { Deployment } from '../deployment/deployment.entity';
 import { Release } from '../release/release.entity';
 import { Installation } from '../tenant/installation.entity';
@@ -19,7 +20,6 @@ import {
   StartRolloutInput,
   TargetIdInput,
 } from './rollout.inputs';
-import { engineLoaders } from './rollout.loaders';
 import { RolloutPlan } from './rollout.plan';
 import { RolloutService } from './rollout.service';
 
@@ -135,6 +135,17 @@ export class RolloutResolver {
     return this.service.retry(access, input.targetId);
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Why it is paused, failed or aborted; a caller who cannot see every tenant it reaches reads what the status means.',
+  })
+  async statusReason(@Ctx() context: Context, @Root() rollout: Rollout): Promise<string | null> {
+    if (rollout.statusReason === null || context.access.tenantScope() === null) return rollout.statusReason;
+    const reachesOthers = await context.loaders.ledger.reachesOtherTenants.load(rollout.id);
+    return rolloutReasonFor(context.access, rollout.status, rollout.statusReason, reachesOthers);
+  }
+
   @FieldResolver(() => Release)
   release(@Ctx() { loaders }: Context, @Root() rollout: Rollout) {
     return loaders.release.load(rollout.releaseId);
@@ -161,7 +172,7 @@ export class RolloutResolver {
 
   @FieldResolver(() => RolloutProgress)
   async progress(@Ctx() context: Context, @Root() rollout: Rollout): Promise<RolloutProgress> {
-    const { total, byStatus } = await engineLoaders(context, this.dataSource).targetCounts.load(rollout.id);
+    const { total, byStatus } = await context.loaders.ledger.targetCounts.load(rollout.id);
     const count = (status: TargetStatus) => byStatus[status] ?? 0;
     const finished =
       count(TargetStatus.SUCCEEDED) +
@@ -199,13 +210,13 @@ export class RolloutTargetResolver {
 
   @FieldResolver(() => Rollout)
   rollout(@Ctx() context: Context, @Root() target: RolloutTarget) {
-    return engineLoaders(context, this.dataSource).rollout.load(target.rolloutId);
+    return context.loaders.ledger.rollout.load(target.rolloutId);
   }
 
   @FieldResolver(() => [Deployment], {
     description: 'Every deployment of this installation in the rollout, retries included, in order.',
   })
   deployments(@Ctx() context: Context, @Root() target: RolloutTarget) {
-    return engineLoaders(context, this.dataSource).deploymentsByTarget.load(target.id);
+    return context.loaders.ledger.deploymentsByTarget.load(target.id);
   }
 }

@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
+import { rolloutVisibleSql } from '../../auth/visibility';
 import { conflict, forbidden, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { paginate, type PageArgs } from '../../common/pagination';
@@ -201,11 +202,10 @@ export class RolloutService {
     if (!isId(id)) return null;
     const rollout = await this.dataSource.getRepository(Rollout).findOneBy({ id });
     if (!rollout || scope === null) return rollout;
-    const visible = await this.dataSource
-      .getRepository(RolloutTarget)
-      .createQueryBuilder('t')
-      .where('t.rollout_id = :id AND t.tenant_id = ANY(:scope)', { id, scope })
-      .getExists();
+    const [{ visible }]: { visible: boolean }[] = await this.dataSource.query(
+      `SELECT ${rolloutVisibleSql('$1::uuid', '$2::uuid[]')} AS visible`,
+      [id, scope],
+    );
     return visible ? rollout : null;
   }
 
@@ -213,9 +213,7 @@ export class RolloutService {
     const scope = access.tenantScope();
     const query = this.dataSource.getRepository(Rollout).createQueryBuilder('r');
     if (scope !== null) {
-      query.andWhere('EXISTS (SELECT 1 FROM rollout_target t WHERE t.rollout_id = r.id AND t.tenant_id = ANY(:scope))', {
-        scope,
-      });
+      query.andWhere(rolloutVisibleSql('r.id', ':scope'), { scope });
     }
     if (filter?.statuses?.length) query.andWhere('r.status = ANY(:statuses)', { statuses: filter.statuses });
     if (filter?.releaseId)

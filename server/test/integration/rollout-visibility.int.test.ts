@@ -1,0 +1,69 @@
+import {
+  createApplications,
+  createFleet,
+  createTiers,
+  lockedRelease,
+  nextReleaseVersion,
+  startRollout,
+  waitForRollout,
+} from '../factories/rollouts';
+import { createApiToken } from '../factories/tenants';
+import { connectWebSocket, subscribe } from '../support/subscriptions';
+import { dataOf, startTestServer, type TestServer } from '../support/server';
+
+let server: TestServer;
+let rolloutId: string;
+let acmeViewer: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await createTiers(server);
+  await createApplications(server, ['billing'], ['1.0.0']);
+  const ids = await createFleet(server, [
+    { tenant: 'acme', slug: 'prod', tier: 'prod' },
+    { tenant: 'globex', slug: 'prod', tier: 'prod', driverConfig: { delayMs: 0, fail: ['billing'] } },
+  ]);
+  const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'billing', version: '1.0.0', stage: 1 }]);
+  rolloutId = dataOf(await startRollout(server, { releaseId, installationIds: [ids['acme/prod'], ids['globex/prod']] }))
+    .startRollout.id;
+  await waitForRollout(server, rolloutId, (r) => r.status === 'PAUSED');
+  acmeViewer = (await createApiToken(server, { role: 'VIEWER', tenantSlugs: ['acme'] })).token;
+});
+afterAll(() => server.close());
+
+describe('a shared rollout seen from one tenant', () => {
+  it("gives a tenant's viewer the status without another tenant's failure text", async () => {
+    const query = `query ($id: ID!) { rollout(id: $id) { status statusReason } }`;
+    const full = dataOf(await server.gql<{ rollout: any }>(query, { id: rolloutId })).rollout;
+    expect(full).toEqual({ status: 'PAUSED', statusReason: expect.stringContaining('Simulated failure of billing') });
+    const scoped = dataOf(await server.gql<{ rollout: any }>(query, { id: rolloutId }, acmeViewer)).rollout;
+    expect(scoped).toEqual({ status: 'PAUSED', statusReason: 'The rollout is paused' });
+    expect(JSON.stringify(scoped)).not.toContain('billing');
+  });
+
+  it("replays the rollout's events to a tenant's viewer without the reason, and with it to an unscoped one", async () => {
+    const query = `subscription ($id: ID!) { rolloutEvents(rolloutId: $id, afterSequence: "0") { typeName tenantId data } }`;
+    const read = async (token: string) => {
+      const client = await connectWebSocket(server.url, token);
+      try {
+        const subscription = subscribe(client, query, { id: rolloutId });
+        await subscription.waitForEvents(1);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return subscription.events as any[];
+      } finally {
+        await client.dispose();
+      }
+    };
+    const scoped = await read(acmeViewer);
+    const paused = scoped.find((event: any) => event.typeName === 'rollout.paused');
+    expect(paused).toBeDefined();
+    expect(paused.data).not.toHaveProperty('reason');
+    expect(JSON.stringify(scoped)).not.toContain('Simulated failure');
+    // Its own installation's events are there; the other tenant's are not.
+    expect(scoped.some((event: any) => event.typeName === 'deployment.updated')).toBe(true);
+    const unscoped = await read(server.adminToken);
+    expect(unscoped.find((event: any) => event.typeName === 'rollout.paused').data.reason).toContain(
+      'Simulated failure of billing',
+    );
+  });
+});
