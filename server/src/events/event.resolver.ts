@@ -12,6 +12,7 @@ import type { EventRecord } from './event.entity';
 import { EventFilter } from './event.inputs';
 import { EventStreamService } from './event-stream.service';
 import { Event } from './event.types';
+import { SequenceScalar } from './sequence.scalar';
 
 interface EventsArgs {
   afterSequence?: string | null;
@@ -81,7 +82,7 @@ export class EventResolver {
   })
   events(
     @Root() event: EventRecord,
-    @Arg('afterSequence', () => String, AFTER_SEQUENCE) _afterSequence?: string | null,
+    @Arg('afterSequence', () => SequenceScalar, AFTER_SEQUENCE) _afterSequence?: string | null,
     @Arg('filter', () => EventFilter, { nullable: true, validate: false }) _filter?: EventFilter | null,
   ): Event {
     return event;
@@ -98,7 +99,7 @@ export class EventResolver {
   rolloutEvents(
     @Root() event: EventRecord,
     @Arg('rolloutId', () => ID, { validate: false }) _rolloutId: string,
-    @Arg('afterSequence', () => String, AFTER_SEQUENCE) _afterSequence?: string | null,
+    @Arg('afterSequence', () => SequenceScalar, AFTER_SEQUENCE) _afterSequence?: string | null,
   ): Event {
     return event;
   }
