@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Access } from './auth/access';
 import { AuthService } from './auth/auth.service';
+import { CLOSE_UNAUTHENTICATED, CredentialWatch } from './auth/credential-watch';
 import type { Config } from './config';
 import { EventHub } from './events/event-hub';
 import { subscribeSharingResults } from './events/shared-execution';
@@ -52,7 +53,12 @@ function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): v
   socket.once('close', () => clearTimeout(timer));
 }
 
-export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
+export interface AppOptions {
+  /** How often open connections are checked against their credentials, besides when a change is announced. */
+  credentialRecheckMs?: number;
+}
+
+export async function createApp(config: Config, dataSource: DataSource, options: AppOptions = {}): Promise<App> {
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
   container.registerInstance(CONFIG, config);
@@ -62,6 +68,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   container.registerInstance(JOB_QUEUE, jobs);
   const schema = await createSchema(container);
   const auth = container.resolve(AuthService);
+  const credentials = new CredentialWatch(dataSource, auth, { recheckIntervalMs: options.credentialRecheckMs });
+  container.registerInstance(CredentialWatch, credentials);
   const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
   const showDetails = config.env === 'development';
 
@@ -71,20 +79,27 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const rules = [...specifiedRules, ...validationRules(config)];
-  const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
+  const wsCleanup = useServer<{ authorization?: string }, { authorization?: string }>(
     {
       schema,
       // Subscribers with the same operation and authorization share each event's result (see there).
       subscribe: subscribeSharingResults,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const access = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);
+        ctx.extra.authorization = typeof authorization === 'string' ? authorization : undefined;
+        const access = await auth.authenticate(ctx.extra.authorization);
         if (!access.principal) return false;
-        ctx.extra.access = access;
+        credentials.track(ctx.extra.socket, access.principal);
         closeWhenSessionEnds(ctx.extra.socket, access.principal.expiresAt);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Every operation runs as what the credential grants now: a revoked token or an ended session runs nothing more.
+        const access = await auth.authenticate(ctx.extra.authorization);
+        if (!access.principal) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, access.refusal);
+          return [new GraphQLError(access.refusal, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         let document;
         try {
           document = parse(payload.query);
@@ -106,7 +121,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: contextFor(ctx.extra.access!),
+          contextValue: contextFor(access),
         };
         return args;
       },
@@ -143,6 +158,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   });
   await apollo.start();
   await events.start();
+  await credentials.start();
   if (config.engine) await container.resolve(Dispatcher).start();
 
   let ready = false;
@@ -199,6 +215,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       ready = false;
       await apollo.stop();
       wsServer.close();
+      await credentials.stop();
       await events.stop();
       await jobs.stop();
     },

@@ -8,10 +8,11 @@ import { Role, roleIncludes } from '../common/roles';
 import type { Config } from '../config';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { CONFIG } from '../tokens';
-import { Access, type Principal } from './access';
+import { Access, credentialKey, type Principal } from './access';
 import { ApiToken } from './api-token.entity';
 import type { CreateApiTokenInput, CreateUserInput } from './auth.inputs';
 import { API_TOKEN_PREFIX, SESSION_TOKEN_PREFIX, hashPassword, hashToken, newToken, verifyPassword } from './secrets';
+import { announceCredentialChange } from './credential-watch';
 import { Session } from './session.entity';
 import { User } from './user.entity';
 
@@ -33,29 +34,47 @@ export class AuthService {
     const token = match[1];
     const tokenHash = hashToken(token);
     if (token.startsWith(SESSION_TOKEN_PREFIX)) {
-      const session = await this.dataSource.getRepository(Session).findOne({ where: { tokenHash }, relations: { user: true } });
-      if (!session || session.revokedAt || !session.user) return new Access(null, 'Your session has ended; sign in again');
-      if (session.expiresAt.getTime() <= Date.now()) return new Access(null, 'Your session has expired; sign in again');
-      const { user } = session;
-      return new Access({
-        kind: 'USER',
-        id: user.id,
-        name: user.username,
-        role: user.role,
-        tenantIds: user.tenantIds,
-        sessionId: session.id,
-        expiresAt: session.expiresAt,
-      });
+      return sessionAccess(
+        await this.dataSource.getRepository(Session).findOne({ where: { tokenHash }, relations: { user: true } }),
+      );
     }
-    const apiToken = await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash });
-    if (!apiToken || apiToken.revokedAt) return new Access(null, 'The API token is not valid or has been revoked');
-    return new Access({
-      kind: 'API_TOKEN',
-      id: apiToken.id,
-      name: apiToken.name,
-      role: apiToken.role,
-      tenantIds: apiToken.tenantIds,
-    });
+    return apiTokenAccess(await this.dataSource.getRepository(ApiToken).findOneBy({ tokenHash }));
+  }
+
+  /**
+   * What the credentials of principals that were authenticated earlier stand for now, by `credentialKey`: two
+   * indexed reads however many there are, for checking open connections again.
+   */
+  async reauthenticate(principals: readonly Principal[]): Promise<Map<string, Access>> {
+    const sessionIds = [...new Set(principals.flatMap((p) => (p.kind === 'USER' && p.sessionId ? [p.sessionId] : [])))];
+    const tokenIds = [...new Set(principals.flatMap((p) => (p.kind === 'API_TOKEN' ? [p.id] : [])))];
+    const sessions =
+      sessionIds.length === 0
+        ? []
+        : await this.dataSource
+            .getRepository(Session)
+            .createQueryBuilder('s')
+            .leftJoinAndSelect('s.user', 'u')
+            .where('s.id = ANY(:ids)', { ids: sessionIds })
+            .getMany();
+    const tokens =
+      tokenIds.length === 0
+        ? []
+        : await this.dataSource
+            .getRepository(ApiToken)
+            .createQueryBuilder('k')
+            .where('k.id = ANY(:ids)', { ids: tokenIds })
+            .getMany();
+    const found = new Map<string, Access>([
+      ...sessions.map((session): [string, Access] => [`session:${session.id}`, sessionAccess(session)]),
+      ...tokens.map((apiToken): [string, Access] => [`token:${apiToken.id}`, apiTokenAccess(apiToken)]),
+    ]);
+    return new Map(
+      principals.map((principal) => {
+        const key = credentialKey(principal);
+        return [key, found.get(key) ?? (principal.kind === 'USER' ? sessionAccess(null) : apiTokenAccess(null))];
+      }),
+    );
   }
 
   async signIn(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: User }> {
@@ -79,8 +98,12 @@ export class AuthService {
 
   async signOut(access: Access): Promise<boolean> {
     const principal = access.require(Role.VIEWER);
-    if (!principal.sessionId) throw badInput('Only a signed-in session can sign out; revoke an API token instead');
-    await this.dataSource.getRepository(Session).update({ id: principal.sessionId }, { revokedAt: new Date() });
+    const sessionId = principal.sessionId;
+    if (!sessionId) throw badInput('Only a signed-in session can sign out; revoke an API token instead');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Session).update({ id: sessionId }, { revokedAt: new Date() });
+      await announceCredentialChange(manager, { kind: 'session', id: sessionId });
+    });
     return true;
   }
 
@@ -170,6 +193,7 @@ export class AuthService {
       if (apiToken.revokedAt) return apiToken;
       apiToken.revokedAt = new Date();
       const saved = await tokens.save(apiToken);
+      await announceCredentialChange(manager, { kind: 'token', id: apiToken.id });
       await this.audit.record(manager, access, {
         action: 'token.revoke',
         subjectType: 'ApiToken',
@@ -237,4 +261,32 @@ export class AuthService {
       });
     });
   }
+}
+
+/** The caller behind a session token's row (with its user), or the reason it is refused. */
+function sessionAccess(session: Session | null): Access {
+  if (!session || session.revokedAt || !session.user) return new Access(null, 'Your session has ended; sign in again');
+  if (session.expiresAt.getTime() <= Date.now()) return new Access(null, 'Your session has expired; sign in again');
+  const { user } = session;
+  return new Access({
+    kind: 'USER',
+    id: user.id,
+    name: user.username,
+    role: user.role,
+    tenantIds: user.tenantIds,
+    sessionId: session.id,
+    expiresAt: session.expiresAt,
+  });
+}
+
+/** The caller behind an API token's row, or the reason it is refused. */
+function apiTokenAccess(apiToken: ApiToken | null): Access {
+  if (!apiToken || apiToken.revokedAt) return new Access(null, 'The API token is not valid or has been revoked');
+  return new Access({
+    kind: 'API_TOKEN',
+    id: apiToken.id,
+    name: apiToken.name,
+    role: apiToken.role,
+    tenantIds: apiToken.tenantIds,
+  });
 }
