@@ -10,7 +10,13 @@ import { Tenant } from '../modules/tenant/tenant.entity';
 import { CONFIG } from '../tokens';
 import { Access, credentialKey, type Principal } from './access';
 import { ApiToken } from './api-token.entity';
-import type { CreateApiTokenInput, CreateUserInput } from './auth.inputs';
+import type {
+  ChangePasswordInput,
+  CreateApiTokenInput,
+  CreateUserInput,
+  ResetUserPasswordInput,
+  UpdateUserInput,
+} from './auth.inputs';
 import { API_TOKEN_PREFIX, SESSION_TOKEN_PREFIX, hashPassword, hashToken, newToken, verifyPassword } from './secrets';
 import { announceCredentialChange } from './credential-watch';
 import { Session } from './session.entity';
@@ -81,6 +87,7 @@ export class AuthService {
     const user = await this.dataSource.getRepository(User).findOneBy({ username });
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !valid) throw unauthenticated('Wrong username or password');
+    if (user.disabledAt) throw unauthenticated('This account is disabled; ask an admin');
     const token = newToken(SESSION_TOKEN_PREFIX);
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMs);
     await this.dataSource.transaction(async (manager) => {
@@ -153,6 +160,125 @@ export class AuthService {
       if (isUniqueViolation(error)) throw conflict(`A user named '${input.username}' already exists`);
       throw error;
     }
+  }
+
+  /** A user the caller may manage (every tenant it reaches is one the caller reaches), locked; else NOT_FOUND. */
+  private async requireManagedUser(principal: Principal, manager: EntityManager, id: string): Promise<User> {
+    const user = isId(id)
+      ? await manager.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } })
+      : null;
+    if (!user || !this.canManage(principal, user.tenantIds)) throw notFound('User', id);
+    return user;
+  }
+
+  /** Ends a user's sessions (all, or all but one) and announces it, so their open connections close too. */
+  private async endSessions(manager: EntityManager, userId: string, except?: string): Promise<number> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, ended] = await manager.query<[unknown[], number]>(
+      `UPDATE user_session SET revoked_at = now()
+       WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [userId, except ?? null],
+    );
+    await announceCredentialChange(manager, { kind: 'user', id: userId });
+    return ended;
+  }
+
+  async updateUser(access: Access, input: UpdateUserInput): Promise<User> {
+    const principal = access.require(Role.ADMIN);
+    if (input.role != null) this.assertRoleGrantable(access, input.role);
+    if (input.tenantSlugs != null && input.allTenants) throw badInput('Give either tenantSlugs or allTenants, not both');
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const users = manager.getRepository(User);
+        const user = await this.requireManagedUser(principal, manager, input.id);
+        const changesGrant =
+          input.disabled === true || input.role != null || input.tenantSlugs != null || Boolean(input.allTenants);
+        if (principal.kind === 'USER' && principal.id === user.id && changesGrant) {
+          throw badInput('You cannot disable yourself or change your own role or tenants; ask another admin');
+        }
+        const before = userSnapshot(user);
+        if (input.username != null && input.username !== user.username) {
+          if (await users.existsBy({ username: input.username }))
+            throw conflict(`A user named '${input.username}' already exists`);
+          user.username = input.username;
+        }
+        if (input.role != null) user.role = input.role;
+        if (input.tenantSlugs != null) user.tenantIds = await this.scopeFor(access, manager, input.tenantSlugs);
+        if (input.allTenants) user.tenantIds = await this.scopeFor(access, manager, null);
+        const disabling = input.disabled === true && user.disabledAt == null;
+        const enabling = input.disabled === false && user.disabledAt != null;
+        if (disabling) user.disabledAt = new Date();
+        if (enabling) user.disabledAt = null;
+        const saved = await users.save(user);
+        const sessionsEnded = disabling ? await this.endSessions(manager, user.id) : 0;
+        // Open connections of the user are checked again: a changed name, role or tenants makes them reconnect.
+        if (!disabling) await announceCredentialChange(manager, { kind: 'user', id: user.id });
+        await this.audit.record(manager, access, {
+          action: disabling ? 'user.disable' : enabling ? 'user.enable' : 'user.update',
+          subjectType: 'User',
+          subjectId: user.id,
+          before,
+          after: { ...(userSnapshot(saved) as object), ...(disabling ? { sessionsEnded } : {}) },
+        });
+        return saved;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A user named '${input.username}' already exists`);
+      throw error;
+    }
+  }
+
+  /** The caller's own password; its other sessions end, this one goes on. */
+  async changePassword(access: Access, input: ChangePasswordInput): Promise<User> {
+    const principal = access.require(Role.VIEWER);
+    if (principal.kind !== 'USER' || !principal.sessionId) {
+      throw badInput('Only a signed-in user has a password to change');
+    }
+    const sessionId = principal.sessionId;
+    const current = await this.dataSource.getRepository(User).findOneBy({ id: principal.id });
+    if (!current || !(await verifyPassword(input.currentPassword, current.passwordHash))) {
+      throw badInput('The current password is not right', { field: 'currentPassword' });
+    }
+    if (input.newPassword === input.currentPassword) throw badInput('The new password must differ from the current one');
+    const passwordHash = await hashPassword(input.newPassword);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager
+        .getRepository(User)
+        .findOne({ where: { id: principal.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw unauthenticated('Your session has ended; sign in again');
+      user.passwordHash = passwordHash;
+      const saved = await manager.getRepository(User).save(user);
+      const sessionsEnded = await this.endSessions(manager, user.id, sessionId);
+      await this.audit.record(manager, access, {
+        action: 'user.change-password',
+        subjectType: 'User',
+        subjectId: user.id,
+        after: { sessionsEnded },
+      });
+      return saved;
+    });
+  }
+
+  /** An admin sets another user's password; every session of that user ends. */
+  async resetUserPassword(access: Access, input: ResetUserPasswordInput): Promise<User> {
+    const principal = access.require(Role.ADMIN);
+    const passwordHash = await hashPassword(input.newPassword);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.requireManagedUser(principal, manager, input.id);
+      if (principal.kind === 'USER' && principal.id === user.id) {
+        throw badInput('Use changePassword for your own password');
+      }
+      user.passwordHash = passwordHash;
+      const saved = await manager.getRepository(User).save(user);
+      const sessionsEnded = await this.endSessions(manager, user.id);
+      await this.audit.record(manager, access, {
+        action: 'user.reset-password',
+        subjectType: 'User',
+        subjectId: user.id,
+        after: { sessionsEnded },
+      });
+      return saved;
+    });
   }
 
   async createApiToken(access: Access, input: CreateApiTokenInput): Promise<ApiToken & { token: string }> {
@@ -267,6 +393,7 @@ export class AuthService {
 function sessionAccess(session: Session | null): Access {
   if (!session || session.revokedAt || !session.user) return new Access(null, 'Your session has ended; sign in again');
   if (session.expiresAt.getTime() <= Date.now()) return new Access(null, 'Your session has expired; sign in again');
+  if (session.user.disabledAt) return new Access(null, 'Your account is disabled');
   const { user } = session;
   return new Access({
     kind: 'USER',
@@ -288,5 +415,16 @@ function apiTokenAccess(apiToken: ApiToken | null): Access {
     name: apiToken.name,
     role: apiToken.role,
     tenantIds: apiToken.tenantIds,
+  });
+}
+
+/** A user for the audit log: never the password hash. */
+function userSnapshot(user: User): unknown {
+  return snapshot({
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    tenantIds: user.tenantIds,
+    disabledAt: user.disabledAt,
   });
 }

@@ -3,6 +3,7 @@ import { RolloutEngine1763860000000 } from './1763860000000-RolloutEngine';
 import { RolloutAcknowledged1763870000000 } from './1763870000000-RolloutAcknowledged';
 import { DeploymentStatsIndex1763880000000 } from './1763880000000-DeploymentStatsIndex';
 import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTargetStatusIndex';
+import { UserDisabled1763890000000 } from './1763890000000-UserDisabled';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   RolloutAcknowledged1763870000000,
   DeploymentStatsIndex1763880000000,
   RolloutTargetStatusIndex1763880500000,
+  UserDisabled1763890000000,
 ];
