@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import proxyaddr from 'proxy-addr';
 import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
@@ -18,7 +19,7 @@ import type { Config } from './config';
 import { EventHub } from './events/event-hub';
 import { subscribeSharingResults } from './events/shared-execution';
 import type { Context } from './graphql/context';
-import { formatError } from './graphql/errors';
+import { formatError, rateLimitStatusPlugin } from './graphql/errors';
 import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createSchema } from './graphql/schema';
@@ -70,16 +71,22 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   const auth = container.resolve(AuthService);
   const credentials = new CredentialWatch(dataSource, auth, { recheckIntervalMs: options.credentialRecheckMs });
   container.registerInstance(CredentialWatch, credentials);
-  const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
+  const contextFor = (access: Access, clientAddress: string): Context => ({
+    access,
+    loaders: createLoaders(dataSource),
+    container,
+    clientAddress,
+  });
   const showDetails = config.env === 'development';
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const rules = [...specifiedRules, ...validationRules(config)];
-  const wsCleanup = useServer<{ authorization?: string }, { authorization?: string }>(
+  const wsCleanup = useServer<{ authorization?: string }, { authorization?: string; clientAddress?: string }>(
     {
       schema,
       // Subscribers with the same operation and authorization share each event's result (see there).
@@ -87,6 +94,11 @@ export async function createApp(config: Config, dataSource: DataSource, options:
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         ctx.extra.authorization = typeof authorization === 'string' ? authorization : undefined;
+        // As Express's req.ip: the forwarded address when the proxy is trusted (SHIPLOG_TRUST_PROXY).
+        ctx.extra.clientAddress = proxyaddr(
+          ctx.extra.request,
+          app.get('trust proxy fn') as (address: string, hop: number) => boolean,
+        );
         const access = await auth.authenticate(ctx.extra.authorization);
         if (!access.principal) return false;
         credentials.track(ctx.extra.socket, access.principal);
@@ -121,7 +133,7 @@ export async function createApp(config: Config, dataSource: DataSource, options:
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: contextFor(access),
+          contextValue: contextFor(access, ctx.extra.clientAddress ?? 'unknown'),
         };
         return args;
       },
@@ -144,6 +156,7 @@ export async function createApp(config: Config, dataSource: DataSource, options:
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       costLimitPlugin(config),
+      rateLimitStatusPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         async serverWillStart() {
@@ -177,7 +190,7 @@ export async function createApp(config: Config, dataSource: DataSource, options:
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization)),
+      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
 

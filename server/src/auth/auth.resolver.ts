@@ -102,8 +102,8 @@ export class ViewerResolver {
   }
 
   @Mutation(() => SignInPayload, { description: 'Starts a session; the only operation that needs no token.' })
-  signIn(@Arg('input', () => SignInInput) input: SignInInput) {
-    return this.auth.signIn(input.username, input.password);
+  signIn(@Ctx() { clientAddress }: Context, @Arg('input', () => SignInInput) input: SignInInput) {
+    return this.auth.signIn(input.username, input.password, clientAddress);
   }
 
   @Mutation(() => Boolean, { description: 'Ends the calling session.' })
@@ -112,8 +112,8 @@ export class ViewerResolver {
   }
 
   @Mutation(() => User, { description: "Changes the caller's own password; the caller's other sessions end." })
-  changePassword(@Ctx() { access }: Context, @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput) {
-    return this.auth.changePassword(access, input);
+  changePassword(@Ctx() { access, clientAddress }: Context, @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput) {
+    return this.auth.changePassword(access, input, clientAddress);
   }
 }
 

@@ -1,7 +1,16 @@
 import { inject, injectable } from 'tsyringe';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService, snapshot } from '../audit/audit.service';
-import { badInput, conflict, forbidden, isUniqueViolation, notFound, unauthenticated } from '../common/errors';
+import {
+  AppError,
+  ErrorCode,
+  badInput,
+  conflict,
+  forbidden,
+  isUniqueViolation,
+  notFound,
+  unauthenticated,
+} from '../common/errors';
 import { isId } from '../common/ids';
 import { paginate, type PageArgs } from '../common/pagination';
 import { Role, roleIncludes } from '../common/roles';
@@ -20,6 +29,7 @@ import type {
 import { API_TOKEN_PREFIX, SESSION_TOKEN_PREFIX, hashPassword, hashToken, newToken, verifyPassword } from './secrets';
 import { announceCredentialChange } from './credential-watch';
 import { Session } from './session.entity';
+import { SignInThrottleService } from './sign-in-throttle';
 import { User } from './user.entity';
 
 export const BOOTSTRAP_TOKEN_NAME = 'admin (SHIPLOG_ADMIN_TOKEN)';
@@ -30,6 +40,7 @@ export class AuthService {
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(CONFIG) private readonly config: Config,
     private readonly audit: AuditService,
+    private readonly throttle: SignInThrottleService,
   ) {}
 
   /** The caller of a request, from its `Authorization: Bearer …` value. Never throws: refusals come when data is asked for. */
@@ -83,11 +94,33 @@ export class AuthService {
     );
   }
 
-  async signIn(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: User }> {
+  /**
+   * Checks a password, throttled per username and client address (see SignInThrottleService); a failure is audited,
+   * with the username tried and the address, never the password.
+   */
+  private async verifyThrottled(username: string, password: string, address: string): Promise<User> {
+    const attempt = await this.throttle.begin(username, address);
     const user = await this.dataSource.getRepository(User).findOneBy({ username });
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
-    if (!user || !valid) throw unauthenticated('Wrong username or password');
-    if (user.disabledAt) throw unauthenticated('This account is disabled; ask an admin');
+    const refusal = !user ? 'unknown user' : !valid ? 'wrong password' : user.disabledAt ? 'disabled' : null;
+    if (refusal === null) {
+      await attempt.succeeded();
+      return user!;
+    }
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, new Access(null), {
+        action: 'user.sign-in-failed',
+        subjectType: 'User',
+        subjectId: user?.id ?? username,
+        after: { username, address, refusal, throttledForSeconds: attempt.blockedForSeconds },
+      }),
+    );
+    if (refusal === 'disabled') throw unauthenticated('This account is disabled; ask an admin');
+    throw unauthenticated('Wrong username or password');
+  }
+
+  async signIn(username: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; user: User }> {
+    const user = await this.verifyThrottled(username, password, address);
     const token = newToken(SESSION_TOKEN_PREFIX);
     const expiresAt = new Date(Date.now() + this.config.sessionTtlMs);
     await this.dataSource.transaction(async (manager) => {
@@ -97,7 +130,7 @@ export class AuthService {
         action: 'user.sign-in',
         subjectType: 'User',
         subjectId: user.id,
-        after: { sessionId: session.id, expiresAt },
+        after: { sessionId: session.id, expiresAt, address },
       });
     });
     return { token, expiresAt, user };
@@ -110,6 +143,12 @@ export class AuthService {
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Session).update({ id: sessionId }, { revokedAt: new Date() });
       await announceCredentialChange(manager, { kind: 'session', id: sessionId });
+      await this.audit.record(manager, access, {
+        action: 'user.sign-out',
+        subjectType: 'User',
+        subjectId: principal.id,
+        after: { sessionId },
+      });
     });
     return true;
   }
@@ -229,15 +268,20 @@ export class AuthService {
   }
 
   /** The caller's own password; its other sessions end, this one goes on. */
-  async changePassword(access: Access, input: ChangePasswordInput): Promise<User> {
+  async changePassword(access: Access, input: ChangePasswordInput, address: string): Promise<User> {
     const principal = access.require(Role.VIEWER);
     if (principal.kind !== 'USER' || !principal.sessionId) {
       throw badInput('Only a signed-in user has a password to change');
     }
     const sessionId = principal.sessionId;
-    const current = await this.dataSource.getRepository(User).findOneBy({ id: principal.id });
-    if (!current || !(await verifyPassword(input.currentPassword, current.passwordHash))) {
-      throw badInput('The current password is not right', { field: 'currentPassword' });
+    // Guesses at the current password count as failed sign-ins: a stolen session must not become a password oracle.
+    try {
+      await this.verifyThrottled(principal.name, input.currentPassword, address);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.UNAUTHENTICATED) {
+        throw badInput('The current password is not right', { field: 'currentPassword' });
+      }
+      throw error;
     }
     if (input.newPassword === input.currentPassword) throw badInput('The new password must differ from the current one');
     const passwordHash = await hashPassword(input.newPassword);

@@ -4,6 +4,7 @@ import { RolloutAcknowledged1763870000000 } from './1763870000000-RolloutAcknowl
 import { DeploymentStatsIndex1763880000000 } from './1763880000000-DeploymentStatsIndex';
 import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTargetStatusIndex';
 import { UserDisabled1763890000000 } from './1763890000000-UserDisabled';
+import { SignInThrottle1763890500000 } from './1763890500000-SignInThrottle';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   DeploymentStatsIndex1763880000000,
   RolloutTargetStatusIndex1763880500000,
   UserDisabled1763890000000,
+  SignInThrottle1763890500000,
 ];
