@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import proxyaddr from 'proxy-addr';
 import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
@@ -13,11 +14,12 @@ import { DataSource } from 'typeorm';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Access } from './auth/access';
 import { AuthService } from './auth/auth.service';
+import { CLOSE_UNAUTHENTICATED, CredentialWatch } from './auth/credential-watch';
 import type { Config } from './config';
 import { EventHub } from './events/event-hub';
 import { subscribeSharingResults } from './events/shared-execution';
 import type { Context } from './graphql/context';
-import { formatError } from './graphql/errors';
+import { formatError, rateLimitStatusPlugin } from './graphql/errors';
 import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createSchema } from './graphql/schema';
@@ -52,7 +54,12 @@ function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): v
   socket.once('close', () => clearTimeout(timer));
 }
 
-export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
+export interface AppOptions {
+  /** How often open connections are checked against their credentials, besides when a change is announced. */
+  credentialRecheckMs?: number;
+}
+
+export async function createApp(config: Config, dataSource: DataSource, options: AppOptions = {}): Promise<App> {
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
   container.registerInstance(CONFIG, config);
@@ -62,29 +69,49 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   container.registerInstance(JOB_QUEUE, jobs);
   const schema = await createSchema(container);
   const auth = container.resolve(AuthService);
-  const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource, access), container });
+  const credentials = new CredentialWatch(dataSource, auth, { recheckIntervalMs: options.credentialRecheckMs });
+  container.registerInstance(CredentialWatch, credentials);
+  const contextFor = (access: Access, clientAddress: string): Context => ({
+    access,
+    loaders: createLoaders(dataSource, access),
+    container,
+    clientAddress,
+  });
   const showDetails = config.env === 'development';
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const server = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const rules = [...specifiedRules, ...validationRules(config)];
-  const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
+  const wsCleanup = useServer<{ authorization?: string }, { authorization?: string; clientAddress?: string }>(
     {
       schema,
       // Subscribers with the same operation and authorization share each event's result (see there).
       subscribe: subscribeSharingResults,
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        const access = await auth.authenticate(typeof authorization === 'string' ? authorization : undefined);
+        ctx.extra.authorization = typeof authorization === 'string' ? authorization : undefined;
+        // As Express's req.ip: the forwarded address when the proxy is trusted (SHIPLOG_TRUST_PROXY).
+        ctx.extra.clientAddress = proxyaddr(
+          ctx.extra.request,
+          app.get('trust proxy fn') as (address: string, hop: number) => boolean,
+        );
+        const access = await auth.authenticate(ctx.extra.authorization);
         if (!access.principal) return false;
-        ctx.extra.access = access;
+        credentials.track(ctx.extra.socket, access.principal);
         closeWhenSessionEnds(ctx.extra.socket, access.principal.expiresAt);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
+        // Every operation runs as what the credential grants now: a revoked token or an ended session runs nothing more.
+        const access = await auth.authenticate(ctx.extra.authorization);
+        if (!access.principal) {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, access.refusal);
+          return [new GraphQLError(access.refusal, { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         let document;
         try {
           document = parse(payload.query);
@@ -106,7 +133,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: contextFor(ctx.extra.access!),
+          contextValue: contextFor(access, ctx.extra.clientAddress ?? 'unknown'),
         };
         return args;
       },
@@ -129,6 +156,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       costLimitPlugin(config),
+      rateLimitStatusPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         async serverWillStart() {
@@ -143,6 +171,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   });
   await apollo.start();
   await events.start();
+  await credentials.start();
   if (config.engine) await container.resolve(Dispatcher).start();
 
   let ready = false;
@@ -161,7 +190,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization)),
+      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
     }),
   );
 
@@ -199,6 +228,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       ready = false;
       await apollo.stop();
       wsServer.close();
+      await credentials.stop();
       await events.stop();
       await jobs.stop();
     },

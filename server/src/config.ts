@@ -1,4 +1,5 @@
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const flag = z
@@ -25,7 +26,26 @@ const environmentSchema = z.object({
   SHIPLOG_PUBLIC_URL: z.url({ message: 'must be the URL people and orchestrators reach Shiplog at' }).optional(),
   SHIPLOG_ENGINE: flag.optional(),
   SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SHIPLOG_TRUST_PROXY: z
+    .string()
+    .transform((value): boolean | number | string =>
+      value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value,
+    )
+    .refine((value) => typeof value !== 'string' || compiles(value), {
+      message: "must be 'true', 'false', a number of proxies, or addresses/subnets such as 'loopback, 10.0.0.0/8'",
+    })
+    .default(false),
 });
+
+/** Whether Express can make sense of a list of trusted proxy addresses. */
+function compiles(addresses: string): boolean {
+  try {
+    proxyaddr.compile(addresses.split(',').map((address) => address.trim()));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -47,6 +67,8 @@ export interface Config {
   /** Run the rollout engine's workers in this process. */
   engine: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (sign-in throttling goes by it). */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +104,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: e.SHIPLOG_LOG_LEVEL,
     publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
     engine: e.SHIPLOG_ENGINE ?? true,
+    trustProxy: e.SHIPLOG_TRUST_PROXY,
   };
 }

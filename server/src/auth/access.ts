@@ -14,12 +14,23 @@ export interface Principal {
   expiresAt?: Date;
 }
 
+/** Names the credential behind a principal: its session, or its API token. */
+export function credentialKey(principal: Principal): string {
+  return principal.kind === 'USER' ? `session:${principal.sessionId}` : `token:${principal.id}`;
+}
+
+/** Whether two principals of one credential grant the same: same name, role and tenants. */
+export function sameGrant(a: Principal, b: Principal): boolean {
+  const tenants = (p: Principal) => (p.tenantIds === null ? null : [...p.tenantIds].sort().join(','));
+  return a.name === b.name && a.role === b.role && tenants(a) === tenants(b);
+}
+
 /** The caller of one request, with the checks every service method starts with. */
 export class Access {
   constructor(
     readonly principal: Principal | null,
     /** Why there is no principal, told to the caller. */
-    private readonly refusal = 'Sign in or send a valid API token',
+    readonly refusal = 'Sign in or send a valid API token',
   ) {}
 
   static system(): Access {

@@ -18,7 +18,15 @@ import { Role } from '../common/roles';
 import type { Context } from '../graphql/context';
 import { Tenant } from '../modules/tenant/tenant.entity';
 import { ApiToken } from './api-token.entity';
-import { CreateApiTokenInput, CreateUserInput, RevokeApiTokenInput, SignInInput } from './auth.inputs';
+import {
+  ChangePasswordInput,
+  CreateApiTokenInput,
+  CreateUserInput,
+  ResetUserPasswordInput,
+  RevokeApiTokenInput,
+  SignInInput,
+  UpdateUserInput,
+} from './auth.inputs';
 import { AuthService } from './auth.service';
 import { User } from './user.entity';
 
@@ -94,13 +102,18 @@ export class ViewerResolver {
   }
 
   @Mutation(() => SignInPayload, { description: 'Starts a session; the only operation that needs no token.' })
-  signIn(@Arg('input', () => SignInInput) input: SignInInput) {
-    return this.auth.signIn(input.username, input.password);
+  signIn(@Ctx() { clientAddress }: Context, @Arg('input', () => SignInInput) input: SignInInput) {
+    return this.auth.signIn(input.username, input.password, clientAddress);
   }
 
   @Mutation(() => Boolean, { description: 'Ends the calling session.' })
   signOut(@Ctx() { access }: Context) {
     return this.auth.signOut(access);
+  }
+
+  @Mutation(() => User, { description: "Changes the caller's own password; the caller's other sessions end." })
+  changePassword(@Ctx() { access, clientAddress }: Context, @Arg('input', () => ChangePasswordInput) input: ChangePasswordInput) {
+    return this.auth.changePassword(access, input, clientAddress);
   }
 }
 
@@ -117,6 +130,23 @@ export class UserResolver {
   @Mutation(() => User)
   createUser(@Ctx() { access }: Context, @Arg('input', () => CreateUserInput) input: CreateUserInput) {
     return this.auth.createUser(access, input);
+  }
+
+  @Mutation(() => User, {
+    description: 'Changes a user: name, role, tenants, or disabled (which ends its sessions and open connections at once).',
+  })
+  updateUser(@Ctx() { access }: Context, @Arg('input', () => UpdateUserInput) input: UpdateUserInput) {
+    return this.auth.updateUser(access, input);
+  }
+
+  @Mutation(() => User, { description: "Sets another user's password; every session of that user ends." })
+  resetUserPassword(@Ctx() { access }: Context, @Arg('input', () => ResetUserPasswordInput) input: ResetUserPasswordInput) {
+    return this.auth.resetUserPassword(access, input);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'A disabled user cannot sign in.' })
+  disabled(@Root() user: User): boolean {
+    return user.disabledAt != null;
   }
 
   @FieldResolver(() => [Tenant], { nullable: true, description: 'The tenants the user is limited to; null for every tenant.' })

@@ -27,4 +27,8 @@ export class User {
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the user was disabled; a disabled user cannot sign in.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null;
 }

@@ -6,6 +6,7 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 /** A refusal the caller can act on. Services throw these; the API maps them to `extensions.code`. */
@@ -25,6 +26,8 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, details);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError(ErrorCode.FORBIDDEN, message);
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
 export const unauthenticated = (message = 'Sign in or send a valid API token') =>
   new AppError(ErrorCode.UNAUTHENTICATED, message);
 
@@ -44,6 +47,8 @@ function httpStatus(code: ErrorCode): number {
       return 400;
     case ErrorCode.CONFLICT:
       return 409;
+    case ErrorCode.RATE_LIMITED:
+      return 429;
     default:
       return assertUnreachable(code);
   }

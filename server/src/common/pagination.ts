@@ -16,13 +16,36 @@ export class PageArgs {
   after?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field({ description: 'Whether items come before this page: true for every page after the first.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the first item of the page.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The cursor of the last item of the page: pass it as `after`.' })
   endCursor: string | null;
+}
+
+/**
+ * The page info of a forward page. A page asked for with `after` follows the item that cursor came from, so
+ * something comes before it; telling for sure would cost a query per page, which the Relay spec lets us skip.
+ */
+export function pageInfoOf(
+  edges: readonly { cursor: string }[],
+  hasNextPage: boolean,
+  after: string | null | undefined,
+): PageInfo {
+  return {
+    hasNextPage,
+    hasPreviousPage: Boolean(after),
+    startCursor: edges.length > 0 ? edges[0].cursor : null,
+    endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null,
+  };
 }
 
 export interface Page<T> {
@@ -152,7 +175,7 @@ export async function paginate<T extends ObjectLiteral>(
   return {
     nodes,
     edges,
-    pageInfo: { hasNextPage, endCursor: edges.length > 0 ? edges[edges.length - 1].cursor : null },
+    pageInfo: pageInfoOf(edges, hasNextPage, args.after),
     totalCount: () => (count ??= counter.getCount()),
   };
 }

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { ApiToken } from '../auth/api-token.entity';
 import { Session } from '../auth/session.entity';
+import { SignInThrottle } from '../auth/sign-in-throttle.entity';
 import { User } from '../auth/user.entity';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
@@ -22,6 +23,7 @@ export const entities = [
   AuditEvent,
   ApiToken,
   Session,
+  SignInThrottle,
   User,
   Application,
   Artifact,

@@ -1,6 +1,7 @@
-import { Client, type ClientConfig, type Notification } from 'pg';
+import { Client, type Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Access } from '../auth/access';
+import { listenerConfig } from '../db/listener';
 import { log } from '../log';
 import { eventVisibility, rolloutVisibleSql } from '../auth/visibility';
 import { EventRecord } from './event.entity';
@@ -193,25 +194,8 @@ export class EventHub {
     return row.reaches;
   }
 
-  private connectionConfig(): ClientConfig {
-    const options = this.dataSource.options;
-    if (options.type !== 'postgres') throw new Error('Live events need PostgreSQL');
-    return {
-      connectionString: options.url,
-      host: options.host,
-      port: options.port,
-      user: options.username,
-      password: options.password,
-      database: options.database,
-      // TypeORM hands this very value to pg, whose typing of it is narrower.
-      ssl: options.ssl as ClientConfig['ssl'],
-      application_name: 'shiplog-events',
-      keepAlive: true,
-    };
-  }
-
   private async connectListener(): Promise<void> {
-    const client = new Client(this.connectionConfig());
+    const client = new Client(listenerConfig(this.dataSource, 'shiplog-events'));
     this.listener = client;
     client.on('notification', (message: Notification) => this.onNotification(message));
     client.on('error', (error: Error) => this.onListenerLost(client, error));

@@ -14,6 +14,7 @@ import { EventStreamService } from './event-stream.service';
 import { Event } from './event.types';
 import { GraphQLJSON } from 'graphql-scalars';
 import { eventDataFor } from '../auth/visibility';
+import { SequenceScalar } from './sequence.scalar';
 
 interface EventsArgs {
   afterSequence?: string | null;
@@ -83,7 +84,7 @@ export class EventResolver {
   })
   events(
     @Root() event: EventRecord,
-    @Arg('afterSequence', () => String, AFTER_SEQUENCE) _afterSequence?: string | null,
+    @Arg('afterSequence', () => SequenceScalar, AFTER_SEQUENCE) _afterSequence?: string | null,
     @Arg('filter', () => EventFilter, { nullable: true, validate: false }) _filter?: EventFilter | null,
   ): Event {
     return event;
@@ -100,7 +101,7 @@ export class EventResolver {
   rolloutEvents(
     @Root() event: EventRecord,
     @Arg('rolloutId', () => ID, { validate: false }) _rolloutId: string,
-    @Arg('afterSequence', () => String, AFTER_SEQUENCE) _afterSequence?: string | null,
+    @Arg('afterSequence', () => SequenceScalar, AFTER_SEQUENCE) _afterSequence?: string | null,
   ): Event {
     return event;
   }

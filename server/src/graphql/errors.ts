@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
@@ -18,6 +19,7 @@ const REQUEST_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'RATE_LIMITED',
 ]);
 
 function validationProblems(errors: ValidationError[], prefix: string): string[] {
@@ -50,3 +52,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   log.error('Unexpected error while answering a request', original);
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+/**
+ * A refusal to slow down is HTTP 429 with Retry-After, so HTTP clients and proxies understand it without reading
+ * the body; every other GraphQL answer keeps its status.
+ */
+export const rateLimitStatusPlugin: ApolloServerPlugin = {
+  requestDidStart: () =>
+    Promise.resolve({
+      willSendResponse: ({ response }) => {
+        if (response.body.kind !== 'single') return Promise.resolve();
+        const limited = response.body.singleResult.errors?.find((error) => error.extensions?.code === 'RATE_LIMITED');
+        if (limited) {
+          response.http.status = 429;
+          const retryAfter = limited.extensions?.retryAfterSeconds;
+          if (typeof retryAfter === 'number') response.http.headers.set('retry-after', String(retryAfter));
+        }
+        return Promise.resolve();
+      },
+    }),
+};

@@ -394,6 +394,35 @@ describe('tenant list', () => {
     expect(third.nodes.map((node) => node.slug)).toEqual(['list-e']);
   });
 
+  it('tells a Relay client where each page sits: hasPreviousPage and startCursor beside hasNextPage and endCursor', async () => {
+    const RELAY = `query ($after: String) {
+      tenants(first: 2, after: $after, filter: { search: "list-" }) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { slug } }
+      }
+    }`;
+    type RelayPage = {
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+      edges: { cursor: string; node: { slug: string } }[];
+    };
+    const first = dataOf(await server.gql<{ tenants: RelayPage }>(RELAY)).tenants;
+    expect(first.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: first.edges[0].cursor,
+      endCursor: first.edges[1].cursor,
+    });
+    const second = dataOf(await server.gql<{ tenants: RelayPage }>(RELAY, { after: first.pageInfo.endCursor })).tenants;
+    expect(second.edges.map((edge) => edge.node.slug)).toEqual(['list-c', 'list-d']);
+    expect(second.pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: true,
+      startCursor: second.edges[0].cursor,
+      endCursor: second.edges[1].cursor,
+    });
+    const empty = dataOf(await server.gql(`{ tenants(first: 0) { pageInfo { hasPreviousPage startCursor endCursor } } }`));
+    expect(empty).toEqual({ tenants: { pageInfo: { hasPreviousPage: false, startCursor: null, endCursor: null } } });
+  });
+
   it('says there is no next page when the last page is exactly full', async () => {
     const page = await tenantsPage({ first: 5, filter: { search: 'list-' } });
     expect(page.nodes).toHaveLength(5);
@@ -793,7 +822,7 @@ describe('installations', () => {
       tenant(slug: "paged") {
         installationCount
         installations(first: 2, after: $after) {
-          totalCount pageInfo { hasNextPage endCursor } nodes { slug tier { name } labels { key value } }
+          totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { slug tier { name } labels { key value } }
         }
       }
     }`;
@@ -801,7 +830,7 @@ describe('installations', () => {
     expect(first.installationCount).toBe(3);
     expect(first.installations).toMatchObject({
       totalCount: 3,
-      pageInfo: { hasNextPage: true },
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: expect.any(String) },
       nodes: [
         { slug: 'web-a', tier: { name: 'dev' }, labels: [{ key: 'app', value: 'web-a' }] },
         { slug: 'web-b', tier: { name: 'qa' }, labels: [{ key: 'app', value: 'web-b' }] },
@@ -810,7 +839,7 @@ describe('installations', () => {
     const second = dataOf(await server.gql(query, { after: first.installations.pageInfo.endCursor })).tenant;
     expect(second.installations).toMatchObject({
       totalCount: 3,
-      pageInfo: { hasNextPage: false },
+      pageInfo: { hasNextPage: false, hasPreviousPage: true },
       nodes: [{ slug: 'web-c', tier: { name: 'prod' }, labels: [{ key: 'app', value: 'web-c' }] }],
     });
   });

@@ -81,7 +81,7 @@ async function subscribeLive(client: Client, query: string, variables: Record<st
   return subscription;
 }
 
-const EVENTS = `subscription ($after: String, $filter: EventFilter) { events(afterSequence: $after, filter: $filter) { ${EVENT_FIELDS} } }`;
+const EVENTS = `subscription ($after: Sequence, $filter: EventFilter) { events(afterSequence: $after, filter: $filter) { ${EVENT_FIELDS} } }`;
 
 const numbers = (subscription: LiveSubscription) => subscription.events.map((event) => event.data.n as unknown);
 
@@ -195,7 +195,33 @@ describe('the events subscription', () => {
     subscription.stop();
   });
 
+  it('takes afterSequence as an Int or as a String, written in the query or passed as a variable', async () => {
+    const start = await lastSequence();
+    await appendNumbered(1, 2);
+    const forms = [
+      subscribe(admin, `subscription { events(afterSequence: ${start}) { ${EVENT_FIELDS} } }`),
+      subscribe(admin, `subscription { events(afterSequence: "${start}") { ${EVENT_FIELDS} } }`),
+      subscribe(admin, EVENTS, { after: Number(start) }),
+      subscribe(admin, EVENTS, { after: start }),
+    ];
+    for (const subscription of forms) {
+      await subscription.waitForEvents(2);
+      expect(numbers(subscription)).toEqual([1, 2]);
+      subscription.stop();
+    }
+    const fromTheStart = subscribe(
+      admin,
+      `subscription { events(afterSequence: 0, filter: { types: ["rollout.created"] }) { sequence } }`,
+    );
+    await fromTheStart.waitForEvents(1);
+    expect(fromTheStart.errors).toEqual([]);
+    fromTheStart.stop();
+  });
+
   it('refuses an afterSequence that is not a sequence', async () => {
+    const literal = subscribe(admin, `subscription { events(afterSequence: -1) { sequence } }`);
+    await literal.waitForEnd();
+    expect(literal.errors[0].message).toContain('An event sequence is a whole number');
     const subscription = subscribe(admin, EVENTS, { after: 'yesterday' });
     await subscription.waitForEnd();
     expect(subscription.errors[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -462,7 +488,7 @@ describe('authorization of each event', () => {
     const after = await lastSequence();
     const subscription = subscribe(
       admin,
-      `subscription ($rolloutId: ID!, $after: String) {
+      `subscription ($rolloutId: ID!, $after: Sequence) {
         rolloutEvents(rolloutId: $rolloutId, afterSequence: $after) {
           ${EVENT_FIELDS} rollout { id status } target { id wave status } deployment { id status }
         }
@@ -486,7 +512,7 @@ describe('authorization of each event', () => {
     const after = await lastSequence();
     const byRollout = subscribe(
       scopedToA,
-      `subscription ($id: ID!, $after: String) { rolloutEvents(rolloutId: $id, afterSequence: $after) { ${EVENT_FIELDS} } }`,
+      `subscription ($id: ID!, $after: Sequence) { rolloutEvents(rolloutId: $id, afterSequence: $after) { ${EVENT_FIELDS} } }`,
       {
         id: rolloutA.id,
         after,

@@ -6,7 +6,7 @@ import { gqlAt, startShiplog, type ShiplogProcess } from '../support/process';
 import { connectWebSocket, EVENT_FIELDS, subscribe, type LiveSubscription } from '../support/subscriptions';
 
 const ADMIN_TOKEN = 'replicas-test-admin-token-0123456789';
-const EVENTS = `subscription ($after: String) { events(afterSequence: $after) { ${EVENT_FIELDS} } }`;
+const EVENTS = `subscription ($after: Sequence) { events(afterSequence: $after) { ${EVENT_FIELDS} } }`;
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Client;

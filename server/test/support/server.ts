@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { AuthService } from '../../src/auth/auth.service';
 import { loadConfig, type Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
@@ -34,9 +34,27 @@ export interface QueryCounter {
   count: number;
 }
 
-export async function startTestServer(environment: Record<string, string> = {}, queries?: QueryCounter): Promise<TestServer> {
-  log.setLevel('error');
+export async function startTestServer(
+  environment: Record<string, string> = {},
+  queries?: QueryCounter,
+  appOptions?: AppOptions,
+): Promise<TestServer> {
   const database = await createTestDatabase();
+  return startOn(database, environment, queries, appOptions);
+}
+
+/** A second server on `primary`'s database, as another replica would be; closing it leaves the database. */
+export function startReplica(primary: TestServer, environment: Record<string, string> = {}, appOptions?: AppOptions) {
+  return startOn({ url: primary.config.databaseUrl!, drop: () => Promise.resolve() }, environment, undefined, appOptions);
+}
+
+async function startOn(
+  database: { url: string; drop(): Promise<void> },
+  environment: Record<string, string>,
+  queries: QueryCounter | undefined,
+  appOptions: AppOptions | undefined,
+): Promise<TestServer> {
+  log.setLevel('error');
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
@@ -62,7 +80,7 @@ export async function startTestServer(environment: Record<string, string> = {}, 
   const dataSource = createDataSource(database.url, { poolSize: 5, logger });
   await dataSource.initialize();
   await dataSource.runMigrations({ transaction: 'each' });
-  const app = await createApp(config, dataSource);
+  const app = await createApp(config, dataSource, appOptions);
   await app.container.resolve(AuthService).ensureAdminToken(ADMIN_TOKEN);
   const url = await app.listen(0, '127.0.0.1');
   return {

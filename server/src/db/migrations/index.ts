@@ -3,7 +3,9 @@ import { RolloutEngine1763860000000 } from './1763860000000-RolloutEngine';
 import { RolloutAcknowledged1763870000000 } from './1763870000000-RolloutAcknowledged';
 import { DeploymentStatsIndex1763880000000 } from './1763880000000-DeploymentStatsIndex';
 import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTargetStatusIndex';
-import { DeploymentAttempts1795853985603 } from './1795853985603-DeploymentAttempts';
+import { UserDisabled1763890000000 } from './1763890000000-UserDisabled';
+import { SignInThrottle1763890500000 } from './1763890500000-SignInThrottle';
+import { DeploymentAttempts1763900000000 } from './1763900000000-DeploymentAttempts';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -12,5 +14,7 @@ export const migrations = [
   RolloutAcknowledged1763870000000,
   DeploymentStatsIndex1763880000000,
   RolloutTargetStatusIndex1763880500000,
-  DeploymentAttempts1795853985603,
+  UserDisabled1763890000000,
+  SignInThrottle1763890500000,
+  DeploymentAttempts1763900000000,
 ];

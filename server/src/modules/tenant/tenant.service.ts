@@ -6,7 +6,7 @@ import type { Access } from '../../auth/access';
 import { conflict, isUniqueViolation, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { assertValidLabels } from '../../common/labels';
-import { encodeCursor, paginate, pageSize, type Page, type PageArgs } from '../../common/pagination';
+import { encodeCursor, pageInfoOf, paginate, pageSize, type Page, type PageArgs } from '../../common/pagination';
 import type { Loaders } from '../../graphql/loaders';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
@@ -216,7 +216,7 @@ export class TenantService {
       return {
         nodes,
         edges,
-        pageInfo: { hasNextPage: rows.length > limit, endCursor: edges.at(-1)?.cursor ?? null },
+        pageInfo: pageInfoOf(edges, rows.length > limit, args.after),
         totalCount: () => loaders.installationCountByTenant.load(tenant.id),
       };
     }

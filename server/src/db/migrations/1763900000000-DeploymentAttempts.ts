@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * retry at most), a rollback follows the deployment it undoes, and a deployment is handed to its driver once (dispatched_at). Existing rows of one (target,
  * application) become consecutive attempts in queue order, so the first-attempt index can hold.
  */
-export class DeploymentAttempts1795853985603 implements MigrationInterface {
-  name = 'DeploymentAttempts1795853985603';
+export class DeploymentAttempts1763900000000 implements MigrationInterface {
+  name = 'DeploymentAttempts1763900000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "deployment" ADD "attempt" integer NOT NULL DEFAULT '1'`);
