@@ -106,7 +106,7 @@ describe('the rollout engine, killed at a random moment', () => {
               releaseIds.push(releaseId);
             }
             const installationIds: string[] = [];
-            for (const [index, spec] of scenario.installations.entries()) {
+            for (const index of scenario.installations.keys()) {
               const slug = `t${index}`;
               await q(first.url, `mutation ($slug: String!) { createTenant(input: { slug: $slug, name: $slug }) { id } }`, {
                 slug,
