@@ -330,23 +330,29 @@ export class ReleaseService {
     return rows.length > 0;
   }
 
-  /** Installations running at least one of the release's artifacts now, e.g. to roll back after a rescind. */
-  async installationsRunning(access: Access, release: Release): Promise<Installation[]> {
+  /** Installations running at least one of the release's artifacts now, e.g. to roll back after a rescind; a page at a time. */
+  installationsRunning(access: Access, release: Release, args: PageArgs, maxPageSize = this.config.maxPageSize) {
     const scope = access.tenantScope();
     const query = this.dataSource
       .getRepository(Installation)
       .createQueryBuilder('i')
-      .innerJoin('i.tenant', 't')
+      .innerJoinAndSelect('i.tenant', 't')
       .where(
         `EXISTS (SELECT 1 FROM running_artifact ra JOIN release_component rc
                    ON rc.artifact_id = ra.artifact_id AND rc.application_id = ra.application_id
                   WHERE ra.installation_id = i.id AND rc.release_id = :releaseId)`,
         { releaseId: release.id },
-      )
-      .orderBy('t.slug')
-      .addOrderBy('i.slug');
+      );
     if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
-    return query.getMany();
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+        { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+      ],
+      maxPageSize,
+    );
   }
 
   /** LOCKED → DRAFT; a release that has been (partly) deployed goes ON_HOLD instead. */
