@@ -4,6 +4,19 @@ import { badInput } from './errors';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
+/**
+ * The most items any one list in an answer carries. A list that grows with use takes `first` (defaulting to this
+ * cap or less), so the cost limit counts it at the size it may have.
+ */
+export const MAX_LIST_ITEMS = 1000;
+
+export const LIST_FIRST_DESCRIPTION = `How many items to return (default and most: ${MAX_LIST_ITEMS}).`;
+
+/** The `first` argument of a bounded list: how many items, from 0 to MAX_LIST_ITEMS. */
+export function listLimit(first: number | null | undefined, defaultSize = MAX_LIST_ITEMS): number {
+  return pageSize(first ?? defaultSize, MAX_LIST_ITEMS);
+}
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, {
@@ -98,7 +111,7 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): unknown[] {
+export function decodeCursor(cursor: string, length: number): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === length) return values;

@@ -3,14 +3,19 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 import type { Config } from '../config';
 
-/** A list field costs its children once per item it may return: `first` items, or the default page size. */
+/**
+ * A field that takes `first` (a connection or a list that grows with use) costs its children once per item it may
+ * return: the `first` asked for, else the argument's default (the list's cap), else the default page size. Lists
+ * without `first` have a length fixed by what they belong to (labels, a release's components) and cost their
+ * children once; schema.test.ts keeps that set from growing unnoticed.
+ */
 const pageEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
-  const first = typeof args.first === 'number' ? args.first : null;
-  const isConnection = 'first' in (field.args ? Object.fromEntries(field.args.map((arg) => [arg.name, true])) : {});
-  if (!isConnection) return undefined;
-  return 1 + (first ?? 20) * Math.max(childComplexity, 1);
+  if (!field.args?.some((arg) => arg.name === 'first')) return undefined;
+  const first = typeof args.first === 'number' ? Math.max(args.first, 0) : DEFAULT_PAGE_SIZE;
+  return 1 + first * Math.max(childComplexity, 1);
 };
 
 /** Reported as ordinary validation errors (GRAPHQL_VALIDATION_FAILED), not thrown. */

@@ -18,9 +18,10 @@ import { TierResolver } from '../modules/tier/tier.resolver';
 import {
   ArtifactJourneyResolver,
   DeploymentResolver,
+  JourneyStepResolver,
   InstallationLedgerResolver,
 } from '../modules/deployment/deployment.resolver';
-import { RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
+import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -39,9 +40,11 @@ const resolvers: NonEmptyArray<Function> = [
   EventResolver,
   RolloutResolver,
   RolloutTargetResolver,
+  RolloutPlanResolver,
   DeploymentResolver,
   InstallationLedgerResolver,
   ArtifactJourneyResolver,
+  JourneyStepResolver,
   InstallationReleaseResolver,
 ];
 

@@ -125,8 +125,8 @@ export function resetTracks() {
 
 export const ROLLOUT_FIELDS = `id status currentWave waveCount statusReason startedAt finishedAt
   progress { total pending awaitingApproval running succeeded failed skipped rolledBack cancelled rejected finished percentComplete }
-  targets { id wave status currentStage statusReason finishedAt installation { id slug tenant { slug } }
-    deployments { id status stage kind finishedAt application { slug } artifact { version } } }`;
+  targets(first: 50) { id wave status currentStage statusReason finishedAt installation { id slug tenant { slug } }
+    deployments(first: 30) { id status stage kind finishedAt application { slug } artifact { version } } }`;
 
 export async function startRollout(server: TestServer, input: Record<string, unknown>, token?: string) {
   return server.gql<{ startRollout: { id: string; status: string } }>(
@@ -273,11 +273,13 @@ const TERMINAL_DEPLOYMENT = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
 export async function finishTimes(server: TestServer): Promise<[string, string, boolean, boolean][]> {
   const { rollouts, deployments } = dataOf(
     await server.gql<{ rollouts: any; deployments: any }>(`{
-      rollouts(first: 100) { totalCount nodes { status finishedAt targets { status finishedAt } } }
+      rollouts(first: 100) { totalCount nodes { status finishedAt progress { total } targets(first: 50) { status finishedAt } } }
       deployments(first: 100) { totalCount nodes { status finishedAt } }
     }`),
   );
   if (rollouts.totalCount > 100 || deployments.totalCount > 100) throw new Error('finishTimes reads at most 100 of each');
+  if (rollouts.nodes.some((r: any) => r.progress.total > 50))
+    throw new Error('finishTimes reads at most 50 targets of a rollout');
   return [
     ...rollouts.nodes.map((r: any) => ['rollout', r.status, r.finishedAt !== null, TERMINAL_ROLLOUT.includes(r.status)]),
     ...rollouts.nodes.flatMap((r: any) =>

@@ -648,6 +648,33 @@ describe('installations', () => {
     expect(await installationKeys({ search: slug })).toEqual([]);
   });
 
+  it('refuses driver settings larger than 16 KB as BAD_USER_INPUT naming driverConfig, on create and on update', async () => {
+    const slug = uniqueSlug('big-driver');
+    const oversized = { instructions: 'x'.repeat(16 * 1024) };
+    const created = await expectRefusedWithoutAudit('installation.create', 'BAD_USER_INPUT', () =>
+      server.gql(CREATE_INSTALLATION, {
+        input: { tenantSlug: 'inst-one', slug, name: 'Big driver', tier: 'qa', driver: 'MANUAL', driverConfig: oversized },
+      }),
+    );
+    expect(created.errors?.[0]?.message).toMatch(/driverConfig: must be at most 16 KB/);
+    expect(await installationKeys({ search: slug })).toEqual([]);
+
+    const fits = { instructions: 'x'.repeat(15 * 1024) };
+    const installation = await createInstallation(server, {
+      tenantSlug: 'inst-one',
+      slug,
+      name: 'Big driver',
+      tier: 'qa',
+      driver: 'MANUAL',
+      driverConfig: fits,
+    });
+    const updated = await expectRefusedWithoutAudit('installation.update', 'BAD_USER_INPUT', () =>
+      server.gql(UPDATE_INSTALLATION, { input: { tenantSlug: 'inst-one', slug, driverConfig: oversized } }),
+    );
+    expect(updated.errors?.[0]?.message).toMatch(/driverConfig: must be at most 16 KB/);
+    expect((await installationById(installation.id))?.driverConfig).toEqual(fits);
+  });
+
   it('never reads a WEBHOOK secret back, in the API or in the audit log', async () => {
     const response = await server.gql<{ createInstallation: Installation }>(CREATE_INSTALLATION, {
       input: {

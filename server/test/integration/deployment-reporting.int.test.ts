@@ -196,6 +196,73 @@ describe('appendDeploymentLog and recordVerification', () => {
     expect(errorCode(await appendLog(deploymentId, tooMany))).toBe('BAD_USER_INPUT');
   });
 
+  const LOG_PAGE = `query ($id: ID!, $first: Int, $after: String) {
+    deployment(id: $id) { logLines(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { line } } }
+  }`;
+  async function logTotal(deploymentId: string): Promise<number> {
+    return dataOf(await server.gql(LOG_PAGE, { id: deploymentId, first: 0 })).deployment.logLines.totalCount;
+  }
+
+  it("refuses, whole and with CONFLICT, an append that would take a deployment's log past 10,000 lines", async () => {
+    const { deploymentId } = await queuedDeployment();
+    const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => `line ${from + i}`);
+    const room = 10_000 - (await logTotal(deploymentId));
+    for (let sent = 0; sent < room; sent += 1000) {
+      dataOf(await appendLog(deploymentId, batch(sent, Math.min(1000, room - sent)), operator.token));
+    }
+    expect(await logTotal(deploymentId)).toBe(10_000);
+    const refused = await appendLog(deploymentId, ['one line too many'], operator.token);
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].extensions).toMatchObject({ reason: 'LOG_FULL', storedLines: 10_000, maxLines: 10_000 });
+    expect(await logTotal(deploymentId)).toBe(10_000);
+
+    // Reading it: `log` carries at most the first 1,000 lines; logLines pages through all of them, in order.
+    const log = dataOf(
+      await server.gql('query ($id: ID!) { deployment(id: $id) { log { line } } }', { id: deploymentId }, viewer.token),
+    ).deployment.log;
+    expect(log).toHaveLength(1000);
+    const tooLong = await server.gql('query ($id: ID!) { deployment(id: $id) { log(first: 1001) { line } } }', {
+      id: deploymentId,
+    });
+    expect(errorCode(tooLong)).toBe('BAD_USER_INPUT');
+    const lines: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: any = dataOf(await server.gql(LOG_PAGE, { id: deploymentId, first: 1000, after }, viewer.token)).deployment
+        .logLines;
+      lines.push(...page.nodes.map((node: any) => node.line));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(lines).toHaveLength(10_000);
+    expect(lines.slice(0, 1000)).toEqual(log.map((entry: any) => entry.line));
+    expect(lines.at(-1)).toBe(`line ${room - 1}`);
+  });
+
+  it("refuses, whole and with CONFLICT, an append that would take a deployment's log past 1 MB", async () => {
+    const { deploymentId } = await queuedDeployment();
+    const long = (count: number) => Array.from({ length: count }, () => 'x'.repeat(10_000));
+    dataOf(await appendLog(deploymentId, long(100), operator.token));
+    const before = await logTotal(deploymentId);
+    const refused = await appendLog(deploymentId, long(5), operator.token);
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].extensions).toMatchObject({ reason: 'LOG_FULL', maxBytes: 1024 * 1024 });
+    expect(await logTotal(deploymentId)).toBe(before);
+  });
+
+  it("refuses a VIEWER's query of 30 aliases of a deployment's log as too expensive, reading nothing", async () => {
+    const { deploymentId } = await queuedDeployment();
+    const aliases = Array.from({ length: 30 }, (_, i) => `d${i}: deployment(id: $id) { log { at line } }`).join(' ');
+    const response = await server.gql(`query ($id: ID!) { ${aliases} }`, { id: deploymentId }, viewer.token);
+    expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    expect(response.errors![0].extensions!.cost).toBeGreaterThan(response.errors![0].extensions!.maxCost);
+    expect(response.data ?? null).toBeNull();
+    const fewer = Array.from({ length: 30 }, (_, i) => `d${i}: deployment(id: $id) { log(first: 10) { line } }`).join(' ');
+    expect(
+      Object.keys(dataOf(await server.gql(`query ($id: ID!) { ${fewer} }`, { id: deploymentId }, viewer.token))),
+    ).toHaveLength(30);
+  });
+
   it('records verifications of a succeeded deployment, once per identical report', async () => {
     const { deploymentId } = await queuedDeployment();
     const early = await recordVerification({ deploymentId, status: 'PASSED', source: 'jenkins e2e #5' });
@@ -532,6 +599,92 @@ describe('the ledger', () => {
       ),
     );
     expect(seen.release.installationsRunning).toEqual([{ slug: 'one', tenant: { slug: 'ledger-b' } }]);
+  });
+
+  it('pages whereIs: at most `first` installations, and whereIsConnection through all of them in order', async () => {
+    const query = `query ($first: Int) { whereIs(applicationSlug: "api", version: "2.0.0", first: $first) { slug tenant { slug } } }`;
+    expect(dataOf(await server.gql(query, { first: 1 })).whereIs).toEqual([{ slug: 'two', tenant: { slug: 'ledger-a' } }]);
+    expect(errorCode(await server.gql(query, { first: 1001 }))).toBe('BAD_USER_INPUT');
+    const page = (after: string | null) =>
+      server.gql(
+        `query ($after: String) { whereIsConnection(applicationSlug: "api", version: "2.0.0", first: 1, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } nodes { slug tenant { slug } } } }`,
+        { after },
+      );
+    const first = dataOf(await page(null)).whereIsConnection;
+    expect(first).toMatchObject({
+      totalCount: 2,
+      pageInfo: { hasNextPage: true },
+      nodes: [{ slug: 'two', tenant: { slug: 'ledger-a' } }],
+    });
+    const second = dataOf(await page(first.pageInfo.endCursor)).whereIsConnection;
+    expect(second).toMatchObject({ pageInfo: { hasNextPage: false }, nodes: [{ slug: 'one', tenant: { slug: 'ledger-b' } }] });
+  });
+
+  it('pages installationsRunning and the journey of an artifact', async () => {
+    const running = dataOf(
+      await server.gql(
+        `query ($id: ID!) { release(id: $id) {
+          installationsRunning(first: 1) { slug }
+          installationsRunningConnection(first: 1) { totalCount nodes { slug tenant { slug } } } } }`,
+        { id: previous },
+      ),
+    ).release;
+    expect(running).toEqual({
+      installationsRunning: [{ slug: 'two' }],
+      installationsRunningConnection: { totalCount: 2, nodes: [{ slug: 'two', tenant: { slug: 'ledger-a' } }] },
+    });
+
+    const journey = (args: string) =>
+      server.gql(`{ artifact(applicationSlug: "api", version: "2.0.0") { ${args} } }`).then((r) => dataOf(r).artifact);
+    const whole = (await journey('journey { deployment { id } }')).journey;
+    expect(whole).toHaveLength(3);
+    expect((await journey('journey(first: 2) { deployment { id } }')).journey).toEqual(whole.slice(0, 2));
+    const page = (
+      await journey('journeyConnection(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { deployment { id } } }')
+    ).journeyConnection;
+    expect(page).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true }, nodes: whole.slice(0, 2) });
+    const rest = (
+      await journey(
+        `journeyConnection(first: 2, after: "${page.pageInfo.endCursor}") { pageInfo { hasNextPage } nodes { deployment { id } } }`,
+      )
+    ).journeyConnection;
+    expect(rest).toEqual({ pageInfo: { hasNextPage: false }, nodes: whole.slice(2) });
+  });
+
+  it("pages a rollout's targets and a plan's targets", async () => {
+    const { startRollout: started } = dataOf(
+      await startRollout(server, { releaseId: current, selector: { tenantSlugs: ['ledger-a', 'ledger-b'] } }),
+    );
+    const rollout = dataOf(
+      await server.gql(
+        `query ($id: ID!) { rollout(id: $id) { targets(first: 2) { id } targetConnection(first: 3) { totalCount nodes { id } } } }`,
+        { id: started.id },
+      ),
+    ).rollout;
+    expect(rollout.targetConnection.totalCount).toBe(3);
+    expect(rollout.targets).toEqual(rollout.targetConnection.nodes.slice(0, 2));
+    const tooMany = await server.gql(`query ($id: ID!) { rollout(id: $id) { targetConnection(first: 1001) { totalCount } } }`, {
+      id: started.id,
+    });
+    expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
+
+    const plan = (after: string | null) =>
+      server
+        .gql(
+          `query ($input: RolloutPlanInput!, $after: ID) { previewRollout(input: $input) {
+            targetCount targets(first: 2, after: $after) { installation { id slug tenant { slug } } } } }`,
+          { input: { releaseId: previous, selector: { tenantSlugs: ['ledger-a', 'ledger-b'] } }, after },
+        )
+        .then((r) => dataOf(r).previewRollout);
+    const firstPage = await plan(null);
+    expect(firstPage.targetCount).toBe(3);
+    expect(firstPage.targets).toHaveLength(2);
+    const secondPage = await plan(firstPage.targets[1].installation.id);
+    const keys = [...firstPage.targets, ...secondPage.targets].map(
+      (t: any) => `${t.installation.tenant.slug}/${t.installation.slug}`,
+    );
+    expect(keys.sort()).toEqual(['ledger-a/one', 'ledger-a/two', 'ledger-b/one']);
   });
 });
 

@@ -47,8 +47,8 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const PLAN_FIELDS = `blockers waveCount deploymentCount skipCount release { id }
-  excluded { installation { slug tenant { slug } } reason }
-  targets { wave requiresApproval installation { slug tenant { slug } }
+  excluded(first: 100) { installation { slug tenant { slug } } reason }
+  targets(first: 100) { wave requiresApproval installation { slug tenant { slug } }
     stages { stage deployments { action application { slug } artifact { version } running { version } } } }`;
 
 function preview(input: Record<string, unknown>, token?: string) {

@@ -141,7 +141,7 @@ describe("an artifact's journey", () => {
 
     const journey = dataOf(
       await server.gql(`{ artifact(applicationSlug: "db", version: "1.1.0") {
-        journey { at tier { name } installation { slug tenant { slug } } verifications { status source } deployment { id } } } }`),
+        journey(first: 100) { at tier { name } installation { slug tenant { slug } } verifications(first: 10) { status source } deployment { id } } } }`),
     ).artifact.journey;
     const places = journey.map((step: any) => `${step.installation.tenant.slug}/${step.installation.slug}@${step.tier.name}`);
     expect(places[0]).toBe('alpha/qa@qa');

@@ -59,7 +59,7 @@ async function start(url: string, releaseId: string, maxParallel: number) {
 }
 
 const LEDGER = `query ($id: ID!) { rollout(id: $id) { status finishedAt progress { total succeeded finished }
-  targets { status finishedAt deployments { id status startedAt finishedAt application { slug } } } } }`;
+  targets(first: 50) { status finishedAt deployments(first: 20) { id status startedAt finishedAt application { slug } } } } }`;
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

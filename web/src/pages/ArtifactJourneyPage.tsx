@@ -22,7 +22,7 @@ import { formatDateTime } from '../modules/ui/format';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useUrlParams } from '../modules/ui/searchParams';
 
-type Step = NonNullable<ArtifactJourneyQuery['artifact']>['journey'][number];
+type Step = NonNullable<ArtifactJourneyQuery['artifact']>['journeyConnection']['nodes'][number];
 type Tier = ArtifactJourneyQuery['environmentTiers'][number];
 
 interface Verdict {
@@ -105,7 +105,8 @@ export default function ArtifactJourneyPage() {
   });
   const artifact = data?.artifact;
   const title = artifact ? `${artifact.application.name} ${artifact.version}` : `${app} ${version}`;
-  const steps = artifact?.journey ?? [];
+  const steps = artifact?.journeyConnection.nodes ?? [];
+  const totalSteps = artifact?.journeyConnection.totalCount ?? 0;
   const answer = artifact && data ? verdict(steps, data.environmentTiers) : null;
 
   return (
@@ -146,6 +147,12 @@ export default function ArtifactJourneyPage() {
           <strong>Verified before {[...data!.environmentTiers].sort((a, b) => b.rank - a.rank)[0]?.name ?? 'prod'}?</strong>{' '}
           {answer.text}
         </Alert>
+      )}
+
+      {totalSteps > steps.length && (
+        <Typography color="text.secondary" role="note">
+          Showing the first {steps.length} of {totalSteps} places this version reached.
+        </Typography>
       )}
 
       {artifact && steps.length > 0 && (

@@ -36,7 +36,8 @@ export default function ReleasePage() {
   const { data, loading, error, refetch } = useQuery(ReleaseDocument, { variables: { id } });
   const { lock, locking, refusal } = useLockRelease(id);
   const transition = useReleaseTransition(id);
-  const canManage = useCan('RELEASE_MANAGER');
+  const canManage = useCan('RELEASE_MANAGER', { everyTenant: true });
+  const canRollOut = useCan('RELEASE_MANAGER');
   const [dialog, setDialog] = useState<ReleaseTransition | null>(null);
   const [cloning, setCloning] = useState(false);
   const [editorDirty, setDirty] = useState(false);
@@ -111,7 +112,7 @@ export default function ReleasePage() {
               Rescind…
             </Button>
           )}
-          {canManage && release.status === 'LOCKED' && (
+          {canRollOut && release.status === 'LOCKED' && (
             <Button variant="contained" component={RouterLink} to={`/releases/${release.id}/rollout`}>
               Roll out…
             </Button>

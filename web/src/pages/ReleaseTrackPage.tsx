@@ -30,7 +30,7 @@ export default function ReleaseTrackPage() {
   const [params, setParams] = useSearchParams();
   const status = parseStatus(params.get(STATUS_PARAM));
   const releases = useTrackReleases(slug, status);
-  const canManage = useCan('RELEASE_MANAGER');
+  const canManage = useCan('RELEASE_MANAGER', { everyTenant: true });
   const [creating, setCreating] = useState(false);
 
   const setStatus = useCallback(

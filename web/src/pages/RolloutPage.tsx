@@ -23,7 +23,7 @@ import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { ReasonDialog } from '../modules/ui/ReasonDialog';
 import { useSearchParam } from '../modules/ui/useSearchParam';
 
-type Target = RolloutLive_RolloutFragment['targets'][number];
+type Target = RolloutLive_RolloutFragment['targetConnection']['nodes'][number];
 
 const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | null }[] = [
   { key: 'all', label: 'All', statuses: null },
@@ -37,7 +37,7 @@ const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | n
 export default function RolloutPage() {
   const id = useParams().id ?? '';
   const filter = useFilterChoice('show', FILTERS);
-  const { data, loading, error, refetch } = useLiveRollout(id);
+  const { data, previousData, loading, error, refetch } = useLiveRollout(id, filter.statuses);
   const actions = useRolloutActions(id, () => void refetch());
   const canControl = useCan('RELEASE_MANAGER');
   const [aborting, setAborting] = useState(false);
@@ -45,7 +45,8 @@ export default function RolloutPage() {
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
   // Opening a deployment adds a history entry, so Back closes the drawer.
   const [openDeployment, setOpenDeployment] = useSearchParam('deployment', { push: true });
-  const rollout = data?.rollout;
+  // While another filter loads, the page keeps showing the rollout it has.
+  const rollout = (data ?? (previousData?.rollout?.id === id ? previousData : undefined))?.rollout;
 
   if (!rollout) {
     return (
@@ -61,10 +62,8 @@ export default function RolloutPage() {
     );
   }
 
-  const stages = rolloutStages(rollout.targets);
-  const targets = filter.statuses
-    ? rollout.targets.filter((target) => filter.statuses?.includes(target.status))
-    : rollout.targets;
+  const targets = rollout.targetConnection.nodes;
+  const stages = rolloutStages(targets);
   const finished = isRolloutFinished(rollout.status);
   const title = `${rollout.release.track.name} ${rollout.release.version}`;
 
@@ -139,6 +138,12 @@ export default function RolloutPage() {
 
       <FilterChips label="Show installations" param="show" choices={FILTERS} />
 
+      {rollout.targetConnection.totalCount > targets.length && (
+        <Typography color="text.secondary" role="note">
+          Showing the first {targets.length} of {rollout.targetConnection.totalCount} installations; choose a status above to
+          narrow them down.
+        </Typography>
+      )}
       {targets.length === 0 ? (
         <Typography color="text.secondary">No installations match.</Typography>
       ) : (

@@ -75,7 +75,7 @@ export class ApplicationService {
   }
 
   async create(access: Access, input: CreateApplicationInput): Promise<Application> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const applications = manager.getRepository(Application);
@@ -100,7 +100,7 @@ export class ApplicationService {
 
   /** Registering the same content again returns the artifact; different content under the same version is a CONFLICT. */
   async registerArtifact(access: Access, input: RegisterArtifactInput): Promise<Artifact> {
-    access.require(Role.OPERATOR);
+    access.requireUnscoped(Role.OPERATOR);
     const content = {
       imageRef: input.imageRef,
       digest: input.digest ?? null,

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { DataSource } from 'typeorm';
-import { Connection, PageArgs } from '../../common/pagination';
+import { Connection, LIST_FIRST_DESCRIPTION, listLimit, MAX_LIST_ITEMS, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
@@ -9,6 +9,7 @@ import { RollbackInstallationInput } from '../rollout/rollout.inputs';
 import { RolloutTarget } from '../rollout/rollout-target.entity';
 import { Rollout } from '../rollout/rollout.entity';
 import { Installation } from '../tenant/installation.entity';
+import { InstallationConnection } from '../tenant/tenant.resolver';
 import { EnvironmentTier } from '../tier/environment-tier.entity';
 import { Deployment } from './deployment.entity';
 import { AppendDeploymentLogInput, DeploymentFilter, RecordVerificationInput, ReportDeploymentInput } from './deployment.inputs';
@@ -26,6 +27,12 @@ export class LogLine {
   @Field()
   line: string;
 }
+
+@ObjectType()
+export class LogLineConnection extends Connection(LogLine) {}
+
+/** Nested lists that grow slowly (a deployment's verifications, a target's attempts) default to this many items. */
+const NESTED_LIST_DEFAULT = 100;
 
 @ObjectType({ description: 'What runs on an installation for one application.' })
 export class RunningApplication {
@@ -87,13 +94,24 @@ export class DeploymentResolver {
     return this.service.dailyStats(access, days);
   }
 
-  @Query(() => [Installation], { description: 'Installations running this artifact now.' })
-  whereIs(
+  @Query(() => [Installation], { description: 'Installations running this artifact now, by tenant and installation.' })
+  async whereIs(
     @Ctx() { access }: Context,
     @Arg('applicationSlug', () => String) applicationSlug: string,
     @Arg('version', () => String) version: string,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
   ) {
-    return this.service.whereIs(access, applicationSlug, version);
+    return (await this.service.whereIs(access, applicationSlug, version, { first: listLimit(first) }, MAX_LIST_ITEMS)).nodes;
+  }
+
+  @Query(() => InstallationConnection, { description: 'whereIs a page at a time.' })
+  whereIsConnection(
+    @Ctx() { access }: Context,
+    @Arg('applicationSlug', () => String) applicationSlug: string,
+    @Arg('version', () => String) version: string,
+    @Args(() => PageArgs) page: PageArgs,
+  ) {
+    return this.service.whereIs(access, applicationSlug, version, page);
   }
 
   @Mutation(() => Deployment, { description: 'Idempotent: the same report again changes nothing.' })
@@ -152,14 +170,33 @@ export class DeploymentResolver {
     return deployment.previousDeploymentId ? context.loaders.ledger.deployment.load(deployment.previousDeploymentId) : null;
   }
 
-  @FieldResolver(() => [LogLine])
-  log(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return context.loaders.ledger.logLines.load(deployment.id);
+  @FieldResolver(() => [LogLine], { description: 'The first lines of the log, in the order they arrived; logLines pages.' })
+  log(
+    @Ctx() context: Context,
+    @Root() deployment: Deployment,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ) {
+    return context.loaders.ledger.logLines(listLimit(first)).load(deployment.id);
   }
 
-  @FieldResolver(() => [Verification])
-  verifications(@Ctx() context: Context, @Root() deployment: Deployment) {
-    return context.loaders.ledger.verifications.load(deployment.id);
+  @FieldResolver(() => LogLineConnection, {
+    description: `The log a page at a time, in the order the lines arrived (first: at most ${MAX_LIST_ITEMS}).`,
+  })
+  logLines(@Root() deployment: Deployment, @Args(() => PageArgs) page: PageArgs) {
+    return this.service.logLines(deployment, page);
+  }
+
+  @FieldResolver(() => [Verification], { description: 'In the order they were recorded.' })
+  verifications(
+    @Ctx() context: Context,
+    @Root() deployment: Deployment,
+    @Arg('first', () => Int, {
+      defaultValue: NESTED_LIST_DEFAULT,
+      description: `How many (default ${NESTED_LIST_DEFAULT}, at most ${MAX_LIST_ITEMS}).`,
+    })
+    first: number,
+  ) {
+    return context.loaders.ledger.verifications(listLimit(first)).load(deployment.id);
   }
 }
 
@@ -204,34 +241,67 @@ export class JourneyStep {
 
   @Field({ description: 'When it got there.' })
   at: Date;
+}
 
-  @Field(() => [Verification])
-  verifications: Verification[];
+@ObjectType()
+export class JourneyStepConnection extends Connection(JourneyStep) {}
+
+@injectable()
+@Resolver(() => JourneyStep)
+export class JourneyStepResolver {
+  constructor(@inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @FieldResolver(() => [Verification], { description: 'In the order they were recorded.' })
+  verifications(
+    @Ctx() context: Context,
+    @Root() step: JourneyStep,
+    @Arg('first', () => Int, {
+      defaultValue: NESTED_LIST_DEFAULT,
+      description: `How many (default ${NESTED_LIST_DEFAULT}, at most ${MAX_LIST_ITEMS}).`,
+    })
+    first: number,
+  ) {
+    return context.loaders.ledger.verifications(listLimit(first)).load(step.deployment.id);
+  }
 }
 
 @injectable()
 @Resolver(() => Artifact)
 export class ArtifactJourneyResolver {
-  constructor(
-    private readonly service: DeploymentService,
-    @inject(DataSource) private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly service: DeploymentService) {}
 
   @FieldResolver(() => [JourneyStep], {
     description:
       'Every installation and tier the artifact reached, in time order, with verifications: "was it verified before prod?"',
   })
-  async journey(@Ctx() context: Context, @Root() artifact: Artifact): Promise<JourneyStep[]> {
-    const deployments = await this.service.journey(context.access, artifact.id);
-    const loaders = context.loaders.ledger;
-    const steps = await Promise.all(
+  async journey(
+    @Ctx() context: Context,
+    @Root() artifact: Artifact,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ): Promise<JourneyStep[]> {
+    const page = await this.service.journey(context.access, artifact.id, { first: listLimit(first) }, MAX_LIST_ITEMS);
+    return this.steps(context, page.nodes);
+  }
+
+  @FieldResolver(() => JourneyStepConnection, { description: 'The journey a page at a time.' })
+  async journeyConnection(@Ctx() context: Context, @Root() artifact: Artifact, @Args(() => PageArgs) args: PageArgs) {
+    const page = await this.service.journey(context.access, artifact.id, args);
+    const steps = await this.steps(context, page.nodes);
+    return {
+      ...page,
+      nodes: steps,
+      edges: page.edges.map((edge, index) => ({ cursor: edge.cursor, node: steps[index] })),
+    };
+  }
+
+  /** Every deployment has its installation and tier (foreign keys), so each one becomes a step. */
+  private async steps(context: Context, deployments: Deployment[]): Promise<JourneyStep[]> {
+    return Promise.all(
       deployments.map(async (deployment) => {
-        const installation = await context.loaders.installation.load(deployment.installationId);
-        const tier = installation ? await context.loaders.tier.load(installation.tierId) : null;
-        const verifications = await loaders.verifications.load(deployment.id);
-        return installation && tier ? { deployment, installation, tier, at: deployment.finishedAt!, verifications } : null;
+        const installation = (await context.loaders.installation.load(deployment.installationId))!;
+        const tier = (await context.loaders.tier.load(installation.tierId))!;
+        return { deployment, installation, tier, at: deployment.finishedAt! };
       }),
     );
-    return steps.filter((step): step is JourneyStep => step !== null);
   }
 }

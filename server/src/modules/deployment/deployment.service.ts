@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
 import { badInput, conflict, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
-import { paginate, type PageArgs } from '../../common/pagination';
+import { MAX_LIST_ITEMS, paginate, type Page, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { deploymentLogEvent, deploymentVerifiedEvent } from '../../engine/engine-events';
@@ -20,6 +20,10 @@ import { RunningArtifact } from './running-artifact.entity';
 import { Verification } from './verification.entity';
 
 const MAX_LOG_LINES_PER_CALL = 1000;
+const MAX_LOG_LINE_LENGTH = 10_000;
+/** What one deployment's log may hold in all; appends beyond it are refused whole (CONFLICT), nothing is cut. */
+export const MAX_LOG_LINES_PER_DEPLOYMENT = 10_000;
+export const MAX_LOG_BYTES_PER_DEPLOYMENT = 1024 * 1024;
 const MAX_STATS_DAYS = 366;
 
 @injectable()
@@ -65,12 +69,48 @@ export class DeploymentService {
       const deployment = isId(deploymentId) ? await uow.manager.getRepository(Deployment).findOneBy({ id: deploymentId }) : null;
       if (!deployment || !access.canSeeTenant(deployment.tenantId)) throw notFound('Deployment', deploymentId);
       if (lines.length === 0) return deployment;
-      await uow.manager
-        .getRepository(DeploymentLogLine)
-        .insert(lines.map((line) => ({ deploymentId, line: line.slice(0, 10_000) })));
+      const stored = lines.map((line) => line.slice(0, MAX_LOG_LINE_LENGTH));
+      await this.requireLogRoom(uow.manager, deploymentId, stored);
+      await uow.manager.getRepository(DeploymentLogLine).insert(stored.map((line) => ({ deploymentId, line })));
       uow.emit(deploymentLogEvent(deployment, lines));
       return deployment;
     });
+  }
+
+  /**
+   * Refuses lines that would take the deployment's log past its size. Appends to one log run one after another
+   * (a transaction-scoped advisory lock, apart from the engine's row locks), so two cannot both fit the last room.
+   */
+  private async requireLogRoom(manager: EntityManager, deploymentId: string, lines: string[]): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('deployment-log:' || $1, 0))`, [deploymentId]);
+    const [used]: { lines: string; bytes: string }[] = await manager.query(
+      `SELECT count(*) AS lines, coalesce(sum(octet_length(line)), 0) AS bytes FROM deployment_log_line WHERE deployment_id = $1`,
+      [deploymentId],
+    );
+    const lineCount = Number(used.lines) + lines.length;
+    const byteCount = Number(used.bytes) + lines.reduce((sum, line) => sum + Buffer.byteLength(line, 'utf8'), 0);
+    if (lineCount > MAX_LOG_LINES_PER_DEPLOYMENT || byteCount > MAX_LOG_BYTES_PER_DEPLOYMENT) {
+      throw conflict(
+        `The log of deployment ${deploymentId} is full: it holds ${used.lines} lines (${used.bytes} bytes) of at most ` +
+          `${MAX_LOG_LINES_PER_DEPLOYMENT} lines and ${MAX_LOG_BYTES_PER_DEPLOYMENT} bytes; nothing of these lines was stored`,
+        {
+          reason: 'LOG_FULL',
+          storedLines: Number(used.lines),
+          storedBytes: Number(used.bytes),
+          maxLines: MAX_LOG_LINES_PER_DEPLOYMENT,
+          maxBytes: MAX_LOG_BYTES_PER_DEPLOYMENT,
+        },
+      );
+    }
+  }
+
+  /** The deployment's log a page at a time, in the order the lines arrived. */
+  logLines(deployment: Deployment, args: PageArgs) {
+    const query = this.dataSource
+      .getRepository(DeploymentLogLine)
+      .createQueryBuilder('l')
+      .where('l.deployment_id = :deploymentId', { deploymentId: deployment.id });
+    return paginate(query, args, [{ expression: 'l.id', direction: 'ASC', value: (l) => l.id }], MAX_LIST_ITEMS);
   }
 
   async recordVerification(access: Access, input: RecordVerificationInput): Promise<Verification> {
@@ -212,22 +252,33 @@ export class DeploymentService {
     return rows.map((row) => ({ day: row.day, succeeded: Number(row.succeeded), failed: Number(row.failed) }));
   }
 
-  /** The successful deployments of an artifact, in time order, in the tenants the caller may see. */
-  async journey(access: Access, artifactId: string): Promise<Deployment[]> {
+  /** The successful deployments of an artifact, in time order, in the tenants the caller may see, a page at a time. */
+  journey(access: Access, artifactId: string, args: PageArgs, maxPageSize = this.config.maxPageSize) {
     const scope = access.tenantScope();
     const query = this.dataSource
       .getRepository(Deployment)
       .createQueryBuilder('d')
-      .where('d.artifact_id = :artifactId AND d.status = :status', { artifactId, status: DeploymentStatus.SUCCEEDED })
-      .orderBy('d.finished_at', 'ASC')
-      .addOrderBy('d.id', 'ASC')
-      .limit(5000);
+      .where('d.artifact_id = :artifactId AND d.status = :status', { artifactId, status: DeploymentStatus.SUCCEEDED });
     if (scope !== null) query.andWhere('d.tenant_id = ANY(:scope)', { scope });
-    return query.getMany();
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 'd.finished_at', direction: 'ASC', value: (d) => d.finishedAt!.toISOString() },
+        { expression: 'd.id', direction: 'ASC', value: (d) => d.id },
+      ],
+      maxPageSize,
+    );
   }
 
-  /** Installations running this artifact now. */
-  async whereIs(access: Access, applicationSlug: string, version: string): Promise<Installation[]> {
+  /** Installations running this artifact now, by tenant and installation slug, a page at a time. */
+  async whereIs(
+    access: Access,
+    applicationSlug: string,
+    version: string,
+    args: PageArgs,
+    maxPageSize = this.config.maxPageSize,
+  ): Promise<Page<Installation>> {
     const scope = access.tenantScope();
     const artifact = await this.dataSource
       .getRepository(Artifact)
@@ -235,16 +286,21 @@ export class DeploymentService {
       .innerJoin('r.application', 'a')
       .where('a.slug = :applicationSlug AND r.version = :version', { applicationSlug, version })
       .getOne();
-    if (!artifact) return [];
     const query = this.dataSource
       .getRepository(Installation)
       .createQueryBuilder('i')
       .innerJoin(RunningArtifact, 'ra', 'ra.installation_id = i.id')
-      .innerJoin('i.tenant', 't')
-      .where('ra.artifact_id = :artifactId', { artifactId: artifact.id })
-      .orderBy('t.slug')
-      .addOrderBy('i.slug');
+      .innerJoinAndSelect('i.tenant', 't')
+      .where('ra.artifact_id = :artifactId', { artifactId: artifact?.id ?? null });
     if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
-    return query.getMany();
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+        { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+      ],
+      maxPageSize,
+    );
   }
 }

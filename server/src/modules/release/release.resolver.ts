@@ -1,10 +1,11 @@
 import { injectable } from 'tsyringe';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { Connection, PageArgs } from '../../common/pagination';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Connection, LIST_FIRST_DESCRIPTION, listLimit, MAX_LIST_ITEMS, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
 import { Installation } from '../tenant/installation.entity';
+import { InstallationConnection } from '../tenant/tenant.resolver';
 import { ReleaseComponent } from './release-component.entity';
 import { ReleaseTrack } from './release-track.entity';
 import { ArtifactSelection, Release, ReleaseStatus } from './release.entity';
@@ -113,8 +114,17 @@ export class ReleaseResolver {
   @FieldResolver(() => [Installation], {
     description: 'Installations running at least one of its artifacts now; after a rescind, the ones to roll back.',
   })
-  installationsRunning(@Ctx() { access }: Context, @Root() release: Release) {
-    return this.service.installationsRunning(access, release);
+  async installationsRunning(
+    @Ctx() { access }: Context,
+    @Root() release: Release,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ) {
+    return (await this.service.installationsRunning(access, release, { first: listLimit(first) }, MAX_LIST_ITEMS)).nodes;
+  }
+
+  @FieldResolver(() => InstallationConnection, { description: 'installationsRunning a page at a time.' })
+  installationsRunningConnection(@Ctx() { access }: Context, @Root() release: Release, @Args(() => PageArgs) page: PageArgs) {
+    return this.service.installationsRunning(access, release, page);
   }
 
   @FieldResolver(() => ReleaseTrack)

@@ -58,7 +58,7 @@ export class ReleaseService {
   }
 
   async createTrack(access: Access, input: CreateReleaseTrackInput): Promise<ReleaseTrack> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const tracks = manager.getRepository(ReleaseTrack);
@@ -153,7 +153,7 @@ export class ReleaseService {
   }
 
   async create(access: Access, input: CreateReleaseInput): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const track = await manager.getRepository(ReleaseTrack).findOneBy({ slug: input.trackSlug });
@@ -208,7 +208,7 @@ export class ReleaseService {
   }
 
   async setComponents(access: Access, input: SetReleaseComponentsInput): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     const slugs = input.components.map((component) => component.applicationSlug);
     const repeated = slugs.filter((slug, index) => slugs.indexOf(slug) !== index);
     if (repeated.length > 0) throw badInput(`Each application may appear once; repeated: ${[...new Set(repeated)].join(', ')}`);
@@ -266,7 +266,7 @@ export class ReleaseService {
   }
 
   async updateInstructions(access: Access, input: UpdateReleaseInstructionsInput): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     return this.dataSource.transaction(async (manager) => {
       const release = await this.lockForUpdate(manager, input.releaseId);
       if (release.status !== ReleaseStatus.DRAFT && release.status !== ReleaseStatus.ON_HOLD) {
@@ -287,7 +287,7 @@ export class ReleaseService {
   }
 
   async lock(access: Access, releaseId: string): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     return this.dataSource.transaction(async (manager) => {
       const release = await this.lockForUpdate(manager, releaseId);
       if (release.status !== ReleaseStatus.DRAFT && release.status !== ReleaseStatus.ON_HOLD) {
@@ -330,28 +330,34 @@ export class ReleaseService {
     return rows.length > 0;
   }
 
-  /** Installations running at least one of the release's artifacts now, e.g. to roll back after a rescind. */
-  async installationsRunning(access: Access, release: Release): Promise<Installation[]> {
+  /** Installations running at least one of the release's artifacts now, e.g. to roll back after a rescind; a page at a time. */
+  installationsRunning(access: Access, release: Release, args: PageArgs, maxPageSize = this.config.maxPageSize) {
     const scope = access.tenantScope();
     const query = this.dataSource
       .getRepository(Installation)
       .createQueryBuilder('i')
-      .innerJoin('i.tenant', 't')
+      .innerJoinAndSelect('i.tenant', 't')
       .where(
         `EXISTS (SELECT 1 FROM running_artifact ra JOIN release_component rc
                    ON rc.artifact_id = ra.artifact_id AND rc.application_id = ra.application_id
                   WHERE ra.installation_id = i.id AND rc.release_id = :releaseId)`,
         { releaseId: release.id },
-      )
-      .orderBy('t.slug')
-      .addOrderBy('i.slug');
+      );
     if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
-    return query.getMany();
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+        { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+      ],
+      maxPageSize,
+    );
   }
 
   /** LOCKED → DRAFT; a release that has been (partly) deployed goes ON_HOLD instead. */
   async unlock(access: Access, input: UnlockReleaseInput): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     return this.dataSource.transaction(async (manager) => {
       const release = await this.lockForUpdate(manager, input.releaseId);
       if (release.status !== ReleaseStatus.LOCKED) {
@@ -376,7 +382,7 @@ export class ReleaseService {
   }
 
   async rescind(access: Access, input: RescindReleaseInput): Promise<Release> {
-    access.require(Role.RELEASE_MANAGER);
+    access.requireUnscoped(Role.RELEASE_MANAGER);
     return this.dataSource.transaction(async (manager) => {
       const release = await this.lockForUpdate(manager, input.releaseId);
       if (release.status !== ReleaseStatus.LOCKED && release.status !== ReleaseStatus.ON_HOLD) {

@@ -23,6 +23,28 @@ function groupBy<T>(rows: T[], key: (row: T) => string, ids: readonly string[]):
   return ids.map((id) => groups.get(id) ?? []);
 }
 
+/** One loader per limit: a request that asks for the first 10 and the first 100 items batches each separately. */
+function perLimit<V>(create: (limit: number) => DataLoader<string, V>): (limit: number) => DataLoader<string, V> {
+  const loaders = new Map<number, DataLoader<string, V>>();
+  return (limit) => {
+    let loader = loaders.get(limit);
+    if (!loader) {
+      loader = create(limit);
+      loaders.set(limit, loader);
+    }
+    return loader;
+  };
+}
+
+/**
+ * The ids of the first `limit` rows of `table` for each parent id, in `order`: one query for the whole batch,
+ * reading each parent's rows through its index.
+ */
+function firstRowsOfEach(table: string, parentColumn: string, order: string) {
+  return `SELECT x.id FROM unnest(:parentIds::uuid[]) AS p(id)
+    CROSS JOIN LATERAL (SELECT id FROM ${table} WHERE ${parentColumn} = p.id ORDER BY ${order} LIMIT :limit) x`;
+}
+
 /**
  * Batching loaders for rollouts and the ledger; part of every request's loaders (graphql/loaders.ts). `scope` gives
  * the caller's tenants (null for all); counts never include targets the caller cannot see.
@@ -41,12 +63,23 @@ export function ledgerLoaders(dataSource: DataSource, scope: () => readonly stri
       const rows = await dataSource.getRepository(Deployment).findBy({ id: In([...ids]) });
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
     }),
-    deploymentsByTarget: new DataLoader<string, Deployment[]>(async (ids) => {
-      const rows = await dataSource
-        .getRepository(Deployment)
-        .find({ where: { targetId: In([...ids]) }, order: { queuedAt: 'ASC', stage: 'ASC', id: 'ASC' } });
-      return groupBy(rows, (row) => row.targetId!, ids);
-    }),
+    deploymentsByTarget: perLimit(
+      (limit) =>
+        new DataLoader<string, Deployment[]>(async (ids) => {
+          const rows = await dataSource
+            .getRepository(Deployment)
+            .createQueryBuilder('d')
+            .where(`d.id IN (${firstRowsOfEach('deployment', 'target_id', 'queued_at, stage, id')})`, {
+              parentIds: [...ids],
+              limit,
+            })
+            .orderBy('d.queued_at')
+            .addOrderBy('d.stage')
+            .addOrderBy('d.id')
+            .getMany();
+          return groupBy(rows, (row) => row.targetId!, ids);
+        }),
+    ),
     targetCounts: new DataLoader<string, TargetCounts>(async (ids) => {
       const rows: { rollout_id: string; status: TargetStatus; count: string }[] = await dataSource.query(
         `SELECT rollout_id, status, count(*) AS count FROM rollout_target
@@ -75,18 +108,34 @@ export function ledgerLoaders(dataSource: DataSource, scope: () => readonly stri
       const outside = new Set(rows.map((row) => row.rollout_id));
       return ids.map((id) => outside.has(id));
     }),
-    verifications: new DataLoader<string, Verification[]>(async (ids) => {
-      const rows = await dataSource
-        .getRepository(Verification)
-        .find({ where: { deploymentId: In([...ids]) }, order: { at: 'ASC' } });
-      return groupBy(rows, (row) => row.deploymentId, ids);
-    }),
-    logLines: new DataLoader<string, DeploymentLogLine[]>(async (ids) => {
-      const rows = await dataSource
-        .getRepository(DeploymentLogLine)
-        .find({ where: { deploymentId: In([...ids]) }, order: { id: 'ASC' } });
-      return groupBy(rows, (row) => row.deploymentId, ids);
-    }),
+    verifications: perLimit(
+      (limit) =>
+        new DataLoader<string, Verification[]>(async (ids) => {
+          const rows = await dataSource
+            .getRepository(Verification)
+            .createQueryBuilder('v')
+            .where(`v.id IN (${firstRowsOfEach('verification', 'deployment_id', 'at, id')})`, { parentIds: [...ids], limit })
+            .orderBy('v.at')
+            .addOrderBy('v.id')
+            .getMany();
+          return groupBy(rows, (row) => row.deploymentId, ids);
+        }),
+    ),
+    logLines: perLimit(
+      (limit) =>
+        new DataLoader<string, DeploymentLogLine[]>(async (ids) => {
+          const rows = await dataSource
+            .getRepository(DeploymentLogLine)
+            .createQueryBuilder('l')
+            .where(`l.id IN (${firstRowsOfEach('deployment_log_line', 'deployment_id', 'id')})`, {
+              parentIds: [...ids],
+              limit,
+            })
+            .orderBy('l.id')
+            .getMany();
+          return groupBy(rows, (row) => row.deploymentId, ids);
+        }),
+    ),
     running: new DataLoader<string, RunningArtifact[]>(async (ids) => {
       const rows = await dataSource.getRepository(RunningArtifact).findBy({ installationId: In([...ids]) });
       return groupBy(rows, (row) => row.installationId, ids);

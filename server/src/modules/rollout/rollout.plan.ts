@@ -69,10 +69,9 @@ export class RolloutPlan {
   @Field(() => Int)
   waveCount: number;
 
-  @Field(() => [PlannedTarget])
+  /** Answered by RolloutPlanResolver, a part at a time. */
   targets: PlannedTarget[];
 
-  @Field(() => [ExcludedInstallation], { description: 'Installations the selector matched but no rollout may touch.' })
   excluded: ExcludedInstallation[];
 
   @Field(() => [String], { description: 'Why startRollout would be refused; empty when it can start.' })

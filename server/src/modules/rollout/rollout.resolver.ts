@@ -1,7 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { DataSource } from 'typeorm';
-import { Connection, PageArgs } from '../../common/pagination';
+import { badInput } from '../../common/errors';
+import { Connection, LIST_FIRST_DESCRIPTION, listLimit, MAX_LIST_ITEMS, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { rolloutReasonFor } from '../../auth/visibility';
 import { Deployment } from '../deployment/deployment.entity';
@@ -20,11 +21,14 @@ import {
   StartRolloutInput,
   TargetIdInput,
 } from './rollout.inputs';
-import { RolloutPlan } from './rollout.plan';
+import { ExcludedInstallation, PlannedTarget, RolloutPlan } from './rollout.plan';
 import { RolloutService } from './rollout.service';
 
 @ObjectType()
 export class RolloutConnection extends Connection(Rollout) {}
+
+/** A target's deployments: one per component per attempt. */
+const TARGET_DEPLOYMENTS_DEFAULT = 100;
 
 @ObjectType()
 export class RolloutTargetConnection extends Connection(RolloutTarget) {}
@@ -155,12 +159,15 @@ export class RolloutResolver {
   async targets(
     @Ctx() { access }: Context,
     @Root() rollout: Rollout,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
     @Arg('filter', () => RolloutTargetFilter, { nullable: true }) filter?: RolloutTargetFilter,
   ) {
-    return (await this.service.targets(access, rollout, filter, { first: 5000 })).nodes;
+    return (await this.service.targets(access, rollout, filter, { first: listLimit(first) })).nodes;
   }
 
-  @FieldResolver(() => RolloutTargetConnection, { description: 'The targets a page at a time.' })
+  @FieldResolver(() => RolloutTargetConnection, {
+    description: `The targets a page at a time (first: at most ${MAX_LIST_ITEMS}).`,
+  })
   targetConnection(
     @Ctx() { access }: Context,
     @Root() rollout: Rollout,
@@ -214,9 +221,57 @@ export class RolloutTargetResolver {
   }
 
   @FieldResolver(() => [Deployment], {
-    description: 'Every deployment of this installation in the rollout, retries included, in order.',
+    description: 'The deployments of this installation in the rollout, retries included, in order.',
   })
-  deployments(@Ctx() context: Context, @Root() target: RolloutTarget) {
-    return context.loaders.ledger.deploymentsByTarget.load(target.id);
+  deployments(
+    @Ctx() context: Context,
+    @Root() target: RolloutTarget,
+    @Arg('first', () => Int, {
+      defaultValue: TARGET_DEPLOYMENTS_DEFAULT,
+      description: `How many (default ${TARGET_DEPLOYMENTS_DEFAULT}, at most ${MAX_LIST_ITEMS}).`,
+    })
+    first: number,
+  ) {
+    return context.loaders.ledger.deploymentsByTarget(listLimit(first)).load(target.id);
+  }
+}
+
+/** The plan is computed whole (its blockers and counts need every target); its lists are answered a part at a time. */
+@Resolver(() => RolloutPlan)
+export class RolloutPlanResolver {
+  @FieldResolver(() => [PlannedTarget], {
+    description: 'In wave order; page with after: the installation id of the last target of the previous page.',
+  })
+  targets(
+    @Root() plan: RolloutPlan,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+    @Arg('after', () => ID, { nullable: true }) after?: string | null,
+  ): PlannedTarget[] {
+    const limit = listLimit(first);
+    let start = 0;
+    if (after) {
+      const index = plan.targets.findIndex((target) => target.installation.id === after);
+      if (index < 0) throw badInput(`'after' is not the installation of a target of this plan`);
+      start = index + 1;
+    }
+    return plan.targets.slice(start, start + limit);
+  }
+
+  @FieldResolver(() => Int, { description: 'How many installations the rollout would reach.' })
+  targetCount(@Root() plan: RolloutPlan): number {
+    return plan.targets.length;
+  }
+
+  @FieldResolver(() => [ExcludedInstallation], { description: 'Installations the selector matched but no rollout may touch.' })
+  excluded(
+    @Root() plan: RolloutPlan,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ): ExcludedInstallation[] {
+    return plan.excluded.slice(0, listLimit(first));
+  }
+
+  @FieldResolver(() => Int)
+  excludedCount(@Root() plan: RolloutPlan): number {
+    return plan.excluded.length;
   }
 }

@@ -5,7 +5,7 @@ import type { Access } from '../../auth/access';
 import { rolloutVisibleSql } from '../../auth/visibility';
 import { conflict, forbidden, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
-import { paginate, type PageArgs } from '../../common/pagination';
+import { MAX_LIST_ITEMS, paginate, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { RolloutEngine } from '../../engine/rollout-engine';
@@ -247,8 +247,7 @@ export class RolloutService {
         { expression: 't.position', direction: 'ASC', value: (t) => t.position },
         { expression: 't.id', direction: 'ASC', value: (t) => t.id },
       ],
-      // A whole rollout's grid is read at once; pages beyond this are for very large rollouts.
-      Math.max(this.config.maxPageSize, 5000),
+      MAX_LIST_ITEMS,
     );
   }
 }

@@ -1,9 +1,22 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength, ValidateBy } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import { LabelInput } from '../../common/labels';
 import { IsName, IsSlug } from '../../common/validation';
 import { DeploymentDriver } from './installation.entity';
+
+/** Driver settings are a handful of keys; this bounds what every installation row and dispatch job carries. */
+export const MAX_DRIVER_CONFIG_BYTES = 16 * 1024;
+
+function DriverConfigSize(): PropertyDecorator {
+  return ValidateBy({
+    name: 'driverConfigSize',
+    validator: {
+      validate: (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? null), 'utf8') <= MAX_DRIVER_CONFIG_BYTES,
+      defaultMessage: () => `must be at most ${MAX_DRIVER_CONFIG_BYTES / 1024} KB as JSON`,
+    },
+  });
+}
 
 @InputType()
 export class CreateTenantInput {
@@ -81,6 +94,7 @@ export class CreateInstallationInput {
 
   @Field(() => GraphQLJSON, { nullable: true })
   @IsOptional()
+  @DriverConfigSize()
   driverConfig?: unknown;
 
   @Field(() => Boolean, { nullable: true })
@@ -117,6 +131,7 @@ export class UpdateInstallationInput {
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'Replaces the driver settings; required when the driver changes.' })
   @IsOptional()
+  @DriverConfigSize()
   driverConfig?: unknown;
 
   @Field(() => Boolean, { nullable: true })

@@ -36,10 +36,11 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragment }) {
   const end = useRef<HTMLDivElement>(null);
   const running = !isDeploymentFinished(deployment.status);
+  const lines = deployment.logLines.nodes;
   useEffect(() => {
     if (running) end.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [deployment.log.length, running]);
-  if (deployment.log.length === 0) {
+  }, [lines.length, running]);
+  if (lines.length === 0) {
     return (
       <Typography color="text.secondary" variant="body2">
         {running ? 'No log lines yet; they appear here as the driver reports them.' : 'This deployment has no log.'}
@@ -64,7 +65,7 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
         whiteSpace: 'pre-wrap',
       }}
     >
-      {deployment.log.map((entry, index) => (
+      {lines.map((entry, index) => (
         <Box component="span" key={index} sx={{ display: 'block' }}>
           <Box component="span" sx={{ color: 'grey.500' }}>
             {new Date(entry.at).toLocaleTimeString()}{' '}
@@ -72,6 +73,11 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
           {entry.line}
         </Box>
       ))}
+      {deployment.logLines.totalCount > lines.length && (
+        <Box component="span" role="note" sx={{ display: 'block', color: 'grey.500', mt: 1 }}>
+          Showing the first {lines.length} of {deployment.logLines.totalCount} lines.
+        </Box>
+      )}
       <div ref={end} />
     </Box>
   );

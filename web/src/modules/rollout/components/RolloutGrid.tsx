@@ -15,7 +15,7 @@ import { useState } from 'react';
 import type { DeploymentStatus, RolloutLive_RolloutFragment } from '../../../generated/graphql';
 import { deploymentStatusLabel } from '../../deployment/components/DeploymentStatusChip';
 
-type Target = RolloutLive_RolloutFragment['targets'][number];
+type Target = RolloutLive_RolloutFragment['targetConnection']['nodes'][number];
 type Deployment = Target['deployments'][number];
 type CellState = 'NOT_STARTED' | DeploymentStatus;
 

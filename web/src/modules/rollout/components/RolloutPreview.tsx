@@ -145,22 +145,27 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
         </Alert>
       )}
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} aria-label="Plan summary" role="group">
-        <Chip label={`${plan.targets.length} installations`} />
+        <Chip label={`${plan.targetCount} installations`} />
         <Chip label={`${plan.waveCount} ${plan.waveCount === 1 ? 'wave' : 'waves'}`} />
         <Chip color="primary" label={`${plan.deploymentCount} deployments`} />
         <Chip label={`${plan.skipCount} skipped`} />
-        {plan.excluded.length > 0 && <Chip color="warning" label={`${plan.excluded.length} excluded`} />}
+        {plan.excludedCount > 0 && <Chip color="warning" label={`${plan.excludedCount} excluded`} />}
       </Stack>
-      {plan.excluded.length > 0 && (
+      {plan.excludedCount > 0 && (
         <Alert severity="warning">
           <AlertTitle>Left out</AlertTitle>
-          {plan.excluded.slice(0, 20).map((entry) => (
+          {plan.excluded.map((entry) => (
             <div key={entry.installation.id}>
               {entry.installation.tenant.slug} / {entry.installation.slug}: {entry.reason}
             </div>
           ))}
-          {plan.excluded.length > 20 && <div>…and {plan.excluded.length - 20} more</div>}
+          {plan.excludedCount > plan.excluded.length && <div>…and {plan.excludedCount - plan.excluded.length} more</div>}
         </Alert>
+      )}
+      {plan.targetCount > plan.targets.length && (
+        <Typography color="text.secondary" role="note">
+          The table shows the first {plan.targets.length} of {plan.targetCount} installations.
+        </Typography>
       )}
       {tenants.length > 0 && (
         <TableContainer component={Paper} variant="outlined">

@@ -1,16 +1,16 @@
 import { useQuery } from '@apollo/client/react';
 import { useEffect, useRef } from 'react';
-import { RolloutDocument, RolloutEventsDocument } from '../../../generated/graphql';
+import { RolloutDocument, RolloutEventsDocument, type RolloutTargetStatus } from '../../../generated/graphql';
 
 /** At most one refetch per this many milliseconds, however many events arrive. */
 const REFETCH_INTERVAL_MS = 250;
 
 /**
- * One rollout, kept current: each event of the rollout refetches it (throttled), and a resubscription
- * resumes after the last event seen.
+ * One rollout with the first page of its targets in `statuses` (all when null), kept current: each event of the
+ * rollout refetches it (throttled), and a resubscription resumes after the last event seen.
  */
-export function useLiveRollout(id: string) {
-  const result = useQuery(RolloutDocument, { variables: { id } });
+export function useLiveRollout(id: string, statuses: RolloutTargetStatus[] | null) {
+  const result = useQuery(RolloutDocument, { variables: { id, statuses } });
   const { subscribeToMore, refetch } = result;
   const lastSequence = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
