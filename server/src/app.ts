@@ -34,7 +34,9 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
+/** How long requests under way may take to finish when the server stops, before their connections are cut. */
+const DRAIN_GRACE_MS = 10_000;
+
 /** The longest delay a Node timer takes; a session ending later closes the socket then, and the client reconnects. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -52,6 +54,7 @@ function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): v
   socket.once('close', () => clearTimeout(timer));
 }
 
+/** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
 export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
@@ -129,17 +132,10 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       costLimitPlugin(config),
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
-      {
-        async serverWillStart() {
-          return {
-            async drainServer() {
-              await wsCleanup.dispose();
-            },
-          };
-        },
-      },
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: DRAIN_GRACE_MS }),
     ],
+    // The process stops it, in order, with everything else (see close); a second stop of its own would race that.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   await events.start();
@@ -197,10 +193,12 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       }),
     close: async () => {
       ready = false;
-      await apollo.stop();
-      wsServer.close();
-      await events.stop();
+      // Stop accepting: live connections are told the server is going away (1001, so clients reconnect to another
+      // replica), new connections are refused, and requests under way get a grace period to finish.
+      await Promise.all([wsCleanup.dispose(), apollo.stop()]);
+      // Jobs under way finish; what does not finish in time is handed to another replica when it expires.
       await jobs.stop();
+      await events.stop();
     },
   };
 }

@@ -24,6 +24,7 @@ const environmentSchema = z.object({
   SHIPLOG_WEB_DIR: z.string().min(1).optional(),
   SHIPLOG_PUBLIC_URL: z.url({ message: 'must be the URL people and orchestrators reach Shiplog at' }).optional(),
   SHIPLOG_ENGINE: flag.optional(),
+  SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).positive().default(25),
   SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -47,6 +48,8 @@ export interface Config {
   /** Run the rollout engine's workers in this process. */
   engine: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long an orderly stop (on SIGTERM or SIGINT) may take before the process exits regardless. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +85,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: e.SHIPLOG_LOG_LEVEL,
     publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
     engine: e.SHIPLOG_ENGINE ?? true,
+    shutdownTimeoutMs: e.SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }
