@@ -18,7 +18,7 @@ import { EventHub } from './events/event-hub';
 import { subscribeSharingResults } from './events/shared-execution';
 import type { Context } from './graphql/context';
 import { formatError } from './graphql/errors';
-import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
+import { costError, operationLimitsPlugin, queryCost, unstorableTextError, validationRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createSchema } from './graphql/schema';
 import { log } from './log';
@@ -26,6 +26,7 @@ import { CONFIG, JOB_QUEUE } from './tokens';
 import { Dispatcher } from './engine/dispatcher';
 import { JobQueue } from './engine/job-queue';
 import { deploymentRoutes } from './http/deployment-routes';
+import { answerErrorsAsJson } from './http/errors';
 
 export interface App {
   server: http.Server;
@@ -70,6 +71,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   const app = express();
   app.disable('x-powered-by');
+  // Express reads its mode from NODE_ENV, which a deployment may not set; Shiplog's own default is production.
+  app.set('env', config.env === 'development' ? 'development' : 'production');
   const server = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
@@ -96,6 +99,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors;
+        const textError = unstorableTextError(document, payload.variables);
+        if (textError) return [textError];
         let cost: number;
         try {
           cost = queryCost(schema, document, payload.variables ?? undefined, payload.operationName);
@@ -131,7 +136,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     validationRules: validationRules(config),
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
-      costLimitPlugin(config),
+      operationLimitsPlugin(config),
       ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: DRAIN_GRACE_MS }),
     ],
     // The process stops it, in order, with everything else (see close); a second stop of its own would race that.
@@ -177,6 +182,8 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   } else {
     log.warn(`No web app at ${config.webDir}; build it with 'pnpm build' to serve the dashboard at /`);
   }
+
+  app.use(answerErrorsAsJson);
 
   return {
     server,
