@@ -35,6 +35,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The largest request body (and WebSocket message) accepted. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** The largest request body accepted without a valid token: enough for signIn, not for an expensive document. */
+const ANONYMOUS_BODY_LIMIT_BYTES = 16 * 1024;
+
 /** How long requests under way may take to finish when the server stops, before their connections are cut. */
 const DRAIN_GRACE_MS = 10_000;
 
@@ -69,13 +74,19 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   const contextFor = (access: Access): Context => ({ access, loaders: createLoaders(dataSource), container });
   const showDetails = config.env === 'development';
 
+  // Parsing stops at this many tokens, before any authorization: the work a document costs stays bounded.
+  const parseOptions = { maxTokens: config.maxQueryTokens };
+  const readBody = express.json({ limit: BODY_LIMIT_BYTES });
+  const readAnonymousBody = express.json({ limit: ANONYMOUS_BODY_LIMIT_BYTES });
+
   const app = express();
   app.disable('x-powered-by');
   // Express reads its mode from NODE_ENV, which a deployment may not set; Shiplog's own default is production.
   app.set('env', config.env === 'development' ? 'development' : 'production');
   const server = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  // A WebSocket message is at most as large as an HTTP request may be (the library's default is 100 MiB).
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
   const rules = [...specifiedRules, ...validationRules(config)];
   const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
     {
@@ -93,7 +104,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       onSubscribe: (ctx, _id, payload) => {
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, parseOptions);
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
         }
@@ -134,6 +145,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
     includeStacktraceInErrorResponses: showDetails,
     hideSchemaDetailsFromClientErrors: !showDetails,
     validationRules: validationRules(config),
+    parseOptions,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
       operationLimitsPlugin(config),
@@ -160,9 +172,16 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // Authenticated first, so that a caller without a valid token cannot make the server read (and then parse and
+    // validate) a large body: signing in takes a few hundred bytes.
+    (req, res, next) => {
+      auth.authenticate(req.headers.authorization).then((access) => {
+        res.locals.access = access;
+        (access.principal ? readBody : readAnonymousBody)(req, res, next);
+      }, next);
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization)),
+      context: async ({ res }) => contextFor(res.locals.access as Access),
     }),
   );
 
