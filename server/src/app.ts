@@ -5,7 +5,9 @@ import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
+import helmet from 'helmet';
 import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
@@ -59,6 +61,28 @@ function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): v
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
 }
+
+/**
+ * What the dashboard may load: its own scripts only (no inline script, no eval), and inline styles, which MUI's
+ * emotion inserts at run time; images are its own or data: URLs (the icon); it talks only to its own origin
+ * (HTTP and WebSocket). Not set on /graphql, whose landing page brings a policy of its own.
+ */
+const dashboardContentPolicy = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
 
 /** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
 export async function createApp(config: Config, dataSource: DataSource): Promise<App> {
@@ -158,6 +182,17 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
   await events.start();
   if (config.engine) await container.resolve(Dispatcher).start();
 
+  // Every response: no MIME sniffing, never framed, no referrer. HSTS is for whoever terminates TLS (Shiplog serves
+  // plain HTTP and cannot know which hosts it covers); the dashboard's content policy is set where it is served.
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: false,
+      xFrameOptions: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+
   let ready = false;
   app.get('/healthz', async (_req, res) => {
     try {
@@ -187,6 +222,7 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   const indexHtml = path.join(config.webDir, 'index.html');
   if (fs.existsSync(indexHtml)) {
+    app.use(dashboardContentPolicy, compression());
     // Hashed bundles never change, so browsers may keep them; index.html names the current ones, so it is never cached.
     app.use('/assets', express.static(path.join(config.webDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
