@@ -8,7 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { DataSource } from 'typeorm';
@@ -111,7 +111,20 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
 
   // A WebSocket message is at most as large as an HTTP request may be (the library's default is 100 MiB).
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
-  const rules = [...specifiedRules, ...validationRules(config)];
+  // The same rules as over HTTP, introspection included.
+  const rules = [
+    ...specifiedRules,
+    ...validationRules(config),
+    ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  /** A refusal of the subscribe message, coded as Apollo codes it over HTTP, without schema hints outside development. */
+  const refusal = (error: GraphQLError, code: string) =>
+    new GraphQLError(showDetails ? error.message : error.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { ...error.extensions, code },
+    });
   const wsCleanup = useServer<{ authorization?: string }, { access?: Access }>(
     {
       schema,
@@ -126,14 +139,28 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
         return true;
       },
       onSubscribe: (ctx, _id, payload) => {
+        // The operation asked for is already counted.
+        const max = config.maxSubscriptionsPerConnection;
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            new GraphQLError(`A connection may run at most ${max} subscriptions at once; complete one first`, {
+              extensions: { code: 'BAD_REQUEST', maxSubscriptions: max },
+            }),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query, parseOptions);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+          return [
+            refusal(
+              error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed'),
+              'GRAPHQL_PARSE_FAILED',
+            ),
+          ];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error) => refusal(error, 'GRAPHQL_VALIDATION_FAILED'));
         const textError = unstorableTextError(document, payload.variables);
         if (textError) return [textError];
         let cost: number;
@@ -156,9 +183,13 @@ export async function createApp(config: Config, dataSource: DataSource): Promise
       // The same error shapes as over HTTP: refusals keep their code, anything unexpected says nothing more.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => {
-        for (const error of errors) log.debug('WebSocket operation refused', error.message);
-      },
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => {
+          log.debug('WebSocket operation refused', error.message);
+          // Whatever graphql-ws refuses by itself (an operation name that matches nothing) is the request's fault too.
+          const coded = typeof error.extensions.code === 'string' ? error : refusal(error, 'BAD_REQUEST');
+          return formatError(coded.toJSON(), coded);
+        }),
     },
     wsServer,
   );

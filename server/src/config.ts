@@ -21,6 +21,7 @@ const environmentSchema = z.object({
   SHIPLOG_MAX_PAGE_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(1000).default(100),
   SHIPLOG_MAX_QUERY_DEPTH: z.coerce.number({ message: 'must be a whole number' }).int().min(2).default(12),
   SHIPLOG_MAX_QUERY_COST: z.coerce.number({ message: 'must be a whole number' }).int().min(10).default(20000),
+  SHIPLOG_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number({ message: 'must be a whole number' }).int().min(1).default(100),
   SHIPLOG_MAX_QUERY_TOKENS: z.coerce.number({ message: 'must be a whole number' }).int().min(100).default(1000),
   SHIPLOG_WEB_DIR: z.string().min(1).optional(),
   SHIPLOG_PUBLIC_URL: z.url({ message: 'must be the URL people and orchestrators reach Shiplog at' }).optional(),
@@ -43,6 +44,8 @@ export interface Config {
   maxPageSize: number;
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Operations (mostly subscriptions) one WebSocket connection may run at once. */
+  maxSubscriptionsPerConnection: number;
   /** The most tokens a GraphQL document may have: parsing stops there, so parsing and validation stay cheap. */
   maxQueryTokens: number;
   webDir: string;
@@ -85,6 +88,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxQueryDepth: e.SHIPLOG_MAX_QUERY_DEPTH,
     maxQueryCost: e.SHIPLOG_MAX_QUERY_COST,
     maxQueryTokens: e.SHIPLOG_MAX_QUERY_TOKENS,
+    maxSubscriptionsPerConnection: e.SHIPLOG_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     webDir: path.resolve(e.SHIPLOG_WEB_DIR ?? path.join(repositoryRoot, 'web', 'dist')),
     logLevel: e.SHIPLOG_LOG_LEVEL,
     publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
