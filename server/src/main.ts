@@ -57,7 +57,8 @@ async function main() {
   log.info(`Shiplog is running at ${url} (GraphQL at ${url}/graphql)`);
   if (demo) {
     log.info(`Loaded the demo data set. Sign in at ${url} as '${demo.username}' with password '${demo.password}'`);
-    log.info(`(also saved in ${demo.credentialsFile}; set SHIPLOG_DEMO_DATA=false to start empty)`);
+    const saved = demo.credentialsFile ? `also saved in ${demo.credentialsFile}; ` : '';
+    log.info(`(${saved}set SHIPLOG_DEMO_DATA=false to start empty)`);
   } else if (config.adminToken) {
     log.info('API calls can use the admin token from SHIPLOG_ADMIN_TOKEN: Authorization: Bearer <token>');
   }
