@@ -5,9 +5,11 @@ import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express from 'express';
 import proxyaddr from 'proxy-addr';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
+import helmet from 'helmet';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { DataSource } from 'typeorm';
@@ -20,7 +22,7 @@ import { EventHub } from './events/event-hub';
 import { subscribeSharingResults } from './events/shared-execution';
 import type { Context } from './graphql/context';
 import { formatError, rateLimitStatusPlugin } from './graphql/errors';
-import { costError, costLimitPlugin, queryCost, validationRules } from './graphql/limits';
+import { costError, operationLimitsPlugin, queryCost, unstorableTextError, validationRules } from './graphql/limits';
 import { createLoaders } from './graphql/loaders';
 import { createSchema } from './graphql/schema';
 import { log } from './log';
@@ -28,6 +30,7 @@ import { CONFIG, JOB_QUEUE } from './tokens';
 import { Dispatcher } from './engine/dispatcher';
 import { JobQueue } from './engine/job-queue';
 import { deploymentRoutes } from './http/deployment-routes';
+import { answerErrorsAsJson } from './http/errors';
 
 export interface App {
   server: http.Server;
@@ -36,7 +39,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
+/** The largest request body (and WebSocket message) accepted. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** The largest request body accepted without a valid token: enough for signIn, not for an expensive document. */
+const ANONYMOUS_BODY_LIMIT_BYTES = 16 * 1024;
+
+/** How long requests under way may take to finish when the server stops, before their connections are cut. */
+const DRAIN_GRACE_MS = 10_000;
+
 /** The longest delay a Node timer takes; a session ending later closes the socket then, and the client reconnects. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -54,11 +64,34 @@ function closeWhenSessionEnds(socket: WebSocket, expiresAt: Date | undefined): v
   socket.once('close', () => clearTimeout(timer));
 }
 
+/**
+ * What the dashboard may load: its own scripts only (no inline script, no eval), and inline styles, which MUI's
+ * emotion inserts at run time; images are its own or data: URLs (the icon); it talks only to its own origin
+ * (HTTP and WebSocket). Not set on /graphql, whose landing page brings a policy of its own.
+ */
+const dashboardContentPolicy = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
 export interface AppOptions {
   /** How often open connections are checked against their credentials, besides when a change is announced. */
   credentialRecheckMs?: number;
 }
 
+/** The HTTP server: GraphQL over HTTP and WebSocket at /graphql, /healthz, and the web app at /. */
 export async function createApp(config: Config, dataSource: DataSource, options: AppOptions = {}): Promise<App> {
   const container = rootContainer.createChildContainer();
   container.registerInstance(DataSource, dataSource);
@@ -79,13 +112,34 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   });
   const showDetails = config.env === 'development';
 
+  // Parsing stops at this many tokens, before any authorization: the work a document costs stays bounded.
+  const parseOptions = { maxTokens: config.maxQueryTokens };
+  const readBody = express.json({ limit: BODY_LIMIT_BYTES });
+  const readAnonymousBody = express.json({ limit: ANONYMOUS_BODY_LIMIT_BYTES });
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // Express reads its mode from NODE_ENV, which a deployment may not set; Shiplog's own default is production.
+  app.set('env', config.env === 'development' ? 'development' : 'production');
   const server = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const rules = [...specifiedRules, ...validationRules(config)];
+  // A WebSocket message is at most as large as an HTTP request may be (the library's default is 100 MiB).
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: BODY_LIMIT_BYTES });
+  // The same rules as over HTTP, introspection included.
+  const rules = [
+    ...specifiedRules,
+    ...validationRules(config),
+    ...(config.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
+  /** A refusal of the subscribe message, coded as Apollo codes it over HTTP, without schema hints outside development. */
+  const refusal = (error: GraphQLError, code: string) =>
+    new GraphQLError(showDetails ? error.message : error.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      extensions: { ...error.extensions, code },
+    });
   const wsCleanup = useServer<{ authorization?: string }, { authorization?: string; clientAddress?: string }>(
     {
       schema,
@@ -106,6 +160,15 @@ export async function createApp(config: Config, dataSource: DataSource, options:
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // The operation asked for is already counted.
+        const max = config.maxSubscriptionsPerConnection;
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            new GraphQLError(`A connection may run at most ${max} subscriptions at once; complete one first`, {
+              extensions: { code: 'BAD_REQUEST', maxSubscriptions: max },
+            }),
+          ];
+        }
         // Every operation runs as what the credential grants now: a revoked token or an ended session runs nothing more.
         const access = await auth.authenticate(ctx.extra.authorization);
         if (!access.principal) {
@@ -114,12 +177,19 @@ export async function createApp(config: Config, dataSource: DataSource, options:
         }
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, parseOptions);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed')];
+          return [
+            refusal(
+              error instanceof GraphQLError ? error : new GraphQLError('The query could not be parsed'),
+              'GRAPHQL_PARSE_FAILED',
+            ),
+          ];
         }
         const errors = validate(schema, document, rules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((error) => refusal(error, 'GRAPHQL_VALIDATION_FAILED'));
+        const textError = unstorableTextError(document, payload.variables);
+        if (textError) return [textError];
         let cost: number;
         try {
           cost = queryCost(schema, document, payload.variables ?? undefined, payload.operationName);
@@ -140,9 +210,13 @@ export async function createApp(config: Config, dataSource: DataSource, options:
       // The same error shapes as over HTTP: refusals keep their code, anything unexpected says nothing more.
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => {
-        for (const error of errors) log.debug('WebSocket operation refused', error.message);
-      },
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => {
+          log.debug('WebSocket operation refused', error.message);
+          // Whatever graphql-ws refuses by itself (an operation name that matches nothing) is the request's fault too.
+          const coded = typeof error.extensions.code === 'string' ? error : refusal(error, 'BAD_REQUEST');
+          return formatError(coded.toJSON(), coded);
+        }),
     },
     wsServer,
   );
@@ -153,26 +227,31 @@ export async function createApp(config: Config, dataSource: DataSource, options:
     includeStacktraceInErrorResponses: showDetails,
     hideSchemaDetailsFromClientErrors: !showDetails,
     validationRules: validationRules(config),
+    parseOptions,
     formatError: (formatted, error) => formatError(formatted, error),
     plugins: [
-      costLimitPlugin(config),
+      operationLimitsPlugin(config),
       rateLimitStatusPlugin,
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
-      {
-        async serverWillStart() {
-          return {
-            async drainServer() {
-              await wsCleanup.dispose();
-            },
-          };
-        },
-      },
+      ApolloServerPluginDrainHttpServer({ httpServer: server, stopGracePeriodMillis: DRAIN_GRACE_MS }),
     ],
+    // The process stops it, in order, with everything else (see close); a second stop of its own would race that.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   await events.start();
   await credentials.start();
   if (config.engine) await container.resolve(Dispatcher).start();
+
+  // Every response: no MIME sniffing, never framed, no referrer. HSTS is for whoever terminates TLS (Shiplog serves
+  // plain HTTP and cannot know which hosts it covers); the dashboard's content policy is set where it is served.
+  app.use(
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: false,
+      xFrameOptions: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
 
   let ready = false;
   app.get('/healthz', async (_req, res) => {
@@ -188,14 +267,22 @@ export async function createApp(config: Config, dataSource: DataSource, options:
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // Authenticated first, so that a caller without a valid token cannot make the server read (and then parse and
+    // validate) a large body: signing in takes a few hundred bytes.
+    (req, res, next) => {
+      auth.authenticate(req.headers.authorization).then((access) => {
+        res.locals.access = access;
+        (access.principal ? readBody : readAnonymousBody)(req, res, next);
+      }, next);
+    },
     expressMiddleware(apollo, {
-      context: async ({ req }) => contextFor(await auth.authenticate(req.headers.authorization), req.ip ?? 'unknown'),
+      context: async ({ req, res }) => contextFor(res.locals.access as Access, req.ip ?? 'unknown'),
     }),
   );
 
   const indexHtml = path.join(config.webDir, 'index.html');
   if (fs.existsSync(indexHtml)) {
+    app.use(dashboardContentPolicy, compression());
     // Hashed bundles never change, so browsers may keep them; index.html names the current ones, so it is never cached.
     app.use('/assets', express.static(path.join(config.webDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
     app.use(express.static(config.webDir, { index: false, maxAge: '1h' }));
@@ -210,6 +297,8 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   } else {
     log.warn(`No web app at ${config.webDir}; build it with 'pnpm build' to serve the dashboard at /`);
   }
+
+  app.use(answerErrorsAsJson);
 
   return {
     server,
@@ -226,11 +315,13 @@ export async function createApp(config: Config, dataSource: DataSource, options:
       }),
     close: async () => {
       ready = false;
-      await apollo.stop();
-      wsServer.close();
+      // Stop accepting: live connections are told the server is going away (1001, so clients reconnect to another
+      // replica), new connections are refused, and requests under way get a grace period to finish.
+      await Promise.all([wsCleanup.dispose(), apollo.stop()]);
       await credentials.stop();
-      await events.stop();
+      // Jobs under way finish; what does not finish in time is handed to another replica when it expires.
       await jobs.stop();
+      await events.stop();
     },
   };
 }

@@ -22,9 +22,12 @@ const environmentSchema = z.object({
   SHIPLOG_MAX_PAGE_SIZE: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(1000).default(100),
   SHIPLOG_MAX_QUERY_DEPTH: z.coerce.number({ message: 'must be a whole number' }).int().min(2).default(12),
   SHIPLOG_MAX_QUERY_COST: z.coerce.number({ message: 'must be a whole number' }).int().min(10).default(20000),
+  SHIPLOG_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number({ message: 'must be a whole number' }).int().min(1).default(100),
+  SHIPLOG_MAX_QUERY_TOKENS: z.coerce.number({ message: 'must be a whole number' }).int().min(100).default(1000),
   SHIPLOG_WEB_DIR: z.string().min(1).optional(),
   SHIPLOG_PUBLIC_URL: z.url({ message: 'must be the URL people and orchestrators reach Shiplog at' }).optional(),
   SHIPLOG_ENGINE: flag.optional(),
+  SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).positive().default(25),
   SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SHIPLOG_TRUST_PROXY: z
     .string()
@@ -61,6 +64,10 @@ export interface Config {
   maxPageSize: number;
   maxQueryDepth: number;
   maxQueryCost: number;
+  /** Operations (mostly subscriptions) one WebSocket connection may run at once. */
+  maxSubscriptionsPerConnection: number;
+  /** The most tokens a GraphQL document may have: parsing stops there, so parsing and validation stay cheap. */
+  maxQueryTokens: number;
   webDir: string;
   /** Where orchestrators reach Shiplog, for callback URLs in webhook requests. */
   publicUrl: string | undefined;
@@ -69,6 +76,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (sign-in throttling goes by it). */
   trustProxy: boolean | number | string;
+  /** How long an orderly stop (on SIGTERM or SIGINT) may take before the process exits regardless. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -100,10 +109,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     maxPageSize: e.SHIPLOG_MAX_PAGE_SIZE,
     maxQueryDepth: e.SHIPLOG_MAX_QUERY_DEPTH,
     maxQueryCost: e.SHIPLOG_MAX_QUERY_COST,
+    maxQueryTokens: e.SHIPLOG_MAX_QUERY_TOKENS,
+    maxSubscriptionsPerConnection: e.SHIPLOG_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     webDir: path.resolve(e.SHIPLOG_WEB_DIR ?? path.join(repositoryRoot, 'web', 'dist')),
     logLevel: e.SHIPLOG_LOG_LEVEL,
     publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
     engine: e.SHIPLOG_ENGINE ?? true,
     trustProxy: e.SHIPLOG_TRUST_PROXY,
+    shutdownTimeoutMs: e.SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

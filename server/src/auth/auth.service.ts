@@ -33,6 +33,8 @@ import { SignInThrottleService } from './sign-in-throttle';
 import { User } from './user.entity';
 
 export const BOOTSTRAP_TOKEN_NAME = 'admin (SHIPLOG_ADMIN_TOKEN)';
+/** Shown in place of the token's first characters: the value is the operator's secret, and may be a weak one. */
+const BOOTSTRAP_TOKEN_PREFIX = 'SHIPLOG_ADMIN_TOKEN';
 
 @injectable()
 export class AuthService {
@@ -411,14 +413,18 @@ export class AuthService {
       const tokens = manager.getRepository(ApiToken);
       const tokenHash = hashToken(token);
       const existing = await tokens.findOneBy({ tokenHash });
-      if (existing && !existing.revokedAt && existing.role === Role.ADMIN && existing.tenantIds === null) return;
+      if (existing && !existing.revokedAt && existing.role === Role.ADMIN && existing.tenantIds === null) {
+        // Older versions stored the secret's first characters here.
+        if (existing.prefix !== BOOTSTRAP_TOKEN_PREFIX) await tokens.update(existing.id, { prefix: BOOTSTRAP_TOKEN_PREFIX });
+        return;
+      }
       const saved = await tokens.save({
         ...(existing ?? {}),
         name: BOOTSTRAP_TOKEN_NAME,
         role: Role.ADMIN,
         tenantIds: null,
         tokenHash,
-        prefix: token.slice(0, 10),
+        prefix: BOOTSTRAP_TOKEN_PREFIX,
         createdBy: 'system',
         revokedAt: null,
       });

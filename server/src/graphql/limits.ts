@@ -1,9 +1,20 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  BREAK,
+  GraphQLError,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type StringValueNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
+import { isStorableText, unstorableTextPath, UNSTORABLE_TEXT_MESSAGE } from '../common/text';
 import type { Config } from '../config';
 
 /**
@@ -61,13 +72,54 @@ export function costError(cost: number, maxCost: number): GraphQLError {
   );
 }
 
-export function costLimitPlugin(config: Config): ApolloServerPlugin {
+/** Text PostgreSQL cannot store, in the variables or in a string of the document: refused before anything runs. */
+export function unstorableTextError(
+  document: DocumentNode,
+  variables: Record<string, unknown> | null | undefined,
+): GraphQLError | null {
+  const path = unstorableTextPath(variables ?? {}, 'variables');
+  if (path !== null) return new GraphQLError(`${UNSTORABLE_TEXT_MESSAGE} (${path})`, { extensions: { code: 'BAD_USER_INPUT' } });
+  let literal: StringValueNode | null = null;
+  visit(document, {
+    StringValue(node) {
+      if (isStorableText(node.value)) return undefined;
+      literal = node;
+      return BREAK;
+    },
+  });
+  return literal ? new GraphQLError(UNSTORABLE_TEXT_MESSAGE, { nodes: literal, extensions: { code: 'BAD_USER_INPUT' } }) : null;
+}
+
+/** Apollo answers an error thrown before execution with 500 unless it names a status: these are the client's. */
+function withStatus400(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    extensions: { ...error.extensions, http: { status: 400 } },
+  });
+}
+
+/** The checks of an operation over HTTP between validation and execution; any refusal is a 400. */
+export function operationLimitsPlugin(config: Config): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
-          const cost = queryCost(schema, document, request.variables, request.operationName);
-          if (cost > config.maxQueryCost) throw costError(cost, config.maxQueryCost);
+        async didResolveOperation({ request, document, schema, operation }) {
+          if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw withStatus400(
+              new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP', {
+                extensions: { code: 'BAD_REQUEST' },
+              }),
+            );
+          }
+          const textError = unstorableTextError(document, request.variables);
+          if (textError) throw withStatus400(textError);
+          let cost: number;
+          try {
+            cost = queryCost(schema, document, request.variables, request.operationName);
+          } catch (error) {
+            throw error instanceof GraphQLError ? withStatus400(error) : error;
+          }
+          if (cost > config.maxQueryCost) throw withStatus400(costError(cost, config.maxQueryCost));
         },
       };
     },

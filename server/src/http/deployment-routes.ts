@@ -3,6 +3,7 @@ import express, { type Request, type Response } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { AuthService } from '../auth/auth.service';
 import { AppError, appErrorHttpStatus, badInput } from '../common/errors';
+import { unstorableTextPath, UNSTORABLE_TEXT_MESSAGE } from '../common/text';
 import { log } from '../log';
 import {
   AppendDeploymentLogInput,
@@ -31,6 +32,12 @@ function body(req: Request): Record<string, unknown> {
 export function deploymentRoutes(container: DependencyContainer): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '1mb' }));
+  // Checked before anything else: a NUL or half a surrogate pair would only fail later, inside PostgreSQL.
+  router.use((req, res, next) => {
+    const path = unstorableTextPath(req.body);
+    if (path === null) return next();
+    res.status(400).json({ error: { code: 'BAD_USER_INPUT', message: `${UNSTORABLE_TEXT_MESSAGE} (${path})` } });
+  });
   const auth = container.resolve(AuthService);
 
   const handle =
@@ -84,5 +91,8 @@ export function deploymentRoutes(container: DependencyContainer): express.Router
       };
     }),
   );
+  router.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such API endpoint' } });
+  });
   return router;
 }

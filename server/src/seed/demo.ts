@@ -49,7 +49,8 @@ function hex(length: number): string {
 export interface DemoCredentials {
   username: string;
   password: string;
-  credentialsFile: string;
+  /** Where the password was saved too: only beside the embedded database, whose data folder is this server's own. */
+  credentialsFile: string | null;
 }
 
 /** Loads a demo data set through the services, so it obeys every rule and appears in the audit log. */
@@ -174,6 +175,9 @@ export async function loadDemoData(container: DependencyContainer, config: Confi
   await auth.createUser(system, { username: 'release-manager', password, role: Role.RELEASE_MANAGER });
   await auth.createUser(system, { username: 'acme-viewer', password, role: Role.VIEWER, tenantSlugs: ['acme'] });
 
+  // With DATABASE_URL the data folder belongs to no database in particular: another instance's file would be
+  // overwritten with a password that is not its own.
+  if (config.databaseUrl) return { username: 'admin', password, credentialsFile: null };
   fs.mkdirSync(config.dataDir, { recursive: true });
   const credentialsFile = path.join(config.dataDir, 'demo-credentials.txt');
   fs.writeFileSync(

@@ -234,6 +234,26 @@ describe('API tokens', () => {
     await server.app.container.resolve(AuthService).ensureAdminToken(server.adminToken);
     expect(dataOf(await server.gql('{ viewer { role } }'))).toEqual({ viewer: { role: 'ADMIN' } });
   });
+
+  it('shows no part of SHIPLOG_ADMIN_TOKEN as the prefix of its token, also for one stored before', async () => {
+    const bootstrapPrefix = async () => {
+      const tokens = dataOf(
+        await server.gql<{ apiTokens: { nodes: { name: string; prefix: string }[] } }>(
+          '{ apiTokens(first: 100) { nodes { name prefix } } }',
+        ),
+      );
+      return tokens.apiTokens.nodes.find((node) => node.name === 'admin (SHIPLOG_ADMIN_TOKEN)')!.prefix;
+    };
+    const revealed = (prefix: string) => [4, 6, 8].some((n) => server.adminToken.includes(prefix.slice(-n)));
+    expect(revealed(await bootstrapPrefix())).toBe(false);
+
+    // An older Shiplog stored the token's first characters; the next start replaces them.
+    await server.dataSource.query(`UPDATE api_token SET prefix = $1 WHERE name = 'admin (SHIPLOG_ADMIN_TOKEN)'`, [
+      server.adminToken.slice(0, 10),
+    ]);
+    await server.app.container.resolve(AuthService).ensureAdminToken(server.adminToken);
+    expect(revealed(await bootstrapPrefix())).toBe(false);
+  });
 });
 
 describe('roles', () => {

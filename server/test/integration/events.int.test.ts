@@ -289,6 +289,51 @@ describe('a subscriber that cannot keep up', () => {
     expect(rest).toEqual([6, 7, 8, 9, 10, 11, 12]);
   });
 
+  it('is ended as too slow by the size of what waits for it, not only by the number of events', async () => {
+    // Far fewer events than the count limit, but each of them large.
+    const byteHub = new EventHub(server.dataSource, {
+      maxBuffered: 1000,
+      maxBufferedBytes: 20_000,
+      pageSize: 2,
+      pollIntervalMs: 100,
+    });
+    await byteHub.start();
+    try {
+      const slow = byteHub.subscribe({ access: Access.system() });
+      const fast = byteHub.subscribe({ access: Access.system() });
+      const fastReceived: unknown[] = [];
+      const fastReading = (async () => {
+        for await (const event of fast) {
+          fastReceived.push(event.data.n);
+          if (fastReceived.length === 12) break;
+        }
+      })();
+      const large: EventInput[] = Array.from({ length: 12 }, (_, i) => ({
+        type: EventType.DEPLOYMENT_LOG,
+        data: { n: i + 1, lines: ['x'.repeat(5_000)] },
+      }));
+      await append(large);
+      await fastReading;
+      expect(fastReceived).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+      const slowReceived: unknown[] = [];
+      const error = await (async () => {
+        try {
+          for await (const event of slow) slowReceived.push(event.data.n);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error).toBeInstanceOf(SlowSubscriberError);
+      // What fitted in 20 KB: three or four of the 5 KB events, in order.
+      expect(slowReceived.length).toBeGreaterThanOrEqual(3);
+      expect(slowReceived.length).toBeLessThanOrEqual(4);
+      expect(slowReceived).toEqual(Array.from({ length: slowReceived.length }, (_, i) => i + 1));
+    } finally {
+      await byteHub.stop();
+    }
+  });
+
   it('hears of commits through LISTEN, and listens again after losing its connection', async () => {
     const listening = async () =>
       server.dataSource.query<{ pid: number }[]>(

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/db/embedded';
+import { createTestDatabase } from '../support/database';
+import { until } from '../support/subscriptions';
 
 const SERVER_ROOT = path.resolve(__dirname, '..', '..');
 const ADMIN_TOKEN = 'process-test-admin-token-0123456789';
@@ -74,6 +76,40 @@ describe('starting Shiplog', () => {
     expect(stderr).toContain("SHIPLOG_DEMO_DATA: must be 'true' or 'false'");
     expect(stderr).toContain('SHIPLOG_ADMIN_TOKEN: must be at least 16 characters');
   });
+
+  it('loads demo data into a DATABASE_URL database without writing the password into the data folder', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-demo-'));
+    const database = await createTestDatabase();
+    try {
+      const started = await startShiplog({
+        ...process.env,
+        DATABASE_URL: database.url,
+        SHIPLOG_DATA_DIR: dataDir,
+        SHIPLOG_DEMO_DATA: 'true',
+        PORT: String(await freePort()),
+        SHIPLOG_ADMIN_TOKEN: ADMIN_TOKEN,
+      });
+      try {
+        // Said right after the server says it is running.
+        await until(() => /start empty/.test(started.output()), 'the demo password to be printed');
+        const password = /with password '([^']+)'/.exec(started.output())?.[1];
+        expect(password).toBeDefined();
+        expect(started.output()).not.toContain('demo-credentials.txt');
+        const signIn = await gql(
+          started.url,
+          `mutation { signIn(input: { username: "admin", password: "${password}" }) { token } }`,
+          null,
+        );
+        expect(signIn.data.signIn.token).toMatch(/^shs_/);
+      } finally {
+        expect(await stop(started)).toBe(0);
+      }
+      expect(fs.readdirSync(dataDir)).toEqual([]);
+    } finally {
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('runs on an embedded PostgreSQL with demo data that survives a restart', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-start-'));
