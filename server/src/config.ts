@@ -1,6 +1,7 @@
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { OPEN_POLICY, parseAllowedTargets, type TargetPolicy } from './engine/drivers/target-policy';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: "must be 'true' or 'false'" })
@@ -29,6 +30,20 @@ const environmentSchema = z.object({
   SHIPLOG_ENGINE: flag.optional(),
   SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).positive().default(25),
   SHIPLOG_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SHIPLOG_WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseAllowedTargets(value);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${(error as Error).message}; give host names and address ranges, comma-separated`,
+        });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   SHIPLOG_TRUST_PROXY: z
     .string()
     .transform((value): boolean | number | string =>
@@ -74,6 +89,8 @@ export interface Config {
   /** Run the rollout engine's workers in this process. */
   engine: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where WEBHOOK drivers may send requests (SHIPLOG_WEBHOOK_ALLOWED_HOSTS; link-local and the like never). */
+  webhookTargets: TargetPolicy;
   /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (sign-in throttling goes by it). */
   trustProxy: boolean | number | string;
   /** How long an orderly stop (on SIGTERM or SIGINT) may take before the process exits regardless. */
@@ -116,6 +133,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicUrl: e.SHIPLOG_PUBLIC_URL?.replace(/\/$/, ''),
     engine: e.SHIPLOG_ENGINE ?? true,
     trustProxy: e.SHIPLOG_TRUST_PROXY,
+    webhookTargets: e.SHIPLOG_WEBHOOK_ALLOWED_HOSTS ?? OPEN_POLICY,
     shutdownTimeoutMs: e.SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

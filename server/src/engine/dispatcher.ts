@@ -308,7 +308,12 @@ export class Dispatcher {
     if (settings.driver !== DeploymentDriver.WEBHOOK) return;
     const config: WebhookConfig = settings.config;
     const { maxAttempts } = deliveryLimits(config);
-    const result = await deliver(config, deployment.id, await this.requestBody(manager, deployment, installation));
+    const result = await deliver(
+      config,
+      deployment.id,
+      await this.requestBody(manager, deployment, installation),
+      this.config.webhookTargets,
+    );
     await this.engine.run(async (uow) => {
       if (deployment.targetId) await this.engine.lockTarget(uow, deployment.targetId);
       const [current] = await lockDeployments(uow.manager, [deployment.id], [DeploymentStatus.QUEUED]);
@@ -320,9 +325,9 @@ export class Dispatcher {
         return;
       }
       log.warn(`Webhook for deployment ${deployment.id}: ${of} ${result.problem}`);
-      await this.engine.appendLog(uow, [current], `${of}: ${result.problem}`);
+      await this.engine.appendLog(uow, [current], `${of} ${result.outcome}`);
       if (result.final || attempt >= maxAttempts) {
-        const why = result.final ? 'the endpoint answered 410 Gone' : `${attempt} attempts failed`;
+        const why = result.final ? result.outcome : `${attempt} attempts failed`;
         await this.engine.finishDeployments(uow, [current], () => ({
           status: DeploymentStatus.FAILED,
           message: `The deployment request could not be delivered: ${why}`,

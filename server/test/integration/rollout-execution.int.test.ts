@@ -501,7 +501,7 @@ describe('the WEBHOOK driver', () => {
     expect(web.map((d) => d.answered)).toEqual([500, 200]);
     expect(web[1].headers['x-shiplog-delivery']).toBe(web[0].headers['x-shiplog-delivery']);
 
-    // A delivery retry comes 2–4 s after the failure (pg-boss backoff); give any repeat of the api request that
+    // A delivery retry comes a second after the failure; give any repeat of the api request that
     // long to show up before checking it was sent once.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(orchestrator.deliveries.filter((d) => d.body.application.slug === 'api')).toHaveLength(1);
@@ -521,7 +521,10 @@ describe('the WEBHOOK driver', () => {
     expect(done.targets[0].deployments.map((d: any) => d.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     const webLog = (await getDeployment(server, web[0].body.deploymentId)).log.map((l: any) => l.line);
     expect(webLog).toEqual(
-      expect.arrayContaining([expect.stringContaining('answered 500'), expect.stringContaining('answered 200')]),
+      expect.arrayContaining([
+        'Attempt 1 of 8 failed: the orchestrator did not accept the request',
+        'Attempt 2 of 8: delivered (answered 200)',
+      ]),
     );
   }, 40_000);
 });

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Agent, fetch } from 'undici';
 import { z } from 'zod';
+import { guardedLookup, refuseUrl, type TargetPolicy } from './target-policy';
 
 /**
  * WEBHOOK: each deployment is POSTed, signed, to the orchestrator at `url`, which reports progress back. A
@@ -42,20 +44,51 @@ export function retryDelayMs(attempt: number): number {
 
 export type DeliveryResult =
   | { delivered: true; httpStatus: number }
-  /** `final`: trying again cannot help (410 Gone). */
-  | { delivered: false; httpStatus: number | null; problem: string; final: boolean };
+  /**
+   * `problem`: what happened, for the server's log. `outcome`: what the deployment's log says, the same for every
+   * network failure and refusal, so that a target address cannot be used to learn which internal ports answer.
+   * `final`: trying again cannot help (410 Gone, or a target the policy refuses).
+   */
+  | { delivered: false; httpStatus: number | null; problem: string; outcome: string; final: boolean };
+
+const NOT_ACCEPTED = 'failed: the orchestrator did not accept the request';
+
+/** One connection pool per policy, whose connections resolve names and refuse targets the policy does not allow. */
+const agents = new WeakMap<TargetPolicy, Agent>();
+
+function agentFor(policy: TargetPolicy): Agent {
+  let agent = agents.get(policy);
+  if (!agent) {
+    agent = new Agent({ connect: { lookup: guardedLookup(policy) } });
+    agents.set(policy, agent);
+  }
+  return agent;
+}
+
+function refused(problem: string): DeliveryResult {
+  return { delivered: false, httpStatus: null, problem, outcome: `refused: ${problem}`, final: true };
+}
 
 /**
  * One attempt: POSTs `body` with the signature and the delivery id (the deployment's id, the same on every
- * attempt). Only a 2xx answer delivers; a redirect is a failed attempt and is never followed.
+ * attempt). Only a 2xx answer delivers; a redirect is a failed attempt and is never followed. The target must
+ * be allowed by `policy`, checked again where the connection is made.
  */
-export async function deliver(config: WebhookConfig, deliveryId: string, body: string): Promise<DeliveryResult> {
+export async function deliver(
+  config: WebhookConfig,
+  deliveryId: string,
+  body: string,
+  policy: TargetPolicy,
+): Promise<DeliveryResult> {
   const { timeoutMs } = deliveryLimits(config);
-  let response: Response;
+  const refusal = refuseUrl(policy, config.url);
+  if (refusal) return refused(refusal);
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
     response = await fetch(config.url, {
       method: 'POST',
       redirect: 'manual',
+      dispatcher: agentFor(policy),
       headers: {
         ...(config.headers ?? {}),
         'content-type': 'application/json',
@@ -69,29 +102,26 @@ export async function deliver(config: WebhookConfig, deliveryId: string, body: s
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
+    const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+    if (cause?.code === 'ETARGETREFUSED') return refused(cause.message.replace(/^Refused to connect: /, ''));
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return {
       delivered: false,
       httpStatus: null,
-      problem: timedOut ? `no answer within ${timeoutMs} ms` : 'no answer (the connection failed)',
+      problem: timedOut ? `no answer within ${timeoutMs} ms` : `no answer (${cause?.code ?? 'the connection failed'})`,
+      outcome: NOT_ACCEPTED,
       final: false,
     };
   }
   // The body is not needed; release the connection.
   await response.body?.cancel().catch(() => undefined);
   if (response.status >= 200 && response.status < 300) return { delivered: true, httpStatus: response.status };
-  if (response.status >= 300 && response.status < 400) {
-    return {
-      delivered: false,
-      httpStatus: response.status,
-      problem: `answered ${response.status} (redirects are not followed)`,
-      final: false,
-    };
-  }
+  const redirect = response.status >= 300 && response.status < 400;
   return {
     delivered: false,
     httpStatus: response.status,
-    problem: `answered ${response.status}`,
+    problem: `answered ${response.status}${redirect ? ' (redirects are not followed)' : ''}`,
+    outcome: response.status === 410 ? 'failed: the orchestrator answered that it is gone (410 Gone)' : NOT_ACCEPTED,
     final: response.status === 410,
   };
 }

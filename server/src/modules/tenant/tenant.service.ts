@@ -239,7 +239,7 @@ export class TenantService {
     access.require(Role.RELEASE_MANAGER);
     assertValidLabels(input.labels ?? []);
     const driver = input.driver ?? DeploymentDriver.SIMULATED;
-    const driverConfig = validateDriverConfig(driver, input.driverConfig);
+    const driverConfig = validateDriverConfig(driver, input.driverConfig, this.config.webhookTargets);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const tenant = await this.requireTenant(access, input.tenantSlug, manager);
@@ -299,7 +299,7 @@ export class TenantService {
             : sameDriver
               ? installation.driverConfig
               : {};
-        installation.driverConfig = validateDriverConfig(driver, config);
+        installation.driverConfig = validateDriverConfig(driver, config, this.config.webhookTargets);
         installation.driver = driver;
       }
       if (input.requiresApproval != null) installation.requiresApproval = input.requiresApproval;
