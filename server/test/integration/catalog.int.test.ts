@@ -687,7 +687,7 @@ describe('installations', () => {
       },
     });
     const created = dataOf(response).createInstallation;
-    const redacted = { url: 'https://orchestrator.example/deploy', secret: '********', headers: { 'x-team': 'ops' } };
+    const redacted = { url: 'https://orchestrator.example/deploy', secret: '********', headers: { 'x-team': '********' } };
     expect(created.driverConfig).toEqual(redacted);
     expect(JSON.stringify(response)).not.toContain(SECRET);
 

@@ -211,7 +211,7 @@ describe('the events subscription', () => {
     }
     const fromTheStart = subscribe(
       admin,
-      `subscription { events(afterSequence: 0, filter: { types: ["rollout.created"] }) { sequence } }`,
+      `subscription { events(afterSequence: 0, filter: { types: [ROLLOUT_CREATED] }) { sequence } }`,
     );
     await fromTheStart.waitForEvents(1);
     expect(fromTheStart.errors).toEqual([]);

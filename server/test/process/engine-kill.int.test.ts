@@ -47,7 +47,7 @@ async function environment(databaseUrl: string) {
     PORT: String(await freePort()),
     SHIPLOG_ADMIN_TOKEN: TOKEN,
     SHIPLOG_DEMO_DATA: 'false',
-    SHIPLOG_LOG_LEVEL: 'warn',
+    SHIPLOG_LOG_LEVEL: 'info',
   };
 }
 
