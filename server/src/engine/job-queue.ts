@@ -49,6 +49,8 @@ export class JobQueue {
   /** When this process last queued a job on each queue. */
   private readonly lastSent = new Map<QueueName, number>();
   private stopped = false;
+  /** Batches whose handlers are running now. */
+  private running = 0;
 
   private constructor(private readonly boss: PgBoss) {}
 
@@ -107,36 +109,51 @@ export class JobQueue {
     together?: (batch: JobData[Q][]) => Promise<void>,
   ): Promise<void> {
     const id = await this.boss.work<JobData[Q]>(queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      if (together && jobs.length > 1) {
-        const done = await together(jobs.map((job) => job.data)).then(
-          () => true,
-          (error: unknown) => {
-            log.debug(`A batch of ${queue} jobs runs one by one instead`, error);
-            return false;
-          },
-        );
-        if (done) return;
-      }
-      // A job of the batch that throws is retried by itself; the others complete. (Throwing here would make
-      // pg-boss fail, and so retry, the whole batch: a webhook delivered fine would be sent again.)
-      const runs = new Map<string, Promise<void>>();
-      const results = await Promise.allSettled(
-        jobs.map((job, index) => {
-          const key = sameWork ? sameWork(job.data) : String(index);
-          let run = runs.get(key);
-          if (!run) runs.set(key, (run = handler(job.data)));
-          return run;
-        }),
-      );
-      if (this.stopped) return;
-      for (const [index, result] of results.entries()) {
-        if (result.status === 'rejected') {
-          const reason: unknown = result.reason;
-          await this.boss.fail(queue, jobs[index].id, reason instanceof Error ? reason : { message: String(reason) });
-        }
+      this.running++;
+      try {
+        await this.runBatch(queue, jobs, handler, sameWork, together);
+      } finally {
+        this.running--;
       }
     });
     this.workers.push({ queue, id });
+  }
+
+  private async runBatch<Q extends QueueName>(
+    queue: Q,
+    jobs: { id: string; data: JobData[Q] }[],
+    handler: (data: JobData[Q]) => Promise<void>,
+    sameWork?: (data: JobData[Q]) => string,
+    together?: (batch: JobData[Q][]) => Promise<void>,
+  ): Promise<void> {
+    if (together && jobs.length > 1) {
+      const done = await together(jobs.map((job) => job.data)).then(
+        () => true,
+        (error: unknown) => {
+          log.debug(`A batch of ${queue} jobs runs one by one instead`, error);
+          return false;
+        },
+      );
+      if (done) return;
+    }
+    // A job of the batch that throws is retried by itself; the others complete. (Throwing here would make
+    // pg-boss fail, and so retry, the whole batch: a webhook delivered fine would be sent again.)
+    const runs = new Map<string, Promise<void>>();
+    const results = await Promise.allSettled(
+      jobs.map((job, index) => {
+        const key = sameWork ? sameWork(job.data) : String(index);
+        let run = runs.get(key);
+        if (!run) runs.set(key, (run = handler(job.data)));
+        return run;
+      }),
+    );
+    if (this.stopped) return;
+    for (const [index, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        const reason: unknown = result.reason;
+        await this.boss.fail(queue, jobs[index].id, reason instanceof Error ? reason : { message: String(reason) });
+      }
+    }
   }
 
   /**
@@ -155,5 +172,10 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    // pg-boss's stop returns before its workers' loops have noticed; it checks them once a second. Waiting until
+    // our handlers are idle and one such check has passed means nothing of the queue runs after this returns (a
+    // test's environment may be gone by then).
+    while (this.running > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
   }
 }
