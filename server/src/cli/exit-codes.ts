@@ -20,8 +20,9 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  unexpected failure (network, server error)
   2  usage error
   3  not signed in or not allowed (UNAUTHENTICATED, FORBIDDEN)
-  4  refused by a rule (BAD_USER_INPUT, CONFLICT, NOT_FOUND); blockers are printed
-  5  a waited-for rollout ended without success (FAILED, ABORTED, or PAUSED by a failure)
+  4  refused by a rule (BAD_USER_INPUT, CONFLICT, NOT_FOUND); blockers printed
+  5  a waited-for rollout ended without success
+     (FAILED, ABORTED, or PAUSED by a failure)
   6  waiting timed out`;
 
 /** A failure the CLI reports in one message (plus details, such as blockers) and ends with `code`. */

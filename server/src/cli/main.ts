@@ -234,6 +234,8 @@ export function buildProgram(): Command {
       'print the version of the CLI',
     )
     .enablePositionalOptions()
+    // Wrapped to the terminal, and to 80 columns where there is none (CI logs).
+    .configureHelp({ helpWidth: process.stdout.isTTY ? undefined : 80, minWidthToWrap: 20 })
     .exitOverride();
   addCommonOptions(program, true);
   program.addHelpText('after', `\n${EXIT_CODES_HELP}`);
@@ -739,7 +741,7 @@ export function buildProgram(): Command {
       act(async ({ connection, output }, id: string, options: Json) => {
         const { recordVerification } = await request<{ recordVerification: Json }>(
           connection,
-          `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id status source url recordedBy recordedAt } }`,
+          `mutation ($input: RecordVerificationInput!) { recordVerification(input: $input) { id status source url recordedBy at } }`,
           { input: { deploymentId: id, status: options.status, source: options.source, url: options.url } },
         );
         output.data(recordVerification, () =>
@@ -886,7 +888,7 @@ export function buildProgram(): Command {
     urlIsNotServer.add(command);
     command.addHelpText(
       'after',
-      '\nHere --url is not the server: give the server before the command, in $SHIPLOG_URL or by the profile.',
+      '\nHere --url is not the server: give the server before the command,\nin $SHIPLOG_URL or by the profile.',
     );
   }
 

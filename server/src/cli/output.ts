@@ -38,10 +38,15 @@ export function table<T>(rows: T[], columns: Columns<T>): string {
   return [line(columns.map(([heading]) => heading.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
-/** One record as `key: value` lines. */
+/** One record as `key: value` lines, each cut to 80 characters with '…' (JSON and YAML have it all). */
 export function record(entries: [string, unknown][]): string {
   const width = Math.max(...entries.map(([key]) => key.length)) + 1;
-  return entries.map(([key, value]) => `${`${key}:`.padEnd(width)} ${text(value)}`).join('\n');
+  return entries
+    .map(([key, value]) => {
+      const line = `${`${key}:`.padEnd(width)} ${text(value).replace(/\s+/g, ' ')}`;
+      return line.length > WIDTH ? `${line.slice(0, WIDTH - 1)}…` : line;
+    })
+    .join('\n');
 }
 
 export class Output {
