@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +61,8 @@ async function deploymentOn(rolloutId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build first`);
+  // The build (pnpm build) makes it; made again here from the current source, so that the tests never run a stale one.
+  execFileSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: path.resolve(__dirname, '../..'), stdio: 'inherit' });
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'shiplog-cli-'));
   server = await startTestServer();
   await createTiers(server);
