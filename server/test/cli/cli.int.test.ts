@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -595,6 +596,77 @@ describe('waiting on live events', () => {
     expect(stderr).toMatch(/\n {2}acme\/gated: (SUCCEEDED|SKIPPED) \(wave 1\)\n/);
     expect(stderr).toMatch(new RegExp(`rollout ${id} SUCCEEDED`));
     expect(stderr).not.toContain('polling');
+  });
+  test('without a WebSocket (a proxy that refuses upgrades), --wait polls, and still sees the end', async () => {
+    // Forwards HTTP requests to the server; a WebSocket upgrade finds no handler, and its socket is closed.
+    const proxy = http.createServer((req, res) => {
+      const upstream = http.request(`${server.url}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    proxy.on('upgrade', (_req, socket) => socket.destroy());
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as { port: number };
+      await json(['release', 'create', '--track', 'product', '--version', '2026.3', '--clone-from', '2026.1']);
+      await json([
+        'artifact',
+        'register',
+        '--app',
+        'web',
+        '--version',
+        '1.1.0',
+        '--image',
+        'registry.example/web:1.1.0',
+        '--digest',
+        DIGEST,
+      ]);
+      await json([
+        'release',
+        'set',
+        '--track',
+        'product',
+        '--version',
+        '2026.3',
+        '--component',
+        'api=1.0.0@1',
+        '--component',
+        'web=1.1.0@2',
+      ]);
+      await json(['release', 'lock', '--track', 'product', '--version', '2026.3']);
+      const child = spawn(
+        process.execPath,
+        [CLI, 'rollout', 'start', '--track', 'product', '--version', '2026.3', '--installation', 'acme/gated', '--wait'],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: home, SHIPLOG_URL: `http://127.0.0.1:${port}`, SHIPLOG_TOKEN: ADMIN_TOKEN },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await waitFor(
+        'the CLI to poll',
+        async () => stderr,
+        (text) => text.includes('(no live events from the server; polling)'),
+        20_000,
+      );
+      expect(stderr).toContain('1 waiting for approval');
+      const id = /Started rollout (\S+)/.exec(stderr)![1];
+      const target = dataOf(
+        await server.gql<{ rollout: { targets: { id: string }[] } }>(`query ($id: ID!) { rollout(id: $id) { targets { id } } }`, {
+          id,
+        }),
+      ).rollout.targets[0].id;
+      dataOf(await server.gql(`mutation ($id: ID!) { approveRolloutTarget(input: { targetId: $id }) { id } }`, { id: target }));
+      expect(await exited).toBe(0);
+      printed.push(stderr);
+      expect(stderr).toMatch(new RegExp(`rollout ${id} SUCCEEDED`));
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
 
