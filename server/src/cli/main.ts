@@ -50,20 +50,20 @@ function addCommonOptions(command: Command, root: boolean): void {
 }
 
 /** Everything a command needs: where the server is, with what credential, and how to print. */
-function contextOf(command: Command): { connection: Connection; output: Output; profile: string } {
+function contextOf(command: Command, requireUrl = true): { connection: Connection; output: Output; profile: string } {
   const option = (key: keyof GlobalOptions) => commonOption(command, key) as string | undefined;
   const profileName = option('profile') ?? process.env.SHIPLOG_PROFILE ?? 'default';
   const stored = loadProfile(profileName);
   const givenUrl = option('url');
   const url = givenUrl ?? process.env.SHIPLOG_URL ?? stored?.url;
-  if (!url) {
+  if (!url && requireUrl) {
     throw new CliError('No server given: pass --url, set SHIPLOG_URL, or sign in with shiplog login --url', EXIT.USAGE);
   }
   // A stored session is sent only to the server it came from.
   const token = option('token') ?? process.env.SHIPLOG_TOKEN ?? (stored && stored.url === url ? stored.token : undefined);
   const color = commonOption(command, 'color') !== false && !process.env.NO_COLOR && Boolean(process.stderr.isTTY);
   return {
-    connection: { url, token },
+    connection: { url: url ?? '', token },
     output: new Output({ format: (option('output') as Format | undefined) ?? 'table', quiet: Boolean(option('quiet')), color }),
     profile: profileName,
   };
@@ -191,10 +191,13 @@ function renderDeployments(deployments: Json[]): string {
 // ---- the program ----
 
 /** Wraps an action: the command's context first, errors end the process with their code (see main). */
-function act<A extends unknown[]>(run: (context: ReturnType<typeof contextOf>, ...args: A) => Promise<number | void>) {
+function act<A extends unknown[]>(
+  run: (context: ReturnType<typeof contextOf>, ...args: A) => Promise<number | void>,
+  options: { requireUrl?: boolean } = {},
+) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const code = await run(contextOf(command), ...(args.slice(0, -1) as A));
+    const code = await run(contextOf(command, options.requireUrl ?? true), ...(args.slice(0, -1) as A));
     if (typeof code === 'number') process.exitCode = code;
   };
 }
@@ -276,21 +279,24 @@ export function buildProgram(): Command {
   withCodes(program.command('logout'))
     .description("end the profile's session and forget it")
     .action(
-      act(async ({ output, profile }) => {
-        const stored = loadProfile(profile);
-        if (!stored) {
-          output.info(`Not signed in (profile ${profile})`);
-          return;
-        }
-        try {
-          await request(stored, 'mutation { signOut }');
-        } catch (error) {
-          // An expired session or an unreachable server: the local session is forgotten all the same.
-          output.info(`The server did not end the session: ${(error as Error).message}`);
-        }
-        removeProfile(profile);
-        output.info(`Signed out (profile ${profile})`);
-      }),
+      act(
+        async ({ output, profile }) => {
+          const stored = loadProfile(profile);
+          if (!stored) {
+            output.info(`Not signed in (profile ${profile})`);
+            return;
+          }
+          try {
+            await request(stored, 'mutation { signOut }');
+          } catch (error) {
+            // An expired session or an unreachable server: the local session is forgotten all the same.
+            output.info(`The server did not end the session: ${(error as Error).message}`);
+          }
+          removeProfile(profile);
+          output.info(`Signed out (profile ${profile})`);
+        },
+        { requireUrl: false },
+      ),
     );
 
   // ---- artifacts ----

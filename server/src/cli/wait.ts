@@ -56,7 +56,8 @@ export function describe(state: RolloutState, output: Output): string {
     `wave ${state.currentWave}/${state.waveCount}`,
   ];
   if (state.status === 'WAITING_FOR_PROMOTION') parts.push(`waiting for promotion: shiplog rollout promote ${state.id}`);
-  if (p.awaitingApproval > 0) parts.push(`${p.awaitingApproval} waiting for approval: shiplog rollout approve ${state.id}`);
+  if (p.awaitingApproval > 0)
+    parts.push(`${p.awaitingApproval} waiting for approval: shiplog rollout approve ${state.id} --installation TENANT/SLUG`);
   if (state.statusReason && state.status !== 'RUNNING') parts.push(state.statusReason);
   return parts.join(' · ');
 }

@@ -801,6 +801,10 @@ describe('signing in', () => {
 
     const logout = await shiplog(['logout', '--profile', 'ci'], { env });
     expect(logout.code).toBe(0);
+    expect(logout.stderr).toContain('Signed out (profile ci)');
+    const again = await shiplog(['logout', '--profile', 'ci'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Not signed in (profile ci)');
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).profiles.ci).toBeUndefined();
     // The session ended on the server too.
     const response = await server.gql(`{ viewer { name } }`, {}, stored.token);
