@@ -265,6 +265,14 @@ export async function createApp(config: Config, dataSource: DataSource, options:
 
   app.use('/api', deploymentRoutes(container));
 
+  // The CLI built with this server, for CI jobs to fetch the version that matches it (server/dist/cli, from src or dist).
+  const cliFile = path.resolve(__dirname, '..', 'dist', 'cli', 'shiplog.mjs');
+  app.get('/cli/shiplog.mjs', (_req, res, next) => {
+    if (!fs.existsSync(cliFile)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('text/javascript').sendFile(cliFile);
+  });
+
   app.use(
     '/graphql',
     // Authenticated first, so that a caller without a valid token cannot make the server read (and then parse and
