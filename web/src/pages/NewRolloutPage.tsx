@@ -40,7 +40,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default function NewRolloutPage() {
   const releaseId = useParams().id ?? '';
   const navigate = useNavigate();
-  const { form, update } = useRolloutForm();
+  const { form, update, flush } = useRolloutForm();
   const [reason, setReason] = useState('');
   const release = useQuery(NewRolloutReleaseDocument, { variables: { id: releaseId } });
   const planInput = toPlanInput(releaseId, form);
@@ -92,7 +92,8 @@ export default function NewRolloutPage() {
   }
 
   return (
-    <Stack spacing={3}>
+    // Leaving a field writes the form to the URL at once, so a reload right after keeps it.
+    <Stack spacing={3} onBlur={flush}>
       <title>{`Roll out ${name} · Shiplog`}</title>
       <Breadcrumbs aria-label="Breadcrumb">
         <Link component={RouterLink} to={`/tracks/${encodeURIComponent(data.track.slug)}`}>

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
 import type { FailurePolicy, LabelInput, RolloutPlanInput, WaveInput } from '../../../generated/graphql';
 
 export type TargetMode = 'selector' | 'installations';
@@ -117,13 +117,43 @@ export function startSettings(form: RolloutForm) {
   };
 }
 
-/** The new-rollout form, read from and written to the URL. */
+/** How long the form waits after the last change before it writes itself to the URL. */
+const URL_WRITE_DELAY_MS = 400;
+
+/**
+ * The new-rollout form. It lives in React state, so every keystroke lands at once; the URL follows a moment after
+ * the typing stops (or at once on `flush`, e.g. when a field loses focus), so a plan can still be shared or reloaded.
+ * The URL is read when the page opens and when a navigation (back, a link) changes it, never on a keystroke.
+ */
 export function useRolloutForm() {
   const [params, setParams] = useSearchParams();
-  const form = useMemo(() => readForm(params), [params]);
-  const update = useCallback(
-    (change: Partial<RolloutForm>) => setParams((current) => writeForm({ ...readForm(current), ...change }), { replace: true }),
-    [setParams],
-  );
-  return { form, update };
+  const location = useLocation();
+  const [form, setForm] = useState(() => readForm(params));
+  const formRef = useRef(form);
+  const written = useRef(params.toString());
+
+  // Our own writes carry a mark; any other navigation to this page (a link, back) brings its form along.
+  const ownWrite = (location.state as { rolloutForm?: boolean } | null)?.rolloutForm === true;
+  useEffect(() => {
+    if (ownWrite) return;
+    written.current = location.search.replace(/^\?/, '');
+    setForm(readForm(new URLSearchParams(location.search)));
+    // Only a new history entry (location.key) is a navigation; re-renders of the same one are not.
+  }, [location.key]);
+
+  const flush = useCallback(() => {
+    const next = writeForm(formRef.current).toString();
+    if (next === written.current) return;
+    written.current = next;
+    setParams(new URLSearchParams(next), { replace: true, state: { rolloutForm: true } });
+  }, [setParams]);
+
+  useEffect(() => {
+    formRef.current = form;
+    const timer = setTimeout(flush, URL_WRITE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [form, flush]);
+
+  const update = useCallback((change: Partial<RolloutForm>) => setForm((current) => ({ ...current, ...change })), []);
+  return { form, update, flush };
 }
