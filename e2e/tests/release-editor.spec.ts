@@ -315,6 +315,36 @@ test.describe('Release editor', () => {
     await expect(editor.saveStatus).toHaveText('No unsaved changes');
   });
 
+  test('a refusal to lock goes away once the blocker is fixed and saved, and the current state shows instead', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.3.0' });
+    await api.setReleaseComponents({ releaseId: draft.id, components: [{ applicationSlug: apps.api.slug, stage: 1 }] });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.3.0`);
+    await releasePage.lockButton.click();
+    await expect(releasePage.refusal).toContainText(`Choose an artifact for ${apps.api.slug}`);
+
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await editor.save();
+    await expect(page.getByText('Nothing blocks locking: the requirements are complete.')).toBeVisible();
+    await expect(releasePage.refusal).toBeHidden();
+    await expect(page.getByText(`Choose an artifact for ${apps.api.slug}`)).toBeHidden();
+
+    await releasePage.lockButton.click();
+    await expect(releasePage.status).toContainText('Locked');
+    await expect(releasePage.refusal).toBeHidden();
+  });
+
   test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
     const { apps, trackName, track } = await catalog(api, uid);
     const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });

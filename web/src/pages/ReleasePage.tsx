@@ -34,7 +34,7 @@ const READ_ONLY_NOTE: Partial<Record<ReleaseStatus, string>> = {
 export default function ReleasePage() {
   const id = useParams().id ?? '';
   const { data, loading, error, refetch } = useQuery(ReleaseDocument, { variables: { id } });
-  const { lock, locking, refusal } = useLockRelease(id);
+  const { lock, locking, refusal } = useLockRelease(id, data?.release?.updatedAt);
   const transition = useReleaseTransition(id);
   const canManage = useCan('RELEASE_MANAGER', { everyTenant: true });
   const canRollOut = useCan('RELEASE_MANAGER');
