@@ -145,6 +145,11 @@ test.describe('Typing into the new-rollout form at speed', () => {
     await expect(budget).toHaveValue('12.5');
     // Wave 1 takes the labelled tenant's two installations; 25 % of five is two more; the last wave takes the one left.
     await expect(newRolloutPage.summary).toContainText('3 waves');
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
+      'Wave 1: tenants labelled cohort=early-adopter · 2 installations',
+      'Wave 2: 25 % · 2 installations',
+      'Wave 3: the rest · 1 installation',
+    ]);
     for (const tenant of [prepared.tenantSlug, other.slug]) {
       await newRolloutPage
         .tenantRow(tenant)
@@ -166,6 +171,57 @@ test.describe('Typing into the new-rollout form at speed', () => {
     await expect(label).toHaveValue('cohort=early-adopter');
     await expect(percent).toHaveValue('25');
     await expect(budget).toHaveValue('12.5');
-    await expect(newRolloutPage.summary).toContainText('3 waves');
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveCount(3);
+  });
+});
+
+test.describe('Waves that would be empty', () => {
+  test('an unmatched label wave shows as empty and stops the start until empty waves are allowed; a wave with no number is flagged', async ({
+    page,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const prepared = await prepareRollout();
+
+    await page.goto(`/releases/${prepared.releaseId}/rollout`);
+    await newRolloutPage.chooseTenant(prepared.tenantSlug);
+    await newRolloutPage.reason.fill('Waves, one of them empty');
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const first = page.getByRole('group', { name: 'Wave 1', exact: true });
+    await first.getByRole('combobox', { name: 'Wave 1' }).click();
+    await page.getByRole('option', { name: 'Tenants labelled' }).click();
+    await first.getByRole('textbox', { name: 'key=value' }).pressSequentially('cohort=nobody', { delay: 80 });
+
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
+      'Wave 1: tenants labelled cohort=nobody · empty',
+      'Wave 2: the rest · 2 installations',
+    ]);
+    await expect(newRolloutPage.preview.getByRole('alert')).toContainText(
+      'Wave 1 (tenants labelled cohort=nobody) would take no installation',
+    );
+    await expect(newRolloutPage.startButton).toBeDisabled();
+
+    // A second wave with no number yet is flagged and also stops the start.
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const second = page.getByRole('group', { name: 'Wave 2', exact: true });
+    await expect(second).toContainText('Give a number, 1 or more');
+    await page.getByRole('button', { name: 'Remove wave 2' }).click();
+    await expect(second).toBeHidden();
+
+    const allow = page.getByRole('checkbox', { name: /Start even if a wave would take no installation/ });
+    await allow.focus();
+    await page.keyboard.press('Space');
+    await expect(allow).toBeChecked();
+    await expect(newRolloutPage.preview.getByRole('alert')).toBeHidden();
+    await expect(newRolloutPage.summary).toContainText('1 wave');
+    await newRolloutPage.startButton.click();
+
+    await expect(page).toHaveURL(/\/rollouts\/[0-9a-f-]+$/);
+    await rolloutPage.expectShown(prepared.releaseName);
+    await expect(rolloutPage.wave).toContainText('1 of 1');
   });
 });

@@ -15,6 +15,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Fragment, useState } from 'react';
 import type { PreviewRolloutQuery } from '../../../generated/graphql';
+import { plural } from '../../ui/format';
 
 type Plan = PreviewRolloutQuery['previewRollout'];
 type Target = Plan['targets'][number];
@@ -151,6 +152,19 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
         <Chip label={`${plan.skipCount} skipped`} />
         {plan.excludedCount > 0 && <Chip color="warning" label={`${plan.excludedCount} excluded`} />}
       </Stack>
+      <Box component="ol" aria-label="Waves" sx={{ m: 0, pl: 2.5 }}>
+        {plan.waves.map((wave) => (
+          <Typography
+            component="li"
+            variant="body2"
+            key={wave.index}
+            color={wave.targetCount === 0 ? 'error' : undefined}
+            sx={{ fontWeight: wave.targetCount === 0 ? 600 : undefined }}
+          >
+            Wave {wave.index}: {wave.label} · {wave.targetCount === 0 ? 'empty' : plural(wave.targetCount, 'installation')}
+          </Typography>
+        ))}
+      </Box>
       {plan.excludedCount > 0 && (
         <Alert severity="warning">
           <AlertTitle>Left out</AlertTitle>

@@ -22,6 +22,7 @@ export interface RolloutForm {
   failurePolicy: FailurePolicy;
   errorBudgetPercent: string;
   promoteAfterSeconds: string;
+  allowEmptyWaves: boolean;
 }
 
 const POLICIES: FailurePolicy[] = ['PAUSE', 'ROLLBACK', 'CONTINUE'];
@@ -56,6 +57,7 @@ function readForm(params: URLSearchParams): RolloutForm {
     failurePolicy: policy && POLICIES.includes(policy) ? policy : 'PAUSE',
     errorBudgetPercent: params.get('budget') ?? '',
     promoteAfterSeconds: params.get('promoteAfter') ?? '',
+    allowEmptyWaves: params.get('emptyWaves') === 'allow',
   };
 }
 
@@ -71,12 +73,20 @@ function writeForm(form: RolloutForm): URLSearchParams {
   if (form.failurePolicy !== 'PAUSE') params.set('policy', form.failurePolicy);
   if (form.errorBudgetPercent) params.set('budget', form.errorBudgetPercent);
   if (form.promoteAfterSeconds) params.set('promoteAfter', form.promoteAfterSeconds);
+  if (form.allowEmptyWaves) params.set('emptyWaves', 'allow');
   return params;
 }
 
 function positive(text: string): number | null {
   const value = Number(text);
   return text.trim() !== '' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** What is wrong with a wave as typed, or null when it can be planned. */
+export function waveProblem(wave: WaveDraft): string | null {
+  if (wave.kind === 'label') return parseLabel(wave.value) ? null : 'Give a label as key=value';
+  if (positive(wave.value) === null) return wave.kind === 'count' ? 'Give a number, 1 or more' : 'Give a percent, 1 to 100';
+  return null;
 }
 
 function toWaveInput(wave: WaveDraft): WaveInput | null {
@@ -89,10 +99,17 @@ function toWaveInput(wave: WaveDraft): WaveInput | null {
   return wave.kind === 'count' ? { count: value } : { percent: Math.min(value, 100) };
 }
 
-/** The plan the form describes, or null while it names no installations. */
+/**
+ * The plan the form describes, or null while it names no installations. A wave typed wrong is left out of the
+ * preview; `waveProblem` names it, and the rollout cannot start until it is fixed.
+ */
 export function toPlanInput(releaseId: string, form: RolloutForm): RolloutPlanInput | null {
   const waves = form.waves.map(toWaveInput).filter((wave): wave is WaveInput => wave !== null);
-  const common = { releaseId, waves: waves.length > 0 ? waves : null };
+  const common = {
+    releaseId,
+    waves: waves.length > 0 ? waves : null,
+    ...(form.allowEmptyWaves ? { allowEmptyWaves: true } : {}),
+  };
   if (form.mode === 'installations') {
     return form.installationIds.length > 0 ? { ...common, installationIds: form.installationIds } : null;
   }
