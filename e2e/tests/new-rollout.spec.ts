@@ -73,7 +73,7 @@ test.describe('Starting a rollout from the browser', () => {
     // By tenant instead: the frozen installation is left out with its reason, and the other one is planned.
     await newRolloutPage.chooseTargetsBy('By tenant, label and tier');
     await newRolloutPage.chooseTenant(prepared.tenantSlug);
-    await expect(newRolloutPage.summary).toContainText('1 installations');
+    await expect(newRolloutPage.summary.getByText('1 installation', { exact: true })).toBeVisible();
     await expect(newRolloutPage.summary).toContainText('1 excluded');
     await expect(newRolloutPage.preview).toContainText(
       `${prepared.tenantSlug} / us: Installation ${prepared.tenantSlug}/us is frozen`,

@@ -44,6 +44,7 @@ export type DeleteReleaseInput = {
 };
 
 export type DeploymentFilter = {
+  /** An application slug, or its name in any case ("Billing service"). */
   applicationSlug?: string | null | undefined;
   installationId?: string | number | null | undefined;
   rolloutId?: string | number | null | undefined;

@@ -22,6 +22,7 @@ import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { ReasonDialog } from '../modules/ui/ReasonDialog';
 import { useSearchParam } from '../modules/ui/useSearchParam';
+import { plural } from '../modules/ui/format';
 
 type Target = RolloutLive_RolloutFragment['targetConnection']['nodes'][number];
 
@@ -140,8 +141,8 @@ export default function RolloutPage() {
 
       {rollout.targetConnection.totalCount > targets.length && (
         <Typography color="text.secondary" role="note">
-          Showing the first {targets.length} of {rollout.targetConnection.totalCount} installations; choose a status above to
-          narrow them down.
+          Showing the first {targets.length} of {plural(rollout.targetConnection.totalCount, 'installation')}; choose a status
+          above to narrow them down.
         </Typography>
       )}
       {targets.length === 0 ? (

@@ -146,9 +146,9 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
         </Alert>
       )}
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} aria-label="Plan summary" role="group">
-        <Chip label={`${plan.targetCount} installations`} />
-        <Chip label={`${plan.waveCount} ${plan.waveCount === 1 ? 'wave' : 'waves'}`} />
-        <Chip color="primary" label={`${plan.deploymentCount} deployments`} />
+        <Chip label={plural(plan.targetCount, 'installation')} />
+        <Chip label={plural(plan.waveCount, 'wave')} />
+        <Chip color="primary" label={plural(plan.deploymentCount, 'deployment')} />
         <Chip label={`${plan.skipCount} skipped`} />
         {plan.excludedCount > 0 && <Chip color="warning" label={`${plan.excludedCount} excluded`} />}
       </Stack>
@@ -178,7 +178,7 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
       )}
       {plan.targetCount > plan.targets.length && (
         <Typography color="text.secondary" role="note">
-          The table shows the first {plan.targets.length} of {plan.targetCount} installations.
+          The table shows the first {plan.targets.length} of {plural(plan.targetCount, 'installation')}.
         </Typography>
       )}
       {tenants.length > 0 && (
