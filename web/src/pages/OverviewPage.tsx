@@ -20,6 +20,7 @@ import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgres
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { formatDateTime, plural } from '../modules/ui/format';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { useIsScoped } from '../modules/auth/hooks/useCan';
 
 function rolloutTitle(rollout: OverviewRollout_RolloutFragment): string {
   return `${rollout.release.track.name} ${rollout.release.version}`;
@@ -49,6 +50,7 @@ function Quiet({ children }: { children: React.ReactNode }) {
 }
 
 function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'] }) {
+  const scoped = useIsScoped();
   if (rollouts.nodes.length === 0) return <Quiet>No rollout is in progress.</Quiet>;
   return (
     <List aria-label="Rollouts in progress" disablePadding>
@@ -67,7 +69,7 @@ function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'
               </Stack>
             </Box>
             <Box sx={{ flexGrow: 1 }}>
-              <RolloutProgressBar progress={rollout.progress} label={`Progress of ${rolloutTitle(rollout)}`} />
+              <RolloutProgressBar progress={rollout.progress} label={`Progress of ${rolloutTitle(rollout)}`} yours={scoped} />
             </Box>
           </Stack>
         </ListItem>

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
-import { useCan } from '../modules/auth/hooks/useCan';
+import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
 import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
@@ -41,6 +41,7 @@ export default function RolloutPage() {
   const { data, previousData, loading, error, refetch } = useLiveRollout(id, filter.statuses);
   const actions = useRolloutActions(id, () => void refetch());
   const canControl = useCan('RELEASE_MANAGER');
+  const scoped = useIsScoped();
   const [aborting, setAborting] = useState(false);
   const [rejecting, setRejecting] = useState<Target | null>(null);
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
@@ -87,8 +88,14 @@ export default function RolloutPage() {
             </Link>
           </Typography>
           <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
-            <Box role="group" aria-label="Rollout status">
+            <Box role="group" aria-label="Rollout status" sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
               <RolloutStatusChip status={rollout.status} size="medium" />
+              {/* A scoped viewer's counts are of their installations; the status is the whole rollout's. */}
+              {scoped && (
+                <Typography variant="body2" color="text.secondary">
+                  (whole rollout)
+                </Typography>
+              )}
             </Box>
             <Typography aria-label="Wave">
               Wave {rollout.currentWave} of {rollout.waveCount}
@@ -124,7 +131,7 @@ export default function RolloutPage() {
         )}
       </Stack>
 
-      <RolloutProgressBar progress={rollout.progress} label="Rollout progress" />
+      <RolloutProgressBar progress={rollout.progress} label="Rollout progress" yours={scoped} />
 
       {actions.failure && (
         <Alert severity="error" role="alert">
