@@ -396,6 +396,63 @@ test.describe('Release editor', () => {
     await expect(releasePage.actions.getByRole('button', { name: 'Delete draft…' })).toBeHidden();
   });
 
+  test('leaving a draft with unsaved changes inside the app asks first: stay keeps the edit, leave discards it', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releaseTrackPage,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.4.0' });
+    await api.setReleaseComponents({
+      releaseId: draft.id,
+      components: [{ applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/tracks/${track.slug}`);
+    await releaseTrackPage.openRelease('0.4.0');
+    await releasePage.expectShown(`${trackName} 0.4.0`);
+
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+
+    // Back, in a hurry: the app asks; Escape stays.
+    await page.goBack();
+    await expect(leave).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(leave).toBeHidden();
+    await expect(page).toHaveURL(new RegExp(`/releases/${draft.id}$`));
+    await expect(editor.artifactField(names.api)).toContainText('1.2.0');
+
+    // A link in the page: "Stay" keeps the edit.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await expect(leave).toBeVisible();
+    await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
+    await expect(page).toHaveURL(new RegExp(`/releases/${draft.id}$`));
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    await expect(editor.artifactField(names.api)).toContainText('1.2.0');
+
+    // "Leave" goes, and the change was not saved.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await leave.getByRole('button', { name: 'Leave and discard' }).click();
+    await releaseTrackPage.expectShown(trackName);
+    await releaseTrackPage.openRelease('0.4.0');
+    await expect(editor.artifactField(names.api)).toContainText('1.0.0');
+    await expect(editor.saveStatus).toHaveText('No unsaved changes');
+
+    // Saved changes leave without a question.
+    await editor.chooseArtifact(names.api, '1.1.0');
+    await editor.save();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await releaseTrackPage.expectShown(trackName);
+    await expect(leave).toBeHidden();
+  });
+
   test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
     const { apps, trackName, track } = await catalog(api, uid);
     const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });
