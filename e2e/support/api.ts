@@ -187,6 +187,15 @@ export class ShiplogApi {
     return data.lockRelease;
   }
 
+  async unlockRelease(releaseId: string, reason: string): Promise<{ id: string; status: string }> {
+    const data = await this.request<{ unlockRelease: { id: string; status: string } }>(
+      'unlockRelease',
+      `mutation ($input: UnlockReleaseInput!) { unlockRelease(input: $input) { id status } }`,
+      { input: { releaseId, reason } },
+    );
+    return data.unlockRelease;
+  }
+
   async startRollout(input: {
     releaseId: string;
     installationIds: string[];

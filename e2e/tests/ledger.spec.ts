@@ -26,6 +26,13 @@ test.describe('Deployments ledger and artifact journey', () => {
     await expect(page).toHaveURL(new RegExp(`[?&]app=${seed.web.slug}(&|$)`));
     await expect(deploymentsPage.rows).toHaveCount(2);
     await expect(deploymentsPage.summary).toHaveText('2 deployments match');
+    // The name the pages show, in any case, finds the same deployments as the slug.
+    await deploymentsPage.application.fill(seed.web.name.toUpperCase());
+    await expect(page).toHaveURL(/[?&]app=WEB(\+|%20)/);
+    await expect(deploymentsPage.rows).toHaveCount(2);
+    await expect(deploymentsPage.summary).toHaveText('2 deployments match');
+    await deploymentsPage.application.fill(seed.web.slug);
+    await expect(page).toHaveURL(new RegExp(`[?&]app=${seed.web.slug}(&|$)`));
 
     await deploymentsPage.chooseStatus('Failed');
     await expect(page).toHaveURL(/[?&]status=FAILED(&|$)/);

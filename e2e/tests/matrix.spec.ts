@@ -46,7 +46,7 @@ test.describe('What runs where', () => {
       `${globexProd}: ${fleet.apps.worker} 1.0.0, not in release`,
     );
     await expect(matrixPage.cell(initechProd, fleet.apps.api)).toHaveAccessibleName(
-      `${initechProd}: ${fleet.apps.api} not installed, release has 1.1.0`,
+      `${initechProd}: ${fleet.apps.api} missing, release has 1.1.0`,
     );
     await expect(matrixPage.cell(acmeProd, fleet.apps.worker)).toHaveAccessibleName(
       `${acmeProd}: ${fleet.apps.worker} not installed`,

@@ -1,3 +1,4 @@
+import type { Locator } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 
 test.describe('Starting a rollout from the browser', () => {
@@ -72,11 +73,155 @@ test.describe('Starting a rollout from the browser', () => {
     // By tenant instead: the frozen installation is left out with its reason, and the other one is planned.
     await newRolloutPage.chooseTargetsBy('By tenant, label and tier');
     await newRolloutPage.chooseTenant(prepared.tenantSlug);
-    await expect(newRolloutPage.summary).toContainText('1 installations');
+    await expect(newRolloutPage.summary.getByText('1 installation', { exact: true })).toBeVisible();
     await expect(newRolloutPage.summary).toContainText('1 excluded');
     await expect(newRolloutPage.preview).toContainText(
       `${prepared.tenantSlug} / us: Installation ${prepared.tenantSlug}/us is frozen`,
     );
     await expect(newRolloutPage.startButton).toBeEnabled();
+  });
+});
+
+test.describe('Typing into the new-rollout form at speed', () => {
+  /** Types one key at a time with uneven pauses of 80 to 250 ms, as a person in a hurry does. */
+  async function typeHurriedly(field: Locator, text: string) {
+    const pauses = [80, 250, 120, 190, 95, 160];
+    for (const [index, char] of [...text].entries()) {
+      await field.pressSequentially(char);
+      await field.page().waitForTimeout(pauses[index % pauses.length]);
+    }
+  }
+
+  test('every keystroke in a wave label, a wave percent and the error budget is kept, in the inputs, the preview and after a reload', async ({
+    page,
+    api,
+    uid,
+    tier,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+  }) => {
+    // Typing a key at a time on a slowed-down page takes a while.
+    test.setTimeout(120_000);
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const prepared = await prepareRollout();
+    await api.updateTenant({ slug: prepared.tenantSlug, labels: [{ key: 'cohort', value: 'early-adopter' }] });
+    const other = await api.createTenant({ slug: `zeta-${uid}`, name: `Zeta ${uid}` });
+    for (const slug of ['a', 'b', 'c']) {
+      await api.createInstallation({ tenantSlug: other.slug, slug, name: `Zeta ${slug}`, tier });
+    }
+
+    await page.goto(`/releases/${prepared.releaseId}/rollout`);
+    // A busy laptop: the page gets a quarter of the CPU it has in the test.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await newRolloutPage.chooseTenant(prepared.tenantSlug);
+    await newRolloutPage.chooseTenant(other.slug);
+    await expect(newRolloutPage.summary).toContainText('5 installations');
+
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const first = page.getByRole('group', { name: 'Wave 1', exact: true });
+    const second = page.getByRole('group', { name: 'Wave 2', exact: true });
+    await first.getByRole('combobox', { name: 'Wave 1' }).click();
+    await page.getByRole('option', { name: 'Tenants labelled' }).click();
+    await second.getByRole('combobox', { name: 'Wave 2' }).click();
+    await page.getByRole('option', { name: 'Percent of installations' }).click();
+
+    const label = first.getByRole('textbox', { name: 'key=value' });
+    const percent = second.getByRole('textbox', { name: '1–100' });
+    const budget = page.getByRole('textbox', { name: 'Error budget %' });
+    await label.click();
+    await typeHurriedly(label, 'cohort=early-adopter');
+    await percent.click();
+    await typeHurriedly(percent, '25');
+    await budget.click();
+    await typeHurriedly(budget, '12.5');
+    await page.keyboard.press('Tab');
+
+    await expect(label).toHaveValue('cohort=early-adopter');
+    await expect(percent).toHaveValue('25');
+    await expect(budget).toHaveValue('12.5');
+    // Wave 1 takes the labelled tenant's two installations; 25 % of five is two more; the last wave takes the one left.
+    await expect(newRolloutPage.summary).toContainText('3 waves');
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
+      'Wave 1: tenants labelled cohort=early-adopter · 2 installations',
+      'Wave 2: 25 % · 2 installations',
+      'Wave 3: the rest · 1 installation',
+    ]);
+    for (const tenant of [prepared.tenantSlug, other.slug]) {
+      await newRolloutPage
+        .tenantRow(tenant)
+        .getByRole('button', { name: `Show installations of ${tenant}` })
+        .click();
+    }
+    const planned = [
+      ['Acme EU', 1],
+      ['Acme US', 1],
+      ['Zeta a', 2],
+      ['Zeta b', 2],
+      ['Zeta c', 3],
+    ] as const;
+    for (const [name, wave] of planned) {
+      await expect(newRolloutPage.planByTenant).toContainText(`${name} (${tier}), wave ${wave}`);
+    }
+    // The form is in the URL once the typing stops, so a reload (or a shared link) shows the same plan.
+    await page.reload();
+    await expect(label).toHaveValue('cohort=early-adopter');
+    await expect(percent).toHaveValue('25');
+    await expect(budget).toHaveValue('12.5');
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveCount(3);
+  });
+});
+
+test.describe('Waves that would be empty', () => {
+  test('an unmatched label wave shows as empty and stops the start until empty waves are allowed; a wave with no number is flagged', async ({
+    page,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const prepared = await prepareRollout();
+
+    await page.goto(`/releases/${prepared.releaseId}/rollout`);
+    await newRolloutPage.chooseTenant(prepared.tenantSlug);
+    await newRolloutPage.reason.fill('Waves, one of them empty');
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const first = page.getByRole('group', { name: 'Wave 1', exact: true });
+    await first.getByRole('combobox', { name: 'Wave 1' }).click();
+    await page.getByRole('option', { name: 'Tenants labelled' }).click();
+    await first.getByRole('textbox', { name: 'key=value' }).pressSequentially('cohort=nobody', { delay: 80 });
+
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
+      'Wave 1: tenants labelled cohort=nobody · empty',
+      'Wave 2: the rest · 2 installations',
+    ]);
+    await expect(newRolloutPage.preview.getByRole('alert')).toContainText(
+      'Wave 1 (tenants labelled cohort=nobody) would take no installation',
+    );
+    await expect(newRolloutPage.startButton).toBeDisabled();
+
+    // A second wave with no number yet is flagged and also stops the start.
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const second = page.getByRole('group', { name: 'Wave 2', exact: true });
+    await expect(second).toContainText('Give a number, 1 or more');
+    await page.getByRole('button', { name: 'Remove wave 2' }).click();
+    await expect(second).toBeHidden();
+
+    const allow = page.getByRole('checkbox', { name: /Start even if a wave would take no installation/ });
+    await allow.focus();
+    await page.keyboard.press('Space');
+    await expect(allow).toBeChecked();
+    await expect(newRolloutPage.preview.getByRole('alert')).toBeHidden();
+    await expect(newRolloutPage.summary).toContainText('1 wave');
+    await newRolloutPage.startButton.click();
+
+    await expect(page).toHaveURL(/\/rollouts\/[0-9a-f-]+$/);
+    await rolloutPage.expectShown(prepared.releaseName);
+    await expect(rolloutPage.wave).toContainText('1 of 1');
   });
 });

@@ -315,6 +315,144 @@ test.describe('Release editor', () => {
     await expect(editor.saveStatus).toHaveText('No unsaved changes');
   });
 
+  test('a refusal to lock goes away once the blocker is fixed and saved, and the current state shows instead', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.3.0' });
+    await api.setReleaseComponents({ releaseId: draft.id, components: [{ applicationSlug: apps.api.slug, stage: 1 }] });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.3.0`);
+    await releasePage.lockButton.click();
+    await expect(releasePage.refusal).toContainText(`Choose an artifact for ${apps.api.slug}`);
+
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await editor.save();
+    await expect(page.getByText('Nothing blocks locking: the requirements are complete.')).toBeVisible();
+    await expect(releasePage.refusal).toBeHidden();
+    await expect(page.getByText(`Choose an artifact for ${apps.api.slug}`)).toBeHidden();
+
+    await releasePage.lockButton.click();
+    await expect(releasePage.status).toContainText('Locked');
+    await expect(releasePage.refusal).toBeHidden();
+  });
+
+  test('a version that is not semantic is warned about but created; a draft never locked can be deleted, one locked before cannot', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releaseTrackPage,
+    releasePage,
+  }) => {
+    const { apps, track, trackName } = await catalog(api, uid);
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+
+    await page.goto(`/tracks/${track.slug}`);
+    await releaseTrackPage.expectShown(trackName);
+    await releaseTrackPage.newReleaseButton.click();
+    const create = new CreateReleaseDialog(page, 'New release');
+    const warning = create.dialog.getByRole('status', { name: 'Version warning' });
+    await create.version.pressSequentially('2.1.0', { delay: 60 });
+    await expect(warning).toBeHidden();
+    await create.version.fill('');
+    await create.version.pressSequentially('banana', { delay: 60 });
+    await expect(warning).toContainText('“banana” is not a semantic version (like 2.5.0)');
+    // A warning, not a refusal: Enter creates it.
+    await page.keyboard.press('Enter');
+    await releasePage.expectShown(`${trackName} banana`);
+
+    await releasePage.actions.getByRole('button', { name: 'Delete draft…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete draft banana' });
+    await expect(confirm).toContainText('cannot be undone');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await releaseTrackPage.expectShown(trackName);
+    await expect(page).toHaveURL(new RegExp(`/tracks/${track.slug}$`));
+    await expect(page.getByText('No releases yet')).toBeVisible();
+    await page.reload();
+    await expect(page.getByText('No releases yet')).toBeVisible();
+    await expect(releaseTrackPage.row('banana')).toHaveCount(0);
+
+    // Locked once and unlocked: a draft again, but no longer deletable.
+    const once = await api.createRelease({ trackSlug: track.slug, version: '2.2.0' });
+    await api.setReleaseComponents({
+      releaseId: once.id,
+      components: [{ applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await api.lockRelease(once.id);
+    await api.unlockRelease(once.id, 'one more change');
+    await page.goto(`/releases/${once.id}`);
+    await expect(releasePage.status).toContainText('Draft');
+    await expect(releasePage.lockButton).toBeVisible();
+    await expect(releasePage.actions.getByRole('button', { name: 'Delete draft…' })).toBeHidden();
+  });
+
+  test('leaving a draft with unsaved changes inside the app asks first: stay keeps the edit, leave discards it', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releaseTrackPage,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, trackName, track, names } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.4.0' });
+    await api.setReleaseComponents({
+      releaseId: draft.id,
+      components: [{ applicationSlug: apps.api.slug, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/tracks/${track.slug}`);
+    await releaseTrackPage.openRelease('0.4.0');
+    await releasePage.expectShown(`${trackName} 0.4.0`);
+
+    await editor.chooseArtifact(names.api, '1.2.0');
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+
+    // Back, in a hurry: the app asks; Escape stays.
+    await page.goBack();
+    await expect(leave).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(leave).toBeHidden();
+    await expect(page).toHaveURL(new RegExp(`/releases/${draft.id}$`));
+    await expect(editor.artifactField(names.api)).toContainText('1.2.0');
+
+    // A link in the page: "Stay" keeps the edit.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await expect(leave).toBeVisible();
+    await leave.getByRole('button', { name: 'Stay and keep editing' }).click();
+    await expect(page).toHaveURL(new RegExp(`/releases/${draft.id}$`));
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    await expect(editor.artifactField(names.api)).toContainText('1.2.0');
+
+    // "Leave" goes, and the change was not saved.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await leave.getByRole('button', { name: 'Leave and discard' }).click();
+    await releaseTrackPage.expectShown(trackName);
+    await releaseTrackPage.openRelease('0.4.0');
+    await expect(editor.artifactField(names.api)).toContainText('1.0.0');
+    await expect(editor.saveStatus).toHaveText('No unsaved changes');
+
+    // Saved changes leave without a question.
+    await editor.chooseArtifact(names.api, '1.1.0');
+    await editor.save();
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: trackName }).click();
+    await releaseTrackPage.expectShown(trackName);
+    await expect(leave).toBeHidden();
+  });
+
   test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
     const { apps, trackName, track } = await catalog(api, uid);
     const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });

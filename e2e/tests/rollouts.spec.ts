@@ -96,6 +96,14 @@ test.describe('Acting on a rollout', () => {
     await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 2)).toHaveText('Failed', { timeout: 30_000 });
     await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
     await expect(rolloutPage.cell(rollout.tenantSlug, 'us', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    // One of two failed: half the bar is red and half green, not the whole bar red.
+    const bar = await rolloutPage.progress.boundingBox();
+    const failedPart = await rolloutPage.progress.getByTitle('Failed: 1 of 2').boundingBox();
+    const succeededPart = await rolloutPage.progress.getByTitle('Succeeded: 1 of 2').boundingBox();
+    expect(failedPart!.width).toBeGreaterThan(bar!.width * 0.4);
+    expect(failedPart!.width).toBeLessThan(bar!.width * 0.6);
+    expect(succeededPart!.width).toBeGreaterThan(bar!.width * 0.4);
+    await expect(rolloutPage.progress).toHaveAttribute('aria-valuetext', /^2 of 2 finished: 1 succeeded · 1 failed$/);
     await rolloutPage.filter('Failed').click();
     await expect(rolloutPage.grid.getByRole('row', { name: new RegExp(rollout.tenantSlug) })).toHaveCount(1);
     await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toBeVisible();

@@ -3,21 +3,22 @@ import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
+import { createBrowserRouter, RouterProvider } from 'react-router';
 import { App } from './App';
 import { createApolloClient } from './modules/apollo/client';
 import { theme } from './modules/ui/theme';
 
 const client = createApolloClient();
+// A data router, so pages can hold back in-app navigation (useBlocker) while they have unsaved changes;
+// App keeps declaring its routes with <Routes> below this one catch-all route.
+const router = createBrowserRouter([{ path: '*', element: <App /> }]);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ApolloProvider client={client}>
       <ThemeProvider theme={theme}>
         <CssBaseline />
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </ThemeProvider>
     </ApolloProvider>
   </StrictMode>,

@@ -97,6 +97,8 @@ export class NewRolloutPage {
   readonly preview: Locator;
   readonly summary: Locator;
   readonly planByTenant: Locator;
+  /** Each wave of the preview with what it takes, e.g. "Wave 1: first 2 · 2 installations". */
+  readonly waves: Locator;
   readonly reason: Locator;
   readonly startButton: Locator;
   readonly failurePolicy: Locator;
@@ -108,6 +110,7 @@ export class NewRolloutPage {
     this.preview = page.getByRole('region', { name: 'Rollout preview' });
     this.summary = page.getByRole('group', { name: 'Plan summary' });
     this.planByTenant = page.getByRole('table', { name: 'Plan by tenant' });
+    this.waves = this.preview.getByRole('list', { name: 'Waves' });
     this.reason = page.getByRole('textbox', { name: 'Reason' });
     this.startButton = page.getByRole('button', { name: 'Start rollout' });
     this.failurePolicy = page.getByRole('combobox', { name: 'Failure policy' });

@@ -73,6 +73,15 @@ const unlock = (releaseId: string, reason: string, token?: string) =>
 const rescind = (releaseId: string, reason: string, token?: string) =>
   mutate('rescindRelease', 'RescindReleaseInput', { releaseId, reason }, token);
 
+const deleteRelease = (releaseId: string, token?: string) =>
+  server.gql<{ deleteRelease: string }>(
+    `mutation ($input: DeleteReleaseInput!) { deleteRelease(input: $input) }`,
+    {
+      input: { releaseId },
+    },
+    token,
+  );
+
 async function getRelease(id: string): Promise<ReleaseData | null> {
   return dataOf(await server.gql<{ release: ReleaseData | null }>(RELEASE, { id })).release;
 }
@@ -692,5 +701,50 @@ describe('release audit trail', () => {
 
     expect(await auditOf(draft.id)).toEqual(draftEvents);
     expect(await auditOf(locked.id)).toEqual(lockedEvents);
+  });
+});
+
+describe('deleting releases', () => {
+  it('deletes a draft that was never locked, with its components, and records it in the audit log', async () => {
+    const { release } = await createLockableRelease(server);
+    const deleted = await deleteRelease(release.id, principals.RELEASE_MANAGER.token);
+    expect(dataOf(deleted).deleteRelease).toBe(release.id);
+    expect(await getRelease(release.id)).toBeNull();
+    expect(await releaseVersionsOf(release.track.slug)).not.toContain(release.version);
+    const [event] = (await auditOf(release.id)).filter((e) => e.action === 'release.delete');
+    expect(event).toMatchObject({ subjectType: 'Release', subjectId: release.id, after: null });
+    expect(event.before).toMatchObject({ version: release.version, status: 'DRAFT' });
+    expect(event.before!.components).toHaveLength(2);
+    // The version is free again in its track.
+    const again = await createRelease(server, { trackSlug: release.track.slug, version: release.version });
+    expect(again.status).toBe('DRAFT');
+  });
+
+  it('refuses a LOCKED release, and one that is a DRAFT again after an unlock, changing nothing', async () => {
+    const { release } = await createLockedRelease(server);
+    expectRefused(await deleteRelease(release.id), 'CONFLICT');
+    dataOf(await unlock(release.id, 'one more fix'));
+    const refused = await deleteRelease(release.id);
+    expectRefused(refused, 'CONFLICT');
+    expect(refused.errors![0].message).toContain('has been locked before');
+    expect(await getRelease(release.id)).toMatchObject({ status: 'DRAFT', components: release.components });
+    expect((await auditOf(release.id)).map((e) => e.action)).not.toContain('release.delete');
+  });
+
+  it('refuses a RESCINDED release', async () => {
+    const { release } = await createLockedRelease(server);
+    dataOf(await rescind(release.id, 'broken'));
+    expectRefused(await deleteRelease(release.id), 'CONFLICT');
+    expect((await getRelease(release.id))!.status).toBe('RESCINDED');
+  });
+
+  it.each(['VIEWER', 'OPERATOR'] as const)('refuses a %s, keeping the draft', async (role) => {
+    const { release } = await createLockableRelease(server);
+    expectRefused(await deleteRelease(release.id, principals[role].token), 'FORBIDDEN');
+    expect(await getRelease(release.id)).not.toBeNull();
+  });
+
+  it.each(UNKNOWN_RELEASE_IDS)('answers NOT_FOUND for %s', async (_kind, id) => {
+    expectRefused(await deleteRelease(id), 'NOT_FOUND');
   });
 });

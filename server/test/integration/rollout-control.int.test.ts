@@ -46,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const PLAN_FIELDS = `blockers waveCount deploymentCount skipCount release { id }
+const PLAN_FIELDS = `blockers waveCount waves { index label targetCount } deploymentCount skipCount release { id }
   excluded(first: 100) { installation { slug tenant { slug } } reason }
   targets(first: 100) { wave requiresApproval installation { slug tenant { slug } }
     stages { stage deployments { action application { slug } artifact { version } running { version } } } }`;
@@ -417,6 +417,69 @@ describe('previewRollout', () => {
       ['dev', 1],
       ['qa', 2],
     ]);
+  });
+});
+
+describe('empty waves', () => {
+  const unmatched = [{ tenantLabels: [{ key: 'cohort', value: 'nobody' }] }, { count: 1 }];
+
+  it('reports every requested wave with its count, an empty one included, and refuses to start with it', async () => {
+    const releaseId = await release();
+    const input = { releaseId, selector: { tenantSlugs: ['acme'], tiers: ['dev', 'qa'] }, waves: unmatched };
+    const plan = dataOf(await preview(input)).previewRollout;
+    expect(plan.waves).toEqual([
+      { index: 1, label: 'tenants labelled cohort=nobody', targetCount: 0 },
+      { index: 2, label: 'first 1', targetCount: 1 },
+      { index: 3, label: 'the rest', targetCount: 1 },
+    ]);
+    expect(plan.blockers).toEqual([
+      'Wave 1 (tenants labelled cohort=nobody) would take no installation; change it, remove it or allow empty waves',
+    ]);
+
+    const before = dataOf(await server.gql(`{ rollouts { totalCount } }`)).rollouts.totalCount;
+    const refused = await startRollout(server, input);
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(blockersOf(refused)).toEqual(plan.blockers);
+    expect(dataOf(await server.gql(`{ rollouts { totalCount } }`)).rollouts.totalCount).toBe(before);
+  });
+
+  it('starts without the empty wave when the caller allows empty waves', async () => {
+    const releaseId = await release();
+    const input = {
+      releaseId,
+      selector: { tenantSlugs: ['acme'], tiers: ['dev', 'qa'] },
+      waves: unmatched,
+      allowEmptyWaves: true,
+    };
+    const plan = dataOf(await preview(input)).previewRollout;
+    expect(plan).toMatchObject({ blockers: [], waveCount: 2 });
+    expect(plan.waves.map((w: any) => w.targetCount)).toEqual([0, 1, 1]);
+    const started = dataOf(await startRollout(server, { ...input, promoteAfterSeconds: 0 })).startRollout.id;
+    const rollout = await waitForRollout(server, started, (r) => r.status === 'SUCCEEDED');
+    expect(rollout.waveCount).toBe(2);
+    expect(rollout.targets.map((t: any) => [t.installation.slug, t.wave])).toEqual([
+      ['dev', 1],
+      ['qa', 2],
+    ]);
+  });
+
+  it('a count or percent wave that finds nothing left is empty too', async () => {
+    const releaseId = await release();
+    const plan = dataOf(
+      await preview({ releaseId, installationIds: [ids['acme/dev']], waves: [{ count: 1 }, { percent: 50 }] }),
+    ).previewRollout;
+    expect(plan.waves).toEqual([
+      { index: 1, label: 'first 1', targetCount: 1 },
+      { index: 2, label: '50 %', targetCount: 0 },
+    ]);
+    expect(plan.blockers).toEqual(['Wave 2 (50 %) would take no installation; change it, remove it or allow empty waves']);
+  });
+
+  it('one wave of all when no wave is asked for', async () => {
+    const releaseId = await release();
+    const plan = dataOf(await preview({ releaseId, installationIds: [ids['acme/dev'], ids['acme/qa']] })).previewRollout;
+    expect(plan.waves).toEqual([{ index: 1, label: 'all', targetCount: 2 }]);
+    expect(plan.blockers).toEqual([]);
   });
 });
 

@@ -122,6 +122,34 @@ describe('a rollout', () => {
   });
 });
 
+describe('the ledger', () => {
+  it('filters by application slug or by its name in any case, and finds nothing for another name', async () => {
+    dataOf(await server.gql(`mutation { createApplication(input: { slug: "billing", name: "Billing service" }) { id } }`));
+    dataOf(
+      await server.gql(
+        `mutation { registerArtifact(input: { applicationSlug: "billing", version: "1.0.0", imageRef: "registry.example/billing:1.0.0" }) { id } }`,
+      ),
+    );
+    const releaseId = await lockedRelease(server, '5.0.0', [{ app: 'billing', version: '1.0.0', stage: 1 }]);
+    const started = dataOf(await startRollout(server, { releaseId, installationIds: [ids['beta/prod']] }));
+    await waitForRollout(server, started.startRollout.id, (r) => r.status === 'SUCCEEDED');
+
+    const ledger = async (applicationSlug: string) =>
+      dataOf(
+        await server.gql(
+          `query ($filter: DeploymentFilter) { deployments(filter: $filter) { totalCount nodes { application { slug } } } }`,
+          { filter: { applicationSlug } },
+        ),
+      ).deployments;
+    for (const typed of ['billing', 'Billing service', 'billing SERVICE', ' Billing service ']) {
+      const found = await ledger(typed);
+      expect(found.totalCount).toBe(1);
+      expect(found.nodes).toEqual([{ application: { slug: 'billing' } }]);
+    }
+    expect((await ledger('Billing')).totalCount).toBe(0);
+  });
+});
+
 describe("an artifact's journey", () => {
   it('lists every installation and tier it reached in time order, with verifications', async () => {
     const releaseId = await lockedRelease(server, '1.2.0', [{ app: 'db', version: '1.1.0', stage: 1 }]);

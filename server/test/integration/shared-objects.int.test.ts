@@ -175,6 +175,18 @@ const cases: [string, 'ADMIN' | 'RELEASE_MANAGER' | 'OPERATOR', () => Promise<Ch
     },
   ],
   [
+    'deleteRelease',
+    'RELEASE_MANAGER',
+    async () => {
+      const { release } = await createLockableRelease(server);
+      return {
+        mutation: 'mutation ($input: DeleteReleaseInput!) { deleteRelease(input: $input) }',
+        variables: { input: { releaseId: release.id } },
+        state: () => releaseState(release.id),
+      };
+    },
+  ],
+  [
     'unlockRelease',
     'RELEASE_MANAGER',
     async () => {

@@ -117,7 +117,7 @@ export default function DeploymentsPage() {
       >
         <DebouncedSearchField
           label="Application"
-          placeholder="Slug, e.g. api"
+          placeholder="Name or slug, e.g. api"
           value={application ?? ''}
           onSearch={(value) => set({ app: value })}
           sx={FIELD_SX}

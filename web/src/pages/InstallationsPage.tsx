@@ -10,6 +10,7 @@ import { InstallationList } from '../modules/fleet/components/InstallationList';
 import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
 import { useInstallationPages } from '../modules/fleet/hooks/useInstallationPages';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { plural } from '../modules/ui/format';
 
 const PAGE_SIZE = 100;
 
@@ -39,7 +40,7 @@ export default function InstallationsPage() {
           ? installations.loading
             ? 'Loading installations…'
             : ''
-          : `${totalCount} ${totalCount === 1 ? 'installation' : 'installations'}${filters.active ? ' match the filters' : ''}`}
+          : `${plural(totalCount, 'installation')}${filters.active ? ' match the filters' : ''}`}
       </Typography>
       <Box sx={{ minHeight: 4 }}>{installations.loading && <LinearProgress aria-label="Loading installations" />}</Box>
 

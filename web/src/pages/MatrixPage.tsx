@@ -18,6 +18,7 @@ import { useMatrixColumns } from '../modules/fleet/hooks/useMatrixColumns';
 import { useReleaseChoice } from '../modules/fleet/hooks/useReleaseChoice';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useSearchParam } from '../modules/ui/useSearchParam';
+import { plural } from '../modules/ui/format';
 
 const PAGE_SIZE = 50;
 
@@ -57,9 +58,7 @@ export default function MatrixPage() {
           ? installations.loading
             ? 'Loading installations…'
             : ''
-          : `${totalCount} ${totalCount === 1 ? 'installation' : 'installations'} × ${applications.length} ${
-              applications.length === 1 ? 'application' : 'applications'
-            }${release ? `, compared with ${release.track.name} ${release.version}` : ''}`}
+          : `${plural(totalCount, 'installation')} × ${plural(applications.length, 'application')}${release ? `, compared with ${release.track.name} ${release.version}` : ''}`}
       </Typography>
       {choice.settled && !release && choice.tracks.length > 0 && (
         <Alert severity="info">

@@ -2,6 +2,8 @@ import { useMutation, useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
 import Breadcrumbs from '@mui/material/Breadcrumbs';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import MenuItem from '@mui/material/MenuItem';
@@ -17,7 +19,7 @@ import { describeError } from '../modules/apollo/errors';
 import { RolloutPreview } from '../modules/rollout/components/RolloutPreview';
 import { RolloutTargetChooser } from '../modules/rollout/components/RolloutTargetChooser';
 import { RolloutWavesEditor } from '../modules/rollout/components/RolloutWavesEditor';
-import { startSettings, toPlanInput, useRolloutForm } from '../modules/rollout/hooks/useRolloutForm';
+import { startSettings, toPlanInput, useRolloutForm, waveProblem } from '../modules/rollout/hooks/useRolloutForm';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 
 const POLICIES: { value: FailurePolicy; label: string }[] = [
@@ -40,7 +42,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default function NewRolloutPage() {
   const releaseId = useParams().id ?? '';
   const navigate = useNavigate();
-  const { form, update } = useRolloutForm();
+  const { form, update, flush } = useRolloutForm();
   const [reason, setReason] = useState('');
   const release = useQuery(NewRolloutReleaseDocument, { variables: { id: releaseId } });
   const planInput = toPlanInput(releaseId, form);
@@ -77,6 +79,7 @@ export default function NewRolloutPage() {
     planInput !== null &&
     plan !== undefined &&
     plan.blockers.length === 0 &&
+    form.waves.every((wave) => waveProblem(wave) === null) &&
     reason.trim() !== '' &&
     !preview.loading;
 
@@ -92,7 +95,8 @@ export default function NewRolloutPage() {
   }
 
   return (
-    <Stack spacing={3}>
+    // Leaving a field writes the form to the URL at once, so a reload right after keeps it.
+    <Stack spacing={3} onBlur={flush}>
       <title>{`Roll out ${name} · Shiplog`}</title>
       <Breadcrumbs aria-label="Breadcrumb">
         <Link component={RouterLink} to={`/tracks/${encodeURIComponent(data.track.slug)}`}>
@@ -118,6 +122,14 @@ export default function NewRolloutPage() {
 
       <Section title="Waves">
         <RolloutWavesEditor waves={form.waves} onChange={(waves) => update({ waves })} />
+        {form.waves.length > 0 && (
+          <FormControlLabel
+            control={
+              <Checkbox checked={form.allowEmptyWaves} onChange={(event) => update({ allowEmptyWaves: event.target.checked })} />
+            }
+            label="Start even if a wave would take no installation (that wave is left out)"
+          />
+        )}
       </Section>
 
       <Section title="Pace and failures">

@@ -18,8 +18,9 @@ import { ReleaseStatusChip } from '../modules/release/components/ReleaseStatusCh
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
-import { formatDateTime } from '../modules/ui/format';
+import { formatDateTime, plural } from '../modules/ui/format';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { useIsScoped } from '../modules/auth/hooks/useCan';
 
 function rolloutTitle(rollout: OverviewRollout_RolloutFragment): string {
   return `${rollout.release.track.name} ${rollout.release.version}`;
@@ -49,6 +50,7 @@ function Quiet({ children }: { children: React.ReactNode }) {
 }
 
 function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'] }) {
+  const scoped = useIsScoped();
   if (rollouts.nodes.length === 0) return <Quiet>No rollout is in progress.</Quiet>;
   return (
     <List aria-label="Rollouts in progress" disablePadding>
@@ -67,7 +69,7 @@ function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'
               </Stack>
             </Box>
             <Box sx={{ flexGrow: 1 }}>
-              <RolloutProgressBar progress={rollout.progress} label={`Progress of ${rolloutTitle(rollout)}`} />
+              <RolloutProgressBar progress={rollout.progress} label={`Progress of ${rolloutTitle(rollout)}`} yours={scoped} />
             </Box>
           </Stack>
         </ListItem>
@@ -114,7 +116,9 @@ function Attention({
                     <RolloutStatusChip status={rollout.status} />
                   </Stack>
                 }
-                secondary={rollout.statusReason ?? `${rollout.progress.failed} of ${rollout.progress.total} installations failed`}
+                secondary={
+                  rollout.statusReason ?? `${rollout.progress.failed} of ${plural(rollout.progress.total, 'installation')} failed`
+                }
               />
             </ListItem>
           ))}
@@ -139,7 +143,7 @@ function Attention({
       )}
       {deployments.totalCount > deployments.nodes.length && (
         <Link component={RouterLink} to="/deployments?status=FAILED" variant="body2">
-          All {deployments.totalCount} failed deployments of the last {failureWindowDays} days
+          All {plural(deployments.totalCount, 'failed deployment')} of the last {plural(failureWindowDays, 'day')}
         </Link>
       )}
     </Stack>
@@ -172,8 +176,7 @@ function AwaitingAction({ data }: { data: OverviewQuery }) {
           <ListItemText
             primary={
               <Link component={RouterLink} to={`/rollouts/${rollout.id}?show=approval`} sx={{ fontWeight: 600 }}>
-                Approve {rollout.progress.awaitingApproval}{' '}
-                {rollout.progress.awaitingApproval === 1 ? 'installation' : 'installations'} for {rolloutTitle(rollout)}
+                Approve {plural(rollout.progress.awaitingApproval, 'installation')} for {rolloutTitle(rollout)}
               </Link>
             }
             secondary="Waiting for someone allowed to approve for the tenant"

@@ -15,6 +15,7 @@ import { ReleaseDocument, type ReleaseStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
 import { useCan } from '../modules/auth/hooks/useCan';
 import { CreateReleaseDialog } from '../modules/release/components/CreateReleaseDialog';
+import { DeleteReleaseDialog } from '../modules/release/components/DeleteReleaseDialog';
 import { ReleaseComponents } from '../modules/release/components/ReleaseComponents';
 import { ArtifactSelectionChip, ReleaseStatusChip } from '../modules/release/components/ReleaseStatusChip';
 import { ReleaseTransitionDialog } from '../modules/release/components/ReleaseTransitionDialog';
@@ -34,12 +35,13 @@ const READ_ONLY_NOTE: Partial<Record<ReleaseStatus, string>> = {
 export default function ReleasePage() {
   const id = useParams().id ?? '';
   const { data, loading, error, refetch } = useQuery(ReleaseDocument, { variables: { id } });
-  const { lock, locking, refusal } = useLockRelease(id);
+  const { lock, locking, refusal } = useLockRelease(id, data?.release?.updatedAt);
   const transition = useReleaseTransition(id);
   const canManage = useCan('RELEASE_MANAGER', { everyTenant: true });
   const canRollOut = useCan('RELEASE_MANAGER');
   const [dialog, setDialog] = useState<ReleaseTransition | null>(null);
   const [cloning, setCloning] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [editorDirty, setDirty] = useState(false);
   const release = data?.release;
 
@@ -100,6 +102,11 @@ export default function ReleasePage() {
           {canManage && (
             <Button variant="outlined" onClick={() => setCloning(true)}>
               Clone
+            </Button>
+          )}
+          {canManage && isDraft && !release.firstLockedAt && (
+            <Button variant="outlined" color="error" onClick={() => setDeleting(true)}>
+              Delete draft…
             </Button>
           )}
           {canManage && release.status === 'LOCKED' && (
@@ -226,6 +233,7 @@ export default function ReleasePage() {
         trackSlug={release.track.slug}
         cloneFrom={{ id: release.id, version: release.version }}
       />
+      <DeleteReleaseDialog open={deleting} onClose={() => setDeleting(false)} release={release} />
     </Stack>
   );
 }

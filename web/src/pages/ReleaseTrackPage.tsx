@@ -18,6 +18,7 @@ import { RELEASE_STATUSES, releaseStatusLabel } from '../modules/release/compone
 import { ReleaseTable } from '../modules/release/components/ReleaseTable';
 import { useTrackReleases } from '../modules/release/hooks/useTrackReleases';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { plural } from '../modules/ui/format';
 
 const STATUS_PARAM = 'status';
 
@@ -100,7 +101,7 @@ export default function ReleaseTrackPage() {
           ? releases.loading
             ? 'Loading releases…'
             : ''
-          : `${totalCount} ${totalCount === 1 ? 'release' : 'releases'}${status ? ` ${releaseStatusLabel(status).toLowerCase()}` : ''}`}
+          : `${plural(totalCount, 'release')}${status ? ` ${releaseStatusLabel(status).toLowerCase()}` : ''}`}
       </Typography>
 
       <Box sx={{ minHeight: 4 }}>{releases.loading && <LinearProgress aria-label="Loading releases" />}</Box>

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
-import { useCan } from '../modules/auth/hooks/useCan';
+import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
 import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
@@ -22,6 +22,7 @@ import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { ReasonDialog } from '../modules/ui/ReasonDialog';
 import { useSearchParam } from '../modules/ui/useSearchParam';
+import { plural } from '../modules/ui/format';
 
 type Target = RolloutLive_RolloutFragment['targetConnection']['nodes'][number];
 
@@ -40,6 +41,7 @@ export default function RolloutPage() {
   const { data, previousData, loading, error, refetch } = useLiveRollout(id, filter.statuses);
   const actions = useRolloutActions(id, () => void refetch());
   const canControl = useCan('RELEASE_MANAGER');
+  const scoped = useIsScoped();
   const [aborting, setAborting] = useState(false);
   const [rejecting, setRejecting] = useState<Target | null>(null);
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
@@ -86,8 +88,14 @@ export default function RolloutPage() {
             </Link>
           </Typography>
           <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
-            <Box role="group" aria-label="Rollout status">
+            <Box role="group" aria-label="Rollout status" sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
               <RolloutStatusChip status={rollout.status} size="medium" />
+              {/* A scoped viewer's counts are of their installations; the status is the whole rollout's. */}
+              {scoped && (
+                <Typography variant="body2" color="text.secondary">
+                  (whole rollout)
+                </Typography>
+              )}
             </Box>
             <Typography aria-label="Wave">
               Wave {rollout.currentWave} of {rollout.waveCount}
@@ -123,7 +131,7 @@ export default function RolloutPage() {
         )}
       </Stack>
 
-      <RolloutProgressBar progress={rollout.progress} label="Rollout progress" />
+      <RolloutProgressBar progress={rollout.progress} label="Rollout progress" yours={scoped} />
 
       {actions.failure && (
         <Alert severity="error" role="alert">
@@ -140,8 +148,8 @@ export default function RolloutPage() {
 
       {rollout.targetConnection.totalCount > targets.length && (
         <Typography color="text.secondary" role="note">
-          Showing the first {targets.length} of {rollout.targetConnection.totalCount} installations; choose a status above to
-          narrow them down.
+          Showing the first {targets.length} of {plural(rollout.targetConnection.totalCount, 'installation')}; choose a status
+          above to narrow them down.
         </Typography>
       )}
       {targets.length === 0 ? (

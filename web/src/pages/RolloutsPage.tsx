@@ -20,6 +20,7 @@ import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusCh
 import { formatDateTime } from '../modules/ui/format';
 import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { useIsScoped } from '../modules/auth/hooks/useCan';
 
 const PAGE_SIZE = 25;
 
@@ -32,6 +33,7 @@ const FILTERS: { key: string; label: string; statuses: RolloutStatus[] | null }[
 
 export default function RolloutsPage() {
   const filter = useFilterChoice('status', FILTERS);
+  const scoped = useIsScoped();
   const { data, loading, error, refetch, fetchMore } = useQuery(RolloutsDocument, {
     variables: { first: PAGE_SIZE, filter: filter.statuses ? { statuses: filter.statuses } : null },
     notifyOnNetworkStatusChange: true,
@@ -73,7 +75,7 @@ export default function RolloutsPage() {
                     <RolloutStatusChip status={rollout.status} />
                   </TableCell>
                   <TableCell>
-                    <RolloutProgressBar progress={rollout.progress} label="Progress" />
+                    <RolloutProgressBar progress={rollout.progress} label="Progress" yours={scoped} />
                   </TableCell>
                   <TableCell>{formatDateTime(rollout.createdAt)}</TableCell>
                 </TableRow>

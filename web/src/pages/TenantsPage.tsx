@@ -10,6 +10,7 @@ import { useTenants } from '../modules/tenant/hooks/useTenants';
 import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
 import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
+import { plural } from '../modules/ui/format';
 
 const FIELDS = [
   { key: 'search', label: 'Search tenants', placeholder: 'Slug or name' },
@@ -21,9 +22,9 @@ const FIELDS = [
 const STATUS_WORDS = { any: 'Any status', yes: 'Blocked', no: 'Active' };
 
 function countText(count: number, search: string, otherFilters: boolean): string {
-  const noun = count === 1 ? 'tenant' : 'tenants';
-  if (otherFilters) return `${count} ${noun} match the filters`;
-  return search ? `${count} ${noun} match “${search}”` : `${count} ${noun}`;
+  const counted = plural(count, 'tenant');
+  if (otherFilters) return `${counted} match the filters`;
+  return search ? `${counted} match “${search}”` : counted;
 }
 
 export default function TenantsPage() {

@@ -6,6 +6,7 @@ import { RolloutTargetStatusIndex1763880500000 } from './1763880500000-RolloutTa
 import { UserDisabled1763890000000 } from './1763890000000-UserDisabled';
 import { SignInThrottle1763890500000 } from './1763890500000-SignInThrottle';
 import { DeploymentAttempts1763900000000 } from './1763900000000-DeploymentAttempts';
+import { ReleaseFirstLockedAt1763910000000 } from './1763910000000-ReleaseFirstLockedAt';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   UserDisabled1763890000000,
   SignInThrottle1763890500000,
   DeploymentAttempts1763900000000,
+  ReleaseFirstLockedAt1763910000000,
 ];

@@ -60,7 +60,7 @@ export class RecordVerificationInput {
 
 @InputType()
 export class DeploymentFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'An application slug, or its name in any case ("Billing service").' })
   applicationSlug?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Artifact version.' })

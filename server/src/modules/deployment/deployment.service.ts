@@ -190,9 +190,11 @@ export class DeploymentService {
     const query = this.dataSource.getRepository(Deployment).createQueryBuilder('d');
     if (scope !== null) query.andWhere('d.tenant_id = ANY(:scope)', { scope });
     if (filter?.applicationSlug) {
-      query.andWhere('d.application_id = (SELECT id FROM application WHERE slug = :applicationSlug)', {
-        applicationSlug: filter.applicationSlug,
-      });
+      // People type what the pages show: the slug, or the name in any case.
+      query.andWhere(
+        'd.application_id IN (SELECT id FROM application WHERE slug = :applicationSlug OR lower(name) = lower(:applicationSlug))',
+        { applicationSlug: filter.applicationSlug.trim() },
+      );
     }
     if (filter?.version) {
       query.andWhere('d.artifact_id IN (SELECT id FROM artifact WHERE version = :version)', { version: filter.version });

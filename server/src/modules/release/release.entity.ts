@@ -77,6 +77,13 @@ export class Release {
   @Column({ type: 'timestamptz', nullable: true })
   lockedAt: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it was first locked; unlocking keeps it. Only a release never locked can be deleted.',
+  })
+  @Column({ type: 'timestamptz', nullable: true })
+  firstLockedAt: Date | null;
+
   @Field(() => String, { nullable: true, description: 'Who locked the requirements (user:… or token:…).' })
   @Column({ type: 'text', nullable: true })
   lockedBy: string | null;

@@ -91,6 +91,12 @@ export class LockReleaseInput {
 }
 
 @InputType()
+export class DeleteReleaseInput {
+  @Field(() => ID)
+  releaseId: string;
+}
+
+@InputType()
 export class ReleaseTransitionInput {
   @Field(() => ID)
   releaseId: string;

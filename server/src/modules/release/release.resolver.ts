@@ -17,6 +17,7 @@ import {
   RescindReleaseInput,
   SetReleaseComponentsInput,
   UnlockReleaseInput,
+  DeleteReleaseInput,
   UpdateReleaseInstructionsInput,
 } from './release.inputs';
 import { artifactSelection, lockBlockers } from './release.rules';
@@ -99,6 +100,14 @@ export class ReleaseResolver {
   @Mutation(() => Release, { description: 'Locks the requirements; refused with the list of what still blocks it.' })
   lockRelease(@Ctx() { access }: Context, @Arg('input', () => LockReleaseInput) input: LockReleaseInput) {
     return this.service.lock(access, input.releaseId);
+  }
+
+  @Mutation(() => ID, {
+    description:
+      'Deletes a release that was never locked (a draft created by mistake); answers its id. CONFLICT once it has been locked.',
+  })
+  deleteRelease(@Ctx() { access }: Context, @Arg('input', () => DeleteReleaseInput) input: DeleteReleaseInput) {
+    return this.service.delete(access, input);
   }
 
   @Mutation(() => Release)

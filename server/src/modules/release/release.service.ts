@@ -17,6 +17,7 @@ import { ReleaseComponent } from './release-component.entity';
 import { ReleaseTrack } from './release-track.entity';
 import { Release, ReleaseStatus } from './release.entity';
 import type {
+  DeleteReleaseInput,
   CreateReleaseInput,
   CreateReleaseTrackInput,
   ReleaseFilter,
@@ -301,6 +302,7 @@ export class ReleaseService {
       const before = snapshot(release);
       release.status = ReleaseStatus.LOCKED;
       release.lockedAt = new Date();
+      release.firstLockedAt ??= release.lockedAt;
       release.lockedBy = access.actor;
       release.statusReason = null;
       const saved = await manager.getRepository(Release).save(release);
@@ -312,6 +314,30 @@ export class ReleaseService {
         after: { ...(snapshot(saved) as object), components },
       });
       return saved;
+    });
+  }
+
+  /** Deletes a release that was never locked (its components go with it); answers its id. */
+  async delete(access: Access, input: DeleteReleaseInput): Promise<string> {
+    access.requireUnscoped(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const release = await this.lockForUpdate(manager, input.releaseId);
+      if (release.status !== ReleaseStatus.DRAFT || release.firstLockedAt !== null) {
+        throw conflict(
+          `Release ${release.version} has been locked before; only a release that was never locked can be deleted (rescind it instead)`,
+        );
+      }
+      const before = { ...(snapshot(release) as object), components: await this.componentView(manager, release.id) };
+      await manager.getRepository(ReleaseComponent).delete({ releaseId: release.id });
+      await manager.getRepository(Release).delete({ id: release.id });
+      await this.audit.record(manager, access, {
+        action: 'release.delete',
+        subjectType: 'Release',
+        subjectId: release.id,
+        before,
+        after: null,
+      });
+      return release.id;
     });
   }
 

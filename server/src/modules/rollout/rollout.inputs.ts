@@ -58,6 +58,13 @@ export class RolloutPlanInput {
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   waves?: WaveInput[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Start even when a requested wave would take no installation (it is then left out); refused otherwise.',
+  })
+  @IsOptional()
+  allowEmptyWaves?: boolean | null;
 }
 
 @InputType()

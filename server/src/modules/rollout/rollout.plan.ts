@@ -61,13 +61,28 @@ export class ExcludedInstallation {
   reason: string;
 }
 
+@ObjectType({ description: 'One wave as requested (and the last wave that takes the rest), with how many it would take.' })
+export class PlannedWave {
+  @Field(() => Int, { description: 'Its position in the request, from 1; the wave of the rest comes last.' })
+  index: number;
+
+  @Field({ description: 'What it takes, in words: "tenants labelled cohort=early", "first 3", "25 %", "the rest", "all".' })
+  label: string;
+
+  @Field(() => Int, { description: 'How many installations it would take; 0 for a wave that would be empty.' })
+  targetCount: number;
+}
+
 @ObjectType({ description: 'What a rollout would do; nothing is changed.' })
 export class RolloutPlan {
   @Field(() => Release)
   release: Release;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many waves would run; empty waves do not run.' })
   waveCount: number;
+
+  @Field(() => [PlannedWave], { description: 'Every requested wave, empty ones included, then the wave of the rest.' })
+  waves: PlannedWave[];
 
   /** Answered by RolloutPlanResolver, a part at a time. */
   targets: PlannedTarget[];

@@ -64,7 +64,14 @@ export class RolloutPlanner {
         a.tenant.slug.localeCompare(b.tenant.slug) ||
         a.installation.slug.localeCompare(b.installation.slug),
     );
-    const waves = this.assignWaves(eligible, input);
+    const requested = this.assignWaves(eligible, input);
+    const planned = requested.map(({ label, taken }, index) => ({ index: index + 1, label, targetCount: taken.length }));
+    if (eligible.length > 0 && !input.allowEmptyWaves) {
+      for (const wave of planned.filter((w) => w.targetCount === 0)) {
+        blockers.push(`Wave ${wave.index} (${wave.label}) would take no installation; change it, remove it or allow empty waves`);
+      }
+    }
+    const waves = requested.map((wave) => wave.taken).filter((taken) => taken.length > 0);
 
     const running = eligible.length
       ? await manager.getRepository(RunningArtifact).findBy({ installationId: In(eligible.map((c) => c.installation.id)) })
@@ -103,7 +110,17 @@ export class RolloutPlanner {
         })),
       })),
     );
-    return { release, components, waveCount: waves.length, targets, excluded, blockers, deploymentCount, skipCount };
+    return {
+      release,
+      components,
+      waveCount: waves.length,
+      waves: planned,
+      targets,
+      excluded,
+      blockers,
+      deploymentCount,
+      skipCount,
+    };
   }
 
   private async byIds(manager: EntityManager, access: Access, ids: string[]): Promise<Candidate[]> {
@@ -175,26 +192,32 @@ export class RolloutPlanner {
     return blockers;
   }
 
-  private assignWaves(targets: Candidate[], input: RolloutPlanInput): Candidate[][] {
+  /** Each requested wave with what it takes (maybe nothing), then the rest (when anything is left, or no wave was asked for). */
+  private assignWaves(targets: Candidate[], input: RolloutPlanInput): { label: string; taken: Candidate[] }[] {
     let remaining = [...targets];
-    const waves: Candidate[][] = [];
+    const waves: { label: string; taken: Candidate[] }[] = [];
     for (const [index, spec] of (input.waves ?? []).entries()) {
       let taken: Candidate[];
+      let label: string;
       if (spec.tenantLabels?.length) {
         const wanted = labelsToRecord(spec.tenantLabels);
         taken = remaining.filter((c) => Object.entries(wanted).every(([key, value]) => c.tenant.labels[key] === value));
+        label = `tenants labelled ${spec.tenantLabels.map((l) => `${l.key}=${l.value}`).join(', ')}`;
       } else if (spec.count) {
         taken = remaining.slice(0, spec.count);
+        label = `first ${spec.count}`;
       } else if (spec.percent) {
         taken = remaining.slice(0, Math.ceil((targets.length * spec.percent) / 100));
+        label = `${spec.percent} %`;
       } else {
         throw badInput(`Wave ${index + 1} needs tenantLabels, count or percent`);
       }
-      if (taken.length > 0) waves.push(taken);
+      waves.push({ label, taken });
       const chosen = new Set(taken);
       remaining = remaining.filter((c) => !chosen.has(c));
     }
-    if (remaining.length > 0) waves.push(remaining);
+    if (waves.length === 0) waves.push({ label: 'all', taken: remaining });
+    else if (remaining.length > 0) waves.push({ label: 'the rest', taken: remaining });
     return waves;
   }
 }

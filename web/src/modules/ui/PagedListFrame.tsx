@@ -7,6 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
 import { LoadErrorAlert } from './LoadErrorAlert';
+import { plural } from './format';
 
 /** What the frame needs of a list from usePagedList. */
 export interface PagedListState {
@@ -52,7 +53,7 @@ export function PagedListFrame({
           ? list.loading
             ? `Loading ${many}…`
             : ''
-          : `${totalCount} ${totalCount === 1 ? one : many}${filtered ? ' match' : ''}`}
+          : `${plural(totalCount, one, many)}${filtered ? ' match' : ''}`}
       </Typography>
 
       <Box sx={{ minHeight: 4 }}>{list.loading && <LinearProgress aria-label={`Loading ${many}`} />}</Box>

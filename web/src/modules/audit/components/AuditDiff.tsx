@@ -9,6 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { diffJson, formatValue, type Change } from '../diff';
+import { plural } from '../../ui/format';
 
 const MARK: Record<Change, { label: string; bgcolor?: string }> = {
   added: { label: 'Added', bgcolor: 'rgba(46, 125, 50, 0.12)' },
@@ -34,7 +35,7 @@ export function AuditDiff({ before, after, label }: { before: unknown; after: un
     <Box>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap', mb: 1 }}>
         <Typography variant="body2">
-          {changed} of {rows.length} {rows.length === 1 ? 'value' : 'values'} changed
+          {changed} of {plural(rows.length, 'value')} changed
         </Typography>
         <FormControlLabel
           control={<Switch size="small" checked={onlyChanges} onChange={(event) => setOnlyChanges(event.target.checked)} />}

@@ -15,3 +15,9 @@ export function useCan(role: Role, options: { everyTenant?: boolean } = {}): boo
   if (!viewer || RANK[viewer.role] < RANK[role]) return false;
   return !options.everyTenant || !viewer.tenants;
 }
+
+/** Whether the signed-in user sees only some tenants: shared rollouts then show only their installations. */
+export function useIsScoped(): boolean {
+  const { data } = useQuery(ViewerDocument);
+  return Boolean(data?.viewer?.tenants);
+}

@@ -3,6 +3,7 @@ import Stack from '@mui/material/Stack';
 import { useTheme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
 import type { DeploymentStatsQuery } from '../../../generated/graphql';
+import { plural } from '../../ui/format';
 
 type DayStat = DeploymentStatsQuery['deploymentStats'][number];
 
@@ -86,7 +87,7 @@ export function DeploymentsChart({ stats }: { stats: readonly DayStat[] }) {
         <Swatch color={succeededColor} label={`Succeeded (${succeeded})`} />
         <Swatch color={failedColor} label={`Failed (${failed})`} />
         <Typography variant="caption" color="text.secondary">
-          Busiest day: {max === 1 && succeeded + failed === 0 ? 'none' : `${max} deployments`}
+          Busiest day: {max === 1 && succeeded + failed === 0 ? 'none' : plural(max, 'deployment')}
         </Typography>
       </Stack>
     </Stack>

@@ -112,7 +112,7 @@ export function VersionMatrix({
               const releaseNote = wanted && drift !== 'SAME' && drift !== 'MISSING' ? ` ${wanted}` : '';
               const label = version
                 ? `${where}: ${application.slug} ${version}, ${look.phrase}${releaseNote}`
-                : `${where}: ${application.slug} ${drift === 'MISSING' ? `not installed, release has ${wanted}` : 'not installed'}`;
+                : `${where}: ${application.slug} ${drift === 'MISSING' ? `missing, release has ${wanted}` : 'not installed'}`;
               const sx = {
                 height: 32,
                 minWidth: 0,

@@ -8,6 +8,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import { isSemver } from '@shiplog/shared';
 import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { CreateReleaseDocument, TrackReleaseChoicesDocument } from '../../../generated/graphql';
@@ -101,6 +102,12 @@ export function CreateReleaseDialog({ open, onClose, trackSlug, cloneFrom }: Cre
               error={error !== null && !trimmedVersion}
               helperText="Unique within the track; semantic versions are ordered by precedence."
             />
+            {trimmedVersion !== '' && !isSemver(trimmedVersion) && (
+              <Alert severity="warning" role="status" aria-label="Version warning">
+                “{trimmedVersion}” is not a semantic version (like 2.5.0): it can be created, but it is not ordered by precedence
+                among the track’s releases.
+              </Alert>
+            )}
             {!cloneFrom && (
               <TextField
                 select

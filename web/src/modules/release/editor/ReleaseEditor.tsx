@@ -13,12 +13,18 @@ import { useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useBlocker } from 'react-router';
 import { ApplicationChoicesDocument, type ReleaseComponents_ReleaseFragment } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 import { MarkdownEditor } from '../../ui/MarkdownEditor';
@@ -134,6 +140,8 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
   );
 
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+  // In-app navigation away (a link, Back) asks first; reloads and closing the tab are guarded below.
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
 
   useEffect(() => {
     if (!dirty) return;
@@ -305,6 +313,20 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
           </Stack>
         </Stack>
       </Paper>
+      <Dialog open={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} aria-labelledby="leave-draft-title">
+        <DialogTitle id="leave-draft-title">Leave without saving?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>Your changes to this release are not saved; leaving the page discards them.</DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button autoFocus variant="contained" onClick={() => blocker.reset?.()}>
+            Stay and keep editing
+          </Button>
+          <Button color="error" onClick={() => blocker.proceed?.()}>
+            Leave and discard
+          </Button>
+        </DialogActions>
+      </Dialog>
     </Stack>
   );
 }

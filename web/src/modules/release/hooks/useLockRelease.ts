@@ -18,22 +18,26 @@ function blockersOf(error: unknown): string[] {
   });
 }
 
-/** Locks a release's requirements; a refusal keeps the server's list of what still blocks it. */
-export function useLockRelease(releaseId: string) {
+/**
+ * Locks a release's requirements; a refusal keeps the server's list of what still blocks it for as long as the
+ * release stays as it was when locking was tried (`updatedAt`): once it is saved again, the refusal is old news.
+ */
+export function useLockRelease(releaseId: string, updatedAt: string | undefined) {
   const [mutate, { loading }] = useMutation(LockReleaseDocument, {
     // A refusal may mean the release changed under us: show its current blockers too.
     refetchQueries: [{ query: ReleaseDocument, variables: { id: releaseId } }],
   });
-  const [refusal, setRefusal] = useState<{ releaseId: string; value: LockRefusal } | null>(null);
+  const [refusal, setRefusal] = useState<{ releaseId: string; updatedAt: string | undefined; value: LockRefusal } | null>(null);
 
   const lock = useCallback(async () => {
     setRefusal(null);
     try {
       await mutate({ variables: { input: { releaseId } } });
     } catch (caught) {
-      setRefusal({ releaseId, value: { message: describeError(caught), blockers: blockersOf(caught) } });
+      setRefusal({ releaseId, updatedAt, value: { message: describeError(caught), blockers: blockersOf(caught) } });
     }
-  }, [mutate, releaseId]);
+  }, [mutate, releaseId, updatedAt]);
 
-  return { lock, locking: loading, refusal: refusal?.releaseId === releaseId ? refusal.value : null };
+  const current = refusal !== null && refusal.releaseId === releaseId && refusal.updatedAt === updatedAt;
+  return { lock, locking: loading, refusal: current ? refusal.value : null };
 }

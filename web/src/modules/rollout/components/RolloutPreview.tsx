@@ -15,6 +15,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Fragment, useState } from 'react';
 import type { PreviewRolloutQuery } from '../../../generated/graphql';
+import { plural } from '../../ui/format';
 
 type Plan = PreviewRolloutQuery['previewRollout'];
 type Target = Plan['targets'][number];
@@ -145,12 +146,25 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
         </Alert>
       )}
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} aria-label="Plan summary" role="group">
-        <Chip label={`${plan.targetCount} installations`} />
-        <Chip label={`${plan.waveCount} ${plan.waveCount === 1 ? 'wave' : 'waves'}`} />
-        <Chip color="primary" label={`${plan.deploymentCount} deployments`} />
+        <Chip label={plural(plan.targetCount, 'installation')} />
+        <Chip label={plural(plan.waveCount, 'wave')} />
+        <Chip color="primary" label={plural(plan.deploymentCount, 'deployment')} />
         <Chip label={`${plan.skipCount} skipped`} />
         {plan.excludedCount > 0 && <Chip color="warning" label={`${plan.excludedCount} excluded`} />}
       </Stack>
+      <Box component="ol" aria-label="Waves" sx={{ m: 0, pl: 2.5 }}>
+        {plan.waves.map((wave) => (
+          <Typography
+            component="li"
+            variant="body2"
+            key={wave.index}
+            color={wave.targetCount === 0 ? 'error' : undefined}
+            sx={{ fontWeight: wave.targetCount === 0 ? 600 : undefined }}
+          >
+            Wave {wave.index}: {wave.label} · {wave.targetCount === 0 ? 'empty' : plural(wave.targetCount, 'installation')}
+          </Typography>
+        ))}
+      </Box>
       {plan.excludedCount > 0 && (
         <Alert severity="warning">
           <AlertTitle>Left out</AlertTitle>
@@ -164,7 +178,7 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
       )}
       {plan.targetCount > plan.targets.length && (
         <Typography color="text.secondary" role="note">
-          The table shows the first {plan.targets.length} of {plan.targetCount} installations.
+          The table shows the first {plan.targets.length} of {plural(plan.targetCount, 'installation')}.
         </Typography>
       )}
       {tenants.length > 0 && (

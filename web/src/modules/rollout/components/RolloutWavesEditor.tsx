@@ -4,7 +4,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { WaveDraft } from '../hooks/useRolloutForm';
+import { waveProblem, type WaveDraft } from '../hooks/useRolloutForm';
 
 const KINDS: { kind: WaveDraft['kind']; label: string; placeholder: string }[] = [
   { kind: 'count', label: 'First installations', placeholder: 'How many' },
@@ -24,6 +24,7 @@ export function RolloutWavesEditor({ waves, onChange }: { waves: WaveDraft[]; on
       )}
       {waves.map((wave, index) => {
         const kind = KINDS.find((k) => k.kind === wave.kind) ?? KINDS[0];
+        const problem = waveProblem(wave);
         return (
           <Stack key={index} direction={{ xs: 'column', sm: 'row' }} spacing={1} role="group" aria-label={`Wave ${index + 1}`}>
             <TextField
@@ -45,6 +46,8 @@ export function RolloutWavesEditor({ waves, onChange }: { waves: WaveDraft[]; on
               label={kind.placeholder}
               value={wave.value}
               onChange={(event) => replace(index, { ...wave, value: event.target.value })}
+              error={problem !== null}
+              helperText={problem ?? ' '}
               slotProps={{ htmlInput: { inputMode: wave.kind === 'label' ? 'text' : 'numeric' } }}
             />
             <IconButton aria-label={`Remove wave ${index + 1}`} onClick={() => onChange(waves.filter((_w, i) => i !== index))}>

@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router';
 import type { FailurePolicy, LabelInput, RolloutPlanInput, WaveInput } from '../../../generated/graphql';
 
 export type TargetMode = 'selector' | 'installations';
@@ -22,6 +22,7 @@ export interface RolloutForm {
   failurePolicy: FailurePolicy;
   errorBudgetPercent: string;
   promoteAfterSeconds: string;
+  allowEmptyWaves: boolean;
 }
 
 const POLICIES: FailurePolicy[] = ['PAUSE', 'ROLLBACK', 'CONTINUE'];
@@ -56,6 +57,7 @@ function readForm(params: URLSearchParams): RolloutForm {
     failurePolicy: policy && POLICIES.includes(policy) ? policy : 'PAUSE',
     errorBudgetPercent: params.get('budget') ?? '',
     promoteAfterSeconds: params.get('promoteAfter') ?? '',
+    allowEmptyWaves: params.get('emptyWaves') === 'allow',
   };
 }
 
@@ -71,12 +73,20 @@ function writeForm(form: RolloutForm): URLSearchParams {
   if (form.failurePolicy !== 'PAUSE') params.set('policy', form.failurePolicy);
   if (form.errorBudgetPercent) params.set('budget', form.errorBudgetPercent);
   if (form.promoteAfterSeconds) params.set('promoteAfter', form.promoteAfterSeconds);
+  if (form.allowEmptyWaves) params.set('emptyWaves', 'allow');
   return params;
 }
 
 function positive(text: string): number | null {
   const value = Number(text);
   return text.trim() !== '' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** What is wrong with a wave as typed, or null when it can be planned. */
+export function waveProblem(wave: WaveDraft): string | null {
+  if (wave.kind === 'label') return parseLabel(wave.value) ? null : 'Give a label as key=value';
+  if (positive(wave.value) === null) return wave.kind === 'count' ? 'Give a number, 1 or more' : 'Give a percent, 1 to 100';
+  return null;
 }
 
 function toWaveInput(wave: WaveDraft): WaveInput | null {
@@ -89,10 +99,17 @@ function toWaveInput(wave: WaveDraft): WaveInput | null {
   return wave.kind === 'count' ? { count: value } : { percent: Math.min(value, 100) };
 }
 
-/** The plan the form describes, or null while it names no installations. */
+/**
+ * The plan the form describes, or null while it names no installations. A wave typed wrong is left out of the
+ * preview; `waveProblem` names it, and the rollout cannot start until it is fixed.
+ */
 export function toPlanInput(releaseId: string, form: RolloutForm): RolloutPlanInput | null {
   const waves = form.waves.map(toWaveInput).filter((wave): wave is WaveInput => wave !== null);
-  const common = { releaseId, waves: waves.length > 0 ? waves : null };
+  const common = {
+    releaseId,
+    waves: waves.length > 0 ? waves : null,
+    ...(form.allowEmptyWaves ? { allowEmptyWaves: true } : {}),
+  };
   if (form.mode === 'installations') {
     return form.installationIds.length > 0 ? { ...common, installationIds: form.installationIds } : null;
   }
@@ -117,13 +134,43 @@ export function startSettings(form: RolloutForm) {
   };
 }
 
-/** The new-rollout form, read from and written to the URL. */
+/** How long the form waits after the last change before it writes itself to the URL. */
+const URL_WRITE_DELAY_MS = 400;
+
+/**
+ * The new-rollout form. It lives in React state, so every keystroke lands at once; the URL follows a moment after
+ * the typing stops (or at once on `flush`, e.g. when a field loses focus), so a plan can still be shared or reloaded.
+ * The URL is read when the page opens and when a navigation (back, a link) changes it, never on a keystroke.
+ */
 export function useRolloutForm() {
   const [params, setParams] = useSearchParams();
-  const form = useMemo(() => readForm(params), [params]);
-  const update = useCallback(
-    (change: Partial<RolloutForm>) => setParams((current) => writeForm({ ...readForm(current), ...change }), { replace: true }),
-    [setParams],
-  );
-  return { form, update };
+  const location = useLocation();
+  const [form, setForm] = useState(() => readForm(params));
+  const formRef = useRef(form);
+  const written = useRef(params.toString());
+
+  // Our own writes carry a mark; any other navigation to this page (a link, back) brings its form along.
+  const ownWrite = (location.state as { rolloutForm?: boolean } | null)?.rolloutForm === true;
+  useEffect(() => {
+    if (ownWrite) return;
+    written.current = location.search.replace(/^\?/, '');
+    setForm(readForm(new URLSearchParams(location.search)));
+    // Only a new history entry (location.key) is a navigation; re-renders of the same one are not.
+  }, [location.key]);
+
+  const flush = useCallback(() => {
+    const next = writeForm(formRef.current).toString();
+    if (next === written.current) return;
+    written.current = next;
+    setParams(new URLSearchParams(next), { replace: true, state: { rolloutForm: true } });
+  }, [setParams]);
+
+  useEffect(() => {
+    formRef.current = form;
+    const timer = setTimeout(flush, URL_WRITE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [form, flush]);
+
+  const update = useCallback((change: Partial<RolloutForm>) => setForm((current) => ({ ...current, ...change })), []);
+  return { form, update, flush };
 }
