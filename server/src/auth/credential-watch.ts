@@ -1,7 +1,6 @@
-import { Client, type Notification } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { WebSocket } from 'ws';
-import { listenerConfig } from '../db/listener';
+import { ChannelListener } from '../db/listener';
 import { log } from '../log';
 import { credentialKey, sameGrant, type Principal } from './access';
 import type { AuthService } from './auth.service';
@@ -38,8 +37,6 @@ interface WatchedConnection {
   principal: Principal;
 }
 
-const MAX_RECONNECT_DELAY_MS = 10_000;
-
 /**
  * One per server process: keeps its open WebSocket connections no more powerful than their credentials are now.
  * A connection is checked again when a credential change is announced (LISTEN, so a change made through any
@@ -49,10 +46,8 @@ const MAX_RECONNECT_DELAY_MS = 10_000;
 export class CredentialWatch {
   private readonly connections = new Set<WatchedConnection>();
   private readonly recheckIntervalMs: number;
-  private listener: Client | null = null;
+  private readonly listener: ChannelListener;
   private recheckTimer: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private reconnectDelayMs = 500;
   private running = false;
   private checkingAll: Promise<void> | null = null;
 
@@ -62,12 +57,17 @@ export class CredentialWatch {
     options: CredentialWatchOptions = {},
   ) {
     this.recheckIntervalMs = options.recheckIntervalMs ?? 5000;
+    this.listener = new ChannelListener(dataSource, 'shiplog-credentials', CREDENTIALS_CHANNEL, {
+      onNotification: (payload) => this.onNotification(payload),
+      // Whatever changed while no one listened.
+      onReady: () => void this.checkAll(),
+    });
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.connectListener();
+    await this.listener.start();
     this.recheckTimer = setInterval(() => void this.checkAll(), this.recheckIntervalMs);
     this.recheckTimer.unref();
   }
@@ -76,11 +76,8 @@ export class CredentialWatch {
     if (!this.running) return;
     this.running = false;
     if (this.recheckTimer) clearInterval(this.recheckTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.recheckTimer = this.reconnectTimer = null;
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) await listener.end().catch(() => undefined);
+    this.recheckTimer = null;
+    await this.listener.stop();
     await this.checkingAll;
   }
 
@@ -136,48 +133,12 @@ export class CredentialWatch {
     });
   }
 
-  private onNotification(message: Notification): void {
-    if (message.channel !== CREDENTIALS_CHANNEL || !message.payload) return;
-    const connections = this.matching(message.payload);
+  private onNotification(payload: string | undefined): void {
+    if (!payload) return;
+    const connections = this.matching(payload);
     this.check(connections).catch((error: unknown) => {
       // The periodic check closes them a little later.
       log.warn('Could not check the connections of a changed credential', error);
     });
-  }
-
-  private async connectListener(): Promise<void> {
-    const client = new Client(listenerConfig(this.dataSource, 'shiplog-credentials'));
-    this.listener = client;
-    client.on('notification', (message: Notification) => this.onNotification(message));
-    client.on('error', (error: Error) => this.onListenerLost(client, error));
-    client.on('end', () => this.onListenerLost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
-    } catch (error) {
-      this.onListenerLost(client, error);
-      return;
-    }
-    if (this.listener !== client) return;
-    this.reconnectDelayMs = 500;
-    // Whatever changed while no one listened.
-    void this.checkAll();
-  }
-
-  private onListenerLost(client: Client, error?: unknown): void {
-    if (this.listener !== client) return;
-    this.listener = null;
-    client.removeAllListeners('end');
-    client.removeAllListeners('error');
-    client.on('error', () => undefined);
-    client.end().catch(() => undefined);
-    if (!this.running) return;
-    log.warn(`Lost the ${CREDENTIALS_CHANNEL} listener connection; reconnecting in ${this.reconnectDelayMs} ms`, error);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (this.running) void this.connectListener();
-    }, this.reconnectDelayMs);
-    this.reconnectTimer.unref();
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, MAX_RECONNECT_DELAY_MS);
   }
 }

@@ -1,7 +1,6 @@
-import { Client, type Notification } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Access } from '../auth/access';
-import { listenerConfig } from '../db/listener';
+import { ChannelListener } from '../db/listener';
 import { log } from '../log';
 import { eventVisibility, rolloutVisibleSql } from '../auth/visibility';
 import { EventRecord } from './event.entity';
@@ -50,7 +49,6 @@ const DEFAULTS: Required<EventHubOptions> = {
 };
 /** What an event costs besides its data: the columns and the result built from it. */
 const EVENT_OVERHEAD_BYTES = 300;
-const MAX_RECONNECT_DELAY_MS = 10_000;
 /** Rollout-reach answers kept before they are all dropped and asked again. */
 const MAX_REACH_ANSWERS = 10_000;
 
@@ -64,10 +62,8 @@ export class EventHub {
   private readonly options: Required<EventHubOptions>;
   private readonly subscribers = new Set<EventSubscriber>();
   private lastSeen = 0n;
-  private listener: Client | null = null;
+  private readonly listener: ChannelListener;
   private pollTimer: NodeJS.Timeout | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private reconnectDelayMs = 500;
   private running = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
@@ -82,13 +78,18 @@ export class EventHub {
     options: EventHubOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.listener = new ChannelListener(dataSource, 'shiplog-events', EVENTS_CHANNEL, {
+      onNotification: (payload) => this.onNotification(payload),
+      // Whatever was committed while no one listened.
+      onReady: () => void this.pump(),
+    });
   }
 
   async start(): Promise<void> {
     if (this.running) return;
     this.lastSeen = BigInt(await this.latestSequence());
     this.running = true;
-    await this.connectListener();
+    await this.listener.start();
     this.pollTimer = setInterval(() => void this.pump(), this.options.pollIntervalMs);
     this.pollTimer.unref();
   }
@@ -97,12 +98,9 @@ export class EventHub {
     if (!this.running) return;
     this.running = false;
     if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.pollTimer = this.reconnectTimer = null;
+    this.pollTimer = null;
     for (const subscriber of [...this.subscribers]) subscriber.end();
-    const listener = this.listener;
-    this.listener = null;
-    if (listener) await listener.end().catch(() => undefined);
+    await this.listener.stop();
     await this.pumping;
   }
 
@@ -215,45 +213,8 @@ export class EventHub {
     return row.reaches;
   }
 
-  private async connectListener(): Promise<void> {
-    const client = new Client(listenerConfig(this.dataSource, 'shiplog-events'));
-    this.listener = client;
-    client.on('notification', (message: Notification) => this.onNotification(message));
-    client.on('error', (error: Error) => this.onListenerLost(client, error));
-    client.on('end', () => this.onListenerLost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    } catch (error) {
-      this.onListenerLost(client, error);
-      return;
-    }
-    if (this.listener !== client) return;
-    this.reconnectDelayMs = 500;
-    // Whatever was committed while no one listened.
-    void this.pump();
-  }
-
-  private onListenerLost(client: Client, error?: unknown): void {
-    if (this.listener !== client) return;
-    this.listener = null;
-    client.removeAllListeners('end');
-    client.removeAllListeners('error');
-    client.on('error', () => undefined);
-    client.end().catch(() => undefined);
-    if (!this.running) return;
-    log.warn(`Lost the ${EVENTS_CHANNEL} listener connection; reconnecting in ${this.reconnectDelayMs} ms`, error);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (this.running) void this.connectListener();
-    }, this.reconnectDelayMs);
-    this.reconnectTimer.unref();
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, MAX_RECONNECT_DELAY_MS);
-  }
-
-  private onNotification(message: Notification): void {
-    if (message.channel !== EVENTS_CHANNEL) return;
-    const sequence = message.payload && /^\d+$/.test(message.payload) ? BigInt(message.payload) : null;
+  private onNotification(payload: string | undefined): void {
+    const sequence = payload && /^\d+$/.test(payload) ? BigInt(payload) : null;
     if (sequence !== null && sequence <= this.lastSeen) return;
     if (sequence !== null && this.subscribers.size === 0 && !this.pumping) {
       // Nobody to hand the events to: move the cursor past them without reading them. Sequences follow commit
