@@ -14,23 +14,18 @@ export function parseDuration(value: string): number {
   return parts.reduce((sum, [, amount, unit]) => sum + Number(amount) * units[unit], 0);
 }
 
-export const ROLLOUT_STATE_FIELDS = `id status statusReason currentWave waveCount failurePolicy
+export const ROLLOUT_STATE_FIELDS = `id status pausedBy statusReason currentWave waveCount failurePolicy
   progress { total pending awaitingApproval running succeeded failed skipped rolledBack cancelled rejected finished percentComplete }`;
 
 export interface RolloutState {
   id: string;
   status: string;
+  pausedBy: 'FAILURE' | 'PERSON' | null;
   statusReason: string | null;
   currentWave: number;
   waveCount: number;
   progress: Record<string, number>;
 }
-
-/**
- * The engine pauses a rollout after a failure with this reason (see RolloutEngine); a pause by a person carries the
- * reason they gave, and waiting goes on through it (they may resume).
- */
-const PAUSED_BY_FAILURE = /^An installation failed/;
 
 /** The exit code the state settles, or undefined while the rollout may still succeed. */
 export function outcome(state: RolloutState): number | undefined {
@@ -41,7 +36,8 @@ export function outcome(state: RolloutState): number | undefined {
     case 'ABORTED':
       return EXIT.ROLLOUT_UNSUCCESSFUL;
     case 'PAUSED':
-      return PAUSED_BY_FAILURE.test(state.statusReason ?? '') ? EXIT.ROLLOUT_UNSUCCESSFUL : undefined;
+      // Paused by a failure, the rollout did not succeed; a person's pause is waited through (they may resume).
+      return state.pausedBy === 'FAILURE' ? EXIT.ROLLOUT_UNSUCCESSFUL : undefined;
     default:
       return undefined;
   }

@@ -21,11 +21,10 @@ export function rolloutEvent(rollout: Rollout, type: EventType, data: Record<str
 
 /** The rollout entered its current status. */
 export function rolloutStatusEvent(rollout: Rollout): EventInput {
-  return rolloutEvent(
-    rollout,
-    ROLLOUT_STATUS_EVENT[rollout.status],
-    rollout.statusReason ? { reason: rollout.statusReason } : {},
-  );
+  return rolloutEvent(rollout, ROLLOUT_STATUS_EVENT[rollout.status], {
+    ...(rollout.statusReason ? { reason: rollout.statusReason } : {}),
+    ...(rollout.pausedBy ? { pausedBy: rollout.pausedBy } : {}),
+  });
 }
 
 export function rolloutStartedEvent(rollout: Rollout, targets: number): EventInput {

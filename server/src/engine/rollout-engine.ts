@@ -36,7 +36,7 @@ import { DeploymentLogLine } from '../modules/deployment/deployment-log.entity';
 import { Deployment, DeploymentKind, DeploymentStatus } from '../modules/deployment/deployment.entity';
 import { ReleaseComponent } from '../modules/release/release-component.entity';
 import { RolloutTarget, TargetStatus } from '../modules/rollout/rollout-target.entity';
-import { FailurePolicy, Rollout, RolloutStatus, TERMINAL_ROLLOUT_STATUSES } from '../modules/rollout/rollout.entity';
+import { FailurePolicy, PauseCause, Rollout, RolloutStatus, TERMINAL_ROLLOUT_STATUSES } from '../modules/rollout/rollout.entity';
 import type { Installation } from '../modules/tenant/installation.entity';
 import { JOB_QUEUE } from '../tokens';
 import {
@@ -223,7 +223,7 @@ export class RolloutEngine {
     if (rollout.status !== RolloutStatus.RUNNING && rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION) {
       throw conflict(`The rollout is ${rollout.status}; only a RUNNING or WAITING_FOR_PROMOTION rollout can be paused`);
     }
-    await this.setRolloutStatus(uow, rollout, RolloutStatus.PAUSED, reason);
+    await this.setRolloutStatus(uow, rollout, RolloutStatus.PAUSED, reason, PauseCause.PERSON);
   }
 
   /** Failures so far have been seen: only later ones pause the rollout again. */
@@ -784,6 +784,7 @@ export class RolloutEngine {
       rollout,
       RolloutStatus.PAUSED,
       `An installation failed; ${fresh.reason ?? 'see its deployments'}`,
+      PauseCause.FAILURE,
     );
     return true;
   }
@@ -816,9 +817,16 @@ export class RolloutEngine {
     await this.setRolloutStatus(uow, rollout, status, reason);
   }
 
-  private async setRolloutStatus(uow: UnitOfWork, rollout: Rollout, status: RolloutStatus, reason: string | null = null) {
+  private async setRolloutStatus(
+    uow: UnitOfWork,
+    rollout: Rollout,
+    status: RolloutStatus,
+    reason: string | null = null,
+    pausedBy: PauseCause | null = null,
+  ) {
     rollout.status = status;
     rollout.statusReason = reason;
+    rollout.pausedBy = status === RolloutStatus.PAUSED ? pausedBy : null;
     rollout.finishedAt = TERMINAL_ROLLOUT_STATUSES.includes(status) ? new Date() : null;
     await uow.manager.getRepository(Rollout).save(rollout);
     uow.emit(rolloutStatusEvent(rollout));

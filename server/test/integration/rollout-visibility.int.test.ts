@@ -33,11 +33,16 @@ afterAll(() => server.close());
 
 describe('a shared rollout seen from one tenant', () => {
   it("gives a tenant's viewer the status without another tenant's failure text", async () => {
-    const query = `query ($id: ID!) { rollout(id: $id) { status statusReason } }`;
+    const query = `query ($id: ID!) { rollout(id: $id) { status pausedBy statusReason } }`;
     const full = dataOf(await server.gql<{ rollout: any }>(query, { id: rolloutId })).rollout;
-    expect(full).toEqual({ status: 'PAUSED', statusReason: expect.stringContaining('Simulated failure of billing') });
+    expect(full).toEqual({
+      status: 'PAUSED',
+      pausedBy: 'FAILURE',
+      statusReason: expect.stringContaining('Simulated failure of billing'),
+    });
+    // What paused it is no other tenant's detail, so a script waiting on the rollout can tell a failure from a person.
     const scoped = dataOf(await server.gql<{ rollout: any }>(query, { id: rolloutId }, acmeViewer)).rollout;
-    expect(scoped).toEqual({ status: 'PAUSED', statusReason: 'The rollout is paused' });
+    expect(scoped).toEqual({ status: 'PAUSED', pausedBy: 'FAILURE', statusReason: 'The rollout is paused' });
     expect(JSON.stringify(scoped)).not.toContain('billing');
   });
 
@@ -66,4 +71,16 @@ describe('a shared rollout seen from one tenant', () => {
       'Simulated failure of billing',
     );
   });
+});
+
+it('says a rollout a person paused was paused by a person, and nothing once it runs again', async () => {
+  const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'billing', version: '1.0.0', stage: 1 }]);
+  const ids = await createFleet(server, [{ tenant: 'initech', slug: 'prod', tier: 'prod', driver: 'MANUAL', driverConfig: {} }]);
+  const id = dataOf(await startRollout(server, { releaseId, installationIds: [ids['initech/prod']] })).startRollout.id;
+  const read = async () =>
+    dataOf(await server.gql<{ rollout: any }>(`query ($id: ID!) { rollout(id: $id) { status pausedBy } }`, { id })).rollout;
+  dataOf(await server.gql(`mutation ($id: ID!) { pauseRollout(input: { rolloutId: $id, reason: "lunch" }) { id } }`, { id }));
+  expect(await read()).toEqual({ status: 'PAUSED', pausedBy: 'PERSON' });
+  dataOf(await server.gql(`mutation ($id: ID!) { resumeRollout(input: { rolloutId: $id }) { id } }`, { id }));
+  expect(await read()).toEqual({ status: 'RUNNING', pausedBy: null });
 });

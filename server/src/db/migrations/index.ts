@@ -7,6 +7,7 @@ import { UserDisabled1763890000000 } from './1763890000000-UserDisabled';
 import { SignInThrottle1763890500000 } from './1763890500000-SignInThrottle';
 import { DeploymentAttempts1763900000000 } from './1763900000000-DeploymentAttempts';
 import { ReleaseFirstLockedAt1763910000000 } from './1763910000000-ReleaseFirstLockedAt';
+import { RolloutPausedBy1763920000000 } from './1763920000000-RolloutPausedBy';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   SignInThrottle1763890500000,
   DeploymentAttempts1763900000000,
   ReleaseFirstLockedAt1763910000000,
+  RolloutPausedBy1763920000000,
 ];

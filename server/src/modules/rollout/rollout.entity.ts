@@ -27,6 +27,18 @@ registerEnumType(FailurePolicy, {
   },
 });
 
+export enum PauseCause {
+  FAILURE = 'FAILURE',
+  PERSON = 'PERSON',
+}
+registerEnumType(PauseCause, {
+  name: 'PauseCause',
+  valuesConfig: {
+    FAILURE: { description: 'An installation failed and the failure policy is PAUSE.' },
+    PERSON: { description: 'Someone paused it.' },
+  },
+});
+
 export const TERMINAL_ROLLOUT_STATUSES = [RolloutStatus.SUCCEEDED, RolloutStatus.FAILED, RolloutStatus.ABORTED];
 
 @ObjectType({ description: 'The delivery of one locked release to a set of installations.' })
@@ -76,6 +88,10 @@ export class Rollout {
   @Field()
   @Column({ type: 'text' })
   reason: string;
+
+  @Field(() => PauseCause, { nullable: true, description: 'While PAUSED: whether a failure or a person paused it.' })
+  @Column({ type: 'text', nullable: true })
+  pausedBy: PauseCause | null;
 
   /** Why it is paused, failed or aborted: in the API through RolloutResolver.statusReason, which limits who reads it. */
   @Column({ type: 'text', nullable: true })
