@@ -45,6 +45,7 @@ const FIXED_LENGTH_LISTS = new Set([
   'Release.components', // at most 500
   'Release.lockBlockers', // at most one per component
   'RolloutPlan.blockers', // per release, tier and explicitly chosen installation
+  'RolloutPlan.waves', // the requested waves (at most 20) and the rest
 ]);
 
 let schema: GraphQLSchema;
