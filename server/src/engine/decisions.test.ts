@@ -51,6 +51,8 @@ describe('the engine’s decisions', () => {
     expect(errorBudgetExceeded(10, 1, 10)).toBe(false);
     expect(errorBudgetExceeded(10, 2, 10)).toBe(true);
     expect(errorBudgetExceeded(50, 0, 0)).toBe(false);
+    expect(errorBudgetExceeded(12.5, 1, 8)).toBe(false);
+    expect(errorBudgetExceeded(12.5, 2, 8)).toBe(true);
   });
 
   it('rolls back a failed installation only under ROLLBACK, and pauses the rollout only under PAUSE', () => {

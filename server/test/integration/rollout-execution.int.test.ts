@@ -425,6 +425,50 @@ describe('failure policies', () => {
       ['c-ok', 'CANCELLED', 0, true],
     ]);
   });
+
+  it('takes an error budget with a fraction: 1 of 8 failed stays within 12.5 %, 2 of 8 go over it', async () => {
+    const fleet = (tenant: string, failing: number) =>
+      createFleet(
+        server,
+        Array.from({ length: 8 }, (_, i) => ({
+          tenant,
+          slug: `i${i}`,
+          tier: 'prod',
+          driverConfig: { delayMs: 0, fail: i < failing ? ['api'] : [] },
+        })),
+      );
+    await fleet('eighth-one', 1);
+    await fleet('eighth-two', 2);
+    const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]);
+    const within = await start({
+      releaseId,
+      selector: { tenantSlugs: ['eighth-one'] },
+      maxParallel: 1,
+      failurePolicy: 'CONTINUE',
+      errorBudgetPercent: 12.5,
+    });
+    const over = await start({
+      releaseId,
+      selector: { tenantSlugs: ['eighth-two'] },
+      maxParallel: 1,
+      failurePolicy: 'CONTINUE',
+      errorBudgetPercent: 12.5,
+    });
+    const first = await waitForRollout(server, within, (r) => r.finishedAt !== null);
+    expect([first.status, first.statusReason]).toEqual(['FAILED', '1 installation did not get the release']);
+    expect(first.progress).toMatchObject({ succeeded: 7, failed: 1, cancelled: 0 });
+    const second = await waitForRollout(server, over, (r) => r.finishedAt !== null);
+    expect(second.statusReason).toContain('Error budget exceeded: 2 of 8 installations failed (25.0% > 12.5%)');
+    const { rollout } = dataOf(
+      await server.gql<{ rollout: { errorBudgetPercent: number } }>(
+        `query ($id: ID!) { rollout(id: $id) { errorBudgetPercent } }`,
+        {
+          id: over,
+        },
+      ),
+    );
+    expect(rollout.errorBudgetPercent).toBe(12.5);
+  });
 });
 
 interface Delivery {

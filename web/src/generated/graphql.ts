@@ -250,7 +250,7 @@ export type SignInInput = {
 export type StartRolloutInput = {
   /** Start even when a requested wave would take no installation (it is then left out); refused otherwise. */
   allowEmptyWaves?: boolean | null | undefined;
-  /** Fail the rollout when more than this percentage of installations failed. */
+  /** Fail the rollout when more than this percentage of installations failed (e.g. 12.5). */
   errorBudgetPercent?: number | null | undefined;
   /** PAUSE when left out. */
   failurePolicy?: FailurePolicy | null | undefined;

@@ -8,6 +8,7 @@ import { SignInThrottle1763890500000 } from './1763890500000-SignInThrottle';
 import { DeploymentAttempts1763900000000 } from './1763900000000-DeploymentAttempts';
 import { ReleaseFirstLockedAt1763910000000 } from './1763910000000-ReleaseFirstLockedAt';
 import { RolloutPausedBy1763920000000 } from './1763920000000-RolloutPausedBy';
+import { ErrorBudgetFraction1763930000000 } from './1763930000000-ErrorBudgetFraction';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   DeploymentAttempts1763900000000,
   ReleaseFirstLockedAt1763910000000,
   RolloutPausedBy1763920000000,
+  ErrorBudgetFraction1763930000000,
 ];

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Release } from '../release/release.entity';
 
@@ -69,8 +69,8 @@ export class Rollout {
   @Column({ type: 'int' })
   maxParallel: number;
 
-  @Field(() => Int, { nullable: true, description: 'The rollout fails when more than this percentage of targets failed.' })
-  @Column({ type: 'int', nullable: true })
+  @Field(() => Float, { nullable: true, description: 'The rollout fails when more than this percentage of targets failed.' })
+  @Column({ type: 'double precision', nullable: true })
   errorBudgetPercent: number | null;
 
   @Field(() => Int, { description: 'The wave that runs or waits now, from 1.' })

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsInt, IsNumber, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { LabelInput } from '../../common/labels';
 import { IsReason } from '../../common/validation';
 import { TargetStatus } from './rollout-target.entity';
@@ -80,9 +80,12 @@ export class StartRolloutInput extends RolloutPlanInput {
   @IsOptional()
   failurePolicy?: FailurePolicy | null;
 
-  @Field(() => Int, { nullable: true, description: 'Fail the rollout when more than this percentage of installations failed.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Fail the rollout when more than this percentage of installations failed (e.g. 12.5).',
+  })
   @IsOptional()
-  @IsInt()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'errorBudgetPercent must be a number from 0 to 100' })
   @Min(0, { message: 'errorBudgetPercent must be 0 to 100' })
   @Max(100, { message: 'errorBudgetPercent must be 0 to 100' })
   errorBudgetPercent?: number | null;
