@@ -95,7 +95,8 @@ test.describe('Installations list and tenant page', () => {
     await page.getByRole('option', { name: fleet.tiers.qa, exact: true }).click();
     await expect(tenantsPage.rows).toHaveCount(1);
     await tenantsPage.row(fleet.tenants.acme).getByRole('link', { name: fleet.tenants.acme }).click();
-    await expect(page).toHaveURL(new RegExp(`/tenants/${fleet.tenants.acme}$`));
+    // The tenant page may add the track it compares against to the query once it has loaded the tracks.
+    await expect(page).toHaveURL(new RegExp(`/tenants/${fleet.tenants.acme}(\\?.*)?$`));
     await expect(page.getByRole('heading', { level: 1 })).toContainText(`Acme ${uid}`);
   });
 
