@@ -40,6 +40,11 @@ export class AuditEvent {
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The changes applied together (one configuration apply) share this id.' })
+  @Index('IDX_audit_event_change_set', { synchronize: false })
+  @Column({ type: 'uuid', nullable: true })
+  changeSetId: string | null;
+
   @Field(() => GraphQLJSON, { nullable: true, description: 'The subject before the change.' })
   @Column({ type: 'jsonb', nullable: true })
   before: unknown;

@@ -14,6 +14,9 @@ export class AuditEventFilter {
   @Field(() => String, { nullable: true })
   subjectId?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The changes of one configuration apply.' })
+  changeSetId?: string | null;
+
   @Field(() => Date, { nullable: true })
   since?: Date | null;
 

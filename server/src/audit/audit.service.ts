@@ -16,7 +16,12 @@ export interface AuditEntry {
   reason?: string | null;
   before?: unknown;
   after?: unknown;
+  /** The change set (one configuration apply) the change belongs to. */
+  changeSetId?: string | null;
 }
+
+/** Audit rows written by one INSERT: few enough parameters for PostgreSQL's limit of 65,535. */
+const AUDIT_INSERT_BATCH = 1000;
 
 /** JSON-safe copy of an entity for the before/after of an audit event. */
 export function snapshot(entity: object | null | undefined): unknown {
@@ -41,7 +46,27 @@ export class AuditService {
       reason: entry.reason ?? null,
       before: (entry.before ?? null) as object,
       after: (entry.after ?? null) as object,
+      changeSetId: entry.changeSetId ?? null,
     });
+  }
+
+  /** As `record`, for many changes at once (a configuration apply): one INSERT per thousand. */
+  async recordMany(manager: EntityManager, access: Access, entries: AuditEntry[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += AUDIT_INSERT_BATCH) {
+      await manager.getRepository(AuditEvent).insert(
+        entries.slice(start, start + AUDIT_INSERT_BATCH).map((entry) => ({
+          actor: access.actor,
+          action: entry.action,
+          subjectType: entry.subjectType,
+          subjectId: entry.subjectId,
+          tenantId: entry.tenantId ?? null,
+          reason: entry.reason ?? null,
+          before: (entry.before ?? null) as object,
+          after: (entry.after ?? null) as object,
+          changeSetId: entry.changeSetId ?? null,
+        })),
+      );
+    }
   }
 
   /** Newest first. A tenant-scoped caller sees only the events of its tenants. */
@@ -53,6 +78,7 @@ export class AuditService {
     if (filter?.actor) query.andWhere('e.actor = :actor', { actor: filter.actor });
     if (filter?.subjectType) query.andWhere('e.subject_type = :subjectType', { subjectType: filter.subjectType });
     if (filter?.subjectId) query.andWhere('e.subject_id = :subjectId', { subjectId: filter.subjectId });
+    if (filter?.changeSetId) query.andWhere('e.change_set_id::text = :changeSetId', { changeSetId: filter.changeSetId });
     if (filter?.since) query.andWhere('e.at >= :since', { since: filter.since });
     if (filter?.until) query.andWhere('e.at < :until', { until: filter.until });
     if (filter?.search) {

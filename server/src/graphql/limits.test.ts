@@ -46,6 +46,11 @@ const FIXED_LENGTH_LISTS = new Set([
   'Release.lockBlockers', // at most one per component
   'RolloutPlan.blockers', // per release, tier and explicitly chosen installation
   'RolloutPlan.waves', // the requested waves (at most 20) and the rest
+  'ConfigurationPlan.kinds', // one per kind of object
+  'ConfigurationKindPlan.creates', // one per object of the documents sent (bounded by the request size)
+  'ConfigurationKindPlan.updates',
+  'ConfigurationKindPlan.archives', // what a prune may archive: at most 10 or pruneMax
+  'ConfigurationChange.fields', // one per field of an object
 ]);
 
 let schema: GraphQLSchema;

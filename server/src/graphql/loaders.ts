@@ -60,7 +60,7 @@ export function createLoaders(dataSource: DataSource, access: Access) {
             .createQueryBuilder('i')
             .where(
               `i.id IN (SELECT ranked.id FROM (SELECT id, row_number() OVER (PARTITION BY tenant_id ORDER BY slug, id) AS position
-                 FROM installation WHERE tenant_id = ANY(:tenantIds)) ranked WHERE ranked.position <= :limit)`,
+                 FROM installation WHERE tenant_id = ANY(:tenantIds) AND archived_at IS NULL) ranked WHERE ranked.position <= :limit)`,
               { tenantIds: [...tenantIds], limit: limit + 1 },
             )
             .orderBy('i.slug')
@@ -108,7 +108,7 @@ export function createLoaders(dataSource: DataSource, access: Access) {
     },
     installationCountByTenant: new DataLoader<string, number>(async (tenantIds) => {
       const rows: { tenant_id: string; count: string }[] = await dataSource.query(
-        'SELECT tenant_id, count(*) AS count FROM installation WHERE tenant_id = ANY($1) GROUP BY tenant_id',
+        'SELECT tenant_id, count(*) AS count FROM installation WHERE tenant_id = ANY($1) AND archived_at IS NULL GROUP BY tenant_id',
         [[...tenantIds]],
       );
       const counts = new Map(rows.map((row) => [row.tenant_id, Number(row.count)]));

@@ -15,6 +15,7 @@ import {
 } from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
+import { ConfigurationResolver } from '../modules/configuration/configuration.resolver';
 import {
   ArtifactJourneyResolver,
   DeploymentResolver,
@@ -37,6 +38,7 @@ const resolvers: NonEmptyArray<Function> = [
   ReleaseResolver,
   ReleaseComponentResolver,
   AuditResolver,
+  ConfigurationResolver,
   EventResolver,
   RolloutResolver,
   RolloutTargetResolver,

@@ -20,6 +20,8 @@ export type AuditEventFilter = {
   action?: string | null | undefined;
   /** e.g. user:alice */
   actor?: string | null | undefined;
+  /** The changes of one configuration apply. */
+  changeSetId?: string | null | undefined;
   /** Text in the action, actor or subject id. */
   search?: string | null | undefined;
   since?: string | null | undefined;
@@ -107,6 +109,8 @@ export type FailurePolicy =
 export type InstallationFilter = {
   frozen?: boolean | null | undefined;
   ids?: Array<string | number> | null | undefined;
+  /** Archived installations (and those of archived tenants) too, to restore them; left out by default. */
+  includeArchived?: boolean | null | undefined;
   /** Installations carrying all of these labels. */
   labels?: Array<LabelInput> | null | undefined;
   /** Text in the installation or tenant slug or name. */
@@ -283,6 +287,8 @@ export type TargetSelectorInput = {
 
 export type TenantFilter = {
   blocked?: boolean | null | undefined;
+  /** Archived tenants too (to restore them); left out by default. */
+  includeArchived?: boolean | null | undefined;
   /** Tenants carrying all of these labels. */
   labels?: Array<LabelInput> | null | undefined;
   /** Text in the slug or name. */

@@ -20,6 +20,13 @@ export class Application {
   @Column({ type: 'text', default: '' })
   description: string;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the application was archived: it is left out of lists and new releases. Null when active.',
+  })
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

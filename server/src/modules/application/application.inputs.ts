@@ -18,6 +18,17 @@ export class CreateApplicationInput {
   description?: string | null;
 }
 
+@InputType({ description: 'Which application to archive or restore.' })
+export class ApplicationSlugInput {
+  @Field()
+  slug: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(1000)
+  reason?: string | null;
+}
+
 @InputType()
 export class RegisterArtifactInput {
   @Field()

@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, ObjectType, Query, Resolver, R
 import { Connection, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { Application } from './application.entity';
-import { CreateApplicationInput, RegisterArtifactInput } from './application.inputs';
+import { ApplicationSlugInput, CreateApplicationInput, RegisterArtifactInput } from './application.inputs';
 import { ApplicationService } from './application.service';
 import { Artifact } from './artifact.entity';
 
@@ -19,8 +19,16 @@ export class ApplicationResolver {
   constructor(private readonly service: ApplicationService) {}
 
   @Query(() => ApplicationConnection)
-  applications(@Ctx() { access }: Context, @Args(() => PageArgs) page: PageArgs) {
-    return this.service.list(access, page);
+  applications(
+    @Ctx() { access }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('includeArchived', () => Boolean, {
+      nullable: true,
+      description: 'Archived applications too (to restore them); left out by default.',
+    })
+    includeArchived?: boolean | null,
+  ) {
+    return this.service.list(access, page, includeArchived ?? false);
   }
 
   @Query(() => Application, { nullable: true })
@@ -45,6 +53,18 @@ export class ApplicationResolver {
   @Mutation(() => Artifact, { description: 'Idempotent for the same content; a CONFLICT for different content.' })
   registerArtifact(@Ctx() { access }: Context, @Arg('input', () => RegisterArtifactInput) input: RegisterArtifactInput) {
     return this.service.registerArtifact(access, input);
+  }
+
+  @Mutation(() => Application, {
+    description: 'Archives an application: it leaves lists and takes no new artifacts; history stays.',
+  })
+  archiveApplication(@Ctx() { access }: Context, @Arg('input', () => ApplicationSlugInput) input: ApplicationSlugInput) {
+    return this.service.archive(access, input);
+  }
+
+  @Mutation(() => Application, { description: 'Brings an archived application back.' })
+  restoreApplication(@Ctx() { access }: Context, @Arg('input', () => ApplicationSlugInput) input: ApplicationSlugInput) {
+    return this.service.restore(access, input);
   }
 
   @FieldResolver(() => ArtifactConnection, { description: 'Newest first.' })

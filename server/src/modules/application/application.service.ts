@@ -8,7 +8,7 @@ import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { CONFIG } from '../../tokens';
 import { Application } from './application.entity';
-import type { CreateApplicationInput, RegisterArtifactInput } from './application.inputs';
+import type { ApplicationSlugInput, CreateApplicationInput, RegisterArtifactInput } from './application.inputs';
 import { Artifact } from './artifact.entity';
 
 const CONTENT_FIELDS = ['imageRef', 'digest', 'commitSha', 'buildUrl'] as const;
@@ -27,9 +27,10 @@ export class ApplicationService {
     return application;
   }
 
-  list(access: Access, args: PageArgs) {
+  list(access: Access, args: PageArgs, includeArchived = false) {
     access.require(Role.VIEWER);
     const query = this.dataSource.getRepository(Application).createQueryBuilder('a');
+    if (!includeArchived) query.where('a.archived_at IS NULL');
     return paginate(
       query,
       args,
@@ -110,6 +111,7 @@ export class ApplicationService {
     const attempt = () =>
       this.dataSource.transaction(async (manager) => {
         const application = await this.requireApplication(input.applicationSlug, manager);
+        if (application.archivedAt) throw conflict(`Application '${application.slug}' is archived; restore it first`);
         const artifacts = manager.getRepository(Artifact);
         const existing = await artifacts.findOneBy({ applicationId: application.id, version: input.version });
         if (existing) return this.sameContentOrConflict(existing, content, application.slug);
@@ -146,5 +148,34 @@ export class ApplicationService {
       );
     }
     return existing;
+  }
+
+  /** Archives an application: it leaves lists and takes no new artifacts; its releases and history stay. */
+  archive(access: Access, input: ApplicationSlugInput): Promise<Application> {
+    return this.setArchived(access, input, true);
+  }
+
+  restore(access: Access, input: ApplicationSlugInput): Promise<Application> {
+    return this.setArchived(access, input, false);
+  }
+
+  private async setArchived(access: Access, input: ApplicationSlugInput, archive: boolean): Promise<Application> {
+    access.requireUnscoped(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const application = await this.requireApplication(input.slug, manager);
+      if (Boolean(application.archivedAt) === archive) return application;
+      const before = snapshot(application);
+      application.archivedAt = archive ? new Date() : null;
+      const saved = await manager.getRepository(Application).save(application);
+      await this.audit.record(manager, access, {
+        action: archive ? 'application.archive' : 'application.restore',
+        subjectType: 'Application',
+        subjectId: saved.id,
+        reason: input.reason,
+        before,
+        after: snapshot(saved),
+      });
+      return saved;
+    });
   }
 }

@@ -20,6 +20,13 @@ export class ReleaseTrack {
   @Column({ type: 'text', default: '' })
   description: string;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the track was archived: it is left out of lists and takes no new releases. Null when active.',
+  })
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

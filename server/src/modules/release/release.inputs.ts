@@ -21,6 +21,17 @@ export class CreateReleaseTrackInput {
   description?: string | null;
 }
 
+@InputType({ description: 'Which release track to archive or restore.' })
+export class ReleaseTrackSlugInput {
+  @Field()
+  slug: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(1000)
+  reason?: string | null;
+}
+
 @InputType()
 export class CreateReleaseInput {
   @Field()

@@ -12,6 +12,7 @@ import { ArtifactSelection, Release, ReleaseStatus } from './release.entity';
 import {
   CreateReleaseInput,
   CreateReleaseTrackInput,
+  ReleaseTrackSlugInput,
   LockReleaseInput,
   ReleaseFilter,
   RescindReleaseInput,
@@ -32,8 +33,15 @@ export class ReleaseTrackResolver {
   constructor(private readonly service: ReleaseService) {}
 
   @Query(() => [ReleaseTrack], { description: 'Release tracks by slug.' })
-  releaseTracks(@Ctx() { access }: Context) {
-    return this.service.listTracks(access);
+  releaseTracks(
+    @Ctx() { access }: Context,
+    @Arg('includeArchived', () => Boolean, {
+      nullable: true,
+      description: 'Archived tracks too (to restore them); left out by default.',
+    })
+    includeArchived?: boolean | null,
+  ) {
+    return this.service.listTracks(access, includeArchived ?? false);
   }
 
   @Query(() => ReleaseTrack, { nullable: true })
@@ -44,6 +52,18 @@ export class ReleaseTrackResolver {
   @Mutation(() => ReleaseTrack)
   createReleaseTrack(@Ctx() { access }: Context, @Arg('input', () => CreateReleaseTrackInput) input: CreateReleaseTrackInput) {
     return this.service.createTrack(access, input);
+  }
+
+  @Mutation(() => ReleaseTrack, {
+    description: 'Archives a release track: it leaves lists and takes no new releases; history stays.',
+  })
+  archiveReleaseTrack(@Ctx() { access }: Context, @Arg('input', () => ReleaseTrackSlugInput) input: ReleaseTrackSlugInput) {
+    return this.service.archiveTrack(access, input);
+  }
+
+  @Mutation(() => ReleaseTrack, { description: 'Brings an archived release track back.' })
+  restoreReleaseTrack(@Ctx() { access }: Context, @Arg('input', () => ReleaseTrackSlugInput) input: ReleaseTrackSlugInput) {
+    return this.service.restoreTrack(access, input);
   }
 
   @FieldResolver(() => ReleaseConnection, { description: 'Highest version first.' })

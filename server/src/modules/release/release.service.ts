@@ -1,6 +1,6 @@
 import { versionSortKey } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../common/errors';
@@ -20,6 +20,7 @@ import type {
   DeleteReleaseInput,
   CreateReleaseInput,
   CreateReleaseTrackInput,
+  ReleaseTrackSlugInput,
   ReleaseFilter,
   RescindReleaseInput,
   SetReleaseComponentsInput,
@@ -36,9 +37,42 @@ export class ReleaseService {
     private readonly audit: AuditService,
   ) {}
 
-  async listTracks(access: Access): Promise<ReleaseTrack[]> {
+  async listTracks(access: Access, includeArchived = false): Promise<ReleaseTrack[]> {
     access.require(Role.VIEWER);
-    return this.dataSource.getRepository(ReleaseTrack).find({ order: { slug: 'ASC' } });
+    return this.dataSource
+      .getRepository(ReleaseTrack)
+      .find({ where: includeArchived ? {} : { archivedAt: IsNull() }, order: { slug: 'ASC' } });
+  }
+
+  /** Archives a track: it leaves lists and takes no new releases; its releases and history stay. */
+  archiveTrack(access: Access, input: ReleaseTrackSlugInput): Promise<ReleaseTrack> {
+    return this.setTrackArchived(access, input, true);
+  }
+
+  restoreTrack(access: Access, input: ReleaseTrackSlugInput): Promise<ReleaseTrack> {
+    return this.setTrackArchived(access, input, false);
+  }
+
+  private async setTrackArchived(access: Access, input: ReleaseTrackSlugInput, archive: boolean): Promise<ReleaseTrack> {
+    access.requireUnscoped(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const tracks = manager.getRepository(ReleaseTrack);
+      const track = await tracks.findOneBy({ slug: input.slug });
+      if (!track) throw notFound('Release track', input.slug);
+      if (Boolean(track.archivedAt) === archive) return track;
+      const before = snapshot(track);
+      track.archivedAt = archive ? new Date() : null;
+      const saved = await tracks.save(track);
+      await this.audit.record(manager, access, {
+        action: archive ? 'track.archive' : 'track.restore',
+        subjectType: 'ReleaseTrack',
+        subjectId: saved.id,
+        reason: input.reason,
+        before,
+        after: snapshot(saved),
+      });
+      return saved;
+    });
   }
 
   /** The newest LOCKED release of the track that an installation the caller may see runs completely, or null. */
@@ -159,6 +193,7 @@ export class ReleaseService {
       return await this.dataSource.transaction(async (manager) => {
         const track = await manager.getRepository(ReleaseTrack).findOneBy({ slug: input.trackSlug });
         if (!track) throw notFound('Release track', input.trackSlug);
+        if (track.archivedAt) throw conflict(`Release track '${track.slug}' is archived; restore it first`);
         const releases = manager.getRepository(Release);
         if (await releases.existsBy({ trackId: track.id, version: input.version })) {
           throw conflict(`Track '${track.slug}' already has a release ${input.version}`);

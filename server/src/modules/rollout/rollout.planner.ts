@@ -46,11 +46,15 @@ export class RolloutPlanner {
     const excluded: ExcludedInstallation[] = [];
     const eligible: Candidate[] = [];
     for (const candidate of candidates) {
-      const reason = candidate.tenant.blocked
-        ? `Tenant ${candidate.tenant.slug} is blocked`
-        : candidate.installation.frozen
-          ? `Installation ${candidate.tenant.slug}/${candidate.installation.slug} is frozen`
-          : null;
+      const reason = candidate.tenant.archivedAt
+        ? `Tenant ${candidate.tenant.slug} is archived`
+        : candidate.installation.archivedAt
+          ? `Installation ${candidate.tenant.slug}/${candidate.installation.slug} is archived`
+          : candidate.tenant.blocked
+            ? `Tenant ${candidate.tenant.slug} is blocked`
+            : candidate.installation.frozen
+              ? `Installation ${candidate.tenant.slug}/${candidate.installation.slug} is frozen`
+              : null;
       if (reason === null) eligible.push(candidate);
       else if (explicit) blockers.push(reason);
       else excluded.push({ installation: candidate.installation, reason });
@@ -138,6 +142,8 @@ export class RolloutPlanner {
     const scope = access.tenantScope();
     return this.candidates(manager, (query) => {
       if (scope !== null) query.andWhere('t.id = ANY(:scope)', { scope });
+      // Archived tenants and installations are out of every selector (not even listed as excluded).
+      query.andWhere('t.archived_at IS NULL AND i.archived_at IS NULL');
       if (selector.tenantSlugs?.length) query.andWhere('t.slug = ANY(:slugs)', { slugs: selector.tenantSlugs });
       if (selector.tenantLabels?.length) query.andWhere('t.labels @> :labels', { labels: labelsToRecord(selector.tenantLabels) });
       if (selector.tiers?.length) query.andWhere('tier.name = ANY(:tiers)', { tiers: selector.tiers });

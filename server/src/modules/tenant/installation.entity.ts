@@ -82,6 +82,13 @@ export class Installation {
   @Column({ type: 'boolean', default: false })
   frozen: boolean;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the installation was archived: it is left out of lists, selectors and rollouts. Null when active.',
+  })
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

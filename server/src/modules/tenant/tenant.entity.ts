@@ -29,6 +29,14 @@ export class Tenant {
   @Column({ type: 'boolean', default: false })
   blocked: boolean;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the tenant was archived: it and its installations are left out of lists, selectors and rollouts. Null when active.',
+  })
+  @Column({ type: 'timestamptz', nullable: true })
+  archivedAt: Date | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -145,6 +145,31 @@ export class UpdateInstallationInput {
   frozen?: boolean | null;
 }
 
+@InputType({ description: 'Which tenant to archive or restore.' })
+export class TenantSlugInput {
+  @Field()
+  slug: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(1000)
+  reason?: string | null;
+}
+
+@InputType({ description: 'Which installation to archive or restore.' })
+export class InstallationSlugInput {
+  @Field()
+  tenantSlug: string;
+
+  @Field()
+  slug: string;
+
+  @Field(() => String, { nullable: true, description: 'Why, for the audit log.' })
+  @IsOptional()
+  @MaxLength(1000)
+  reason?: string | null;
+}
+
 @InputType()
 export class TenantFilter {
   @Field(() => String, { nullable: true, description: 'Text in the slug or name.' })
@@ -158,6 +183,9 @@ export class TenantFilter {
 
   @Field(() => [String], { nullable: true, description: 'Tenants with an installation on one of these tiers.' })
   tiers?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Archived tenants too (to restore them); left out by default.' })
+  includeArchived?: boolean | null;
 }
 
 @InputType()
@@ -185,4 +213,10 @@ export class InstallationFilter {
 
   @Field(() => String, { nullable: true, description: 'Text in the installation or tenant slug or name.' })
   search?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Archived installations (and those of archived tenants) too, to restore them; left out by default.',
+  })
+  includeArchived?: boolean | null;
 }

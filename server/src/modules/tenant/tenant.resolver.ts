@@ -12,7 +12,9 @@ import {
   CreateInstallationInput,
   CreateTenantInput,
   InstallationFilter,
+  InstallationSlugInput,
   TenantFilter,
+  TenantSlugInput,
   UpdateInstallationInput,
   UpdateTenantInput,
 } from './tenant.inputs';
@@ -52,6 +54,21 @@ export class TenantResolver {
   @Mutation(() => Tenant)
   updateTenant(@Ctx() { access }: Context, @Arg('input', () => UpdateTenantInput) input: UpdateTenantInput) {
     return this.service.update(access, input);
+  }
+
+  @Mutation(() => Tenant, {
+    description:
+      'Archives a tenant: it and its installations leave lists, selectors and rollouts (history stays). Refused with CONFLICT while an unfinished rollout has work on one of its installations.',
+  })
+  archiveTenant(@Ctx() { access }: Context, @Arg('input', () => TenantSlugInput) input: TenantSlugInput) {
+    return this.service.archiveTenant(access, input);
+  }
+
+  @Mutation(() => Tenant, {
+    description: 'Brings an archived tenant back, with its installations that were not archived themselves.',
+  })
+  restoreTenant(@Ctx() { access }: Context, @Arg('input', () => TenantSlugInput) input: TenantSlugInput) {
+    return this.service.restoreTenant(access, input);
   }
 
   @FieldResolver(() => [Label])
@@ -99,6 +116,19 @@ export class InstallationResolver {
   @Mutation(() => Installation)
   updateInstallation(@Ctx() { access }: Context, @Arg('input', () => UpdateInstallationInput) input: UpdateInstallationInput) {
     return this.service.updateInstallation(access, input);
+  }
+
+  @Mutation(() => Installation, {
+    description:
+      'Archives an installation: it leaves lists, selectors and rollouts (history stays). Refused with CONFLICT while an unfinished rollout has work on it.',
+  })
+  archiveInstallation(@Ctx() { access }: Context, @Arg('input', () => InstallationSlugInput) input: InstallationSlugInput) {
+    return this.service.archiveInstallation(access, input);
+  }
+
+  @Mutation(() => Installation, { description: 'Brings an archived installation back.' })
+  restoreInstallation(@Ctx() { access }: Context, @Arg('input', () => InstallationSlugInput) input: InstallationSlugInput) {
+    return this.service.restoreInstallation(access, input);
   }
 
   @FieldResolver(() => Tenant)

@@ -12,13 +12,16 @@ import { Role } from '../../common/roles';
 import type { Config } from '../../config';
 import { CONFIG } from '../../tokens';
 import { EnvironmentTier } from '../tier/environment-tier.entity';
+import { assertNoOpenRollouts } from './archiving';
 import { keepRedactedSecrets, redactDriverConfig, validateDriverConfig } from './driver-config';
 import { DeploymentDriver, Installation } from './installation.entity';
 import type {
   CreateInstallationInput,
   CreateTenantInput,
   InstallationFilter,
+  InstallationSlugInput,
   TenantFilter,
+  TenantSlugInput,
   UpdateInstallationInput,
   UpdateTenantInput,
 } from './tenant.inputs';
@@ -57,6 +60,7 @@ export class TenantService {
     const scope = access.tenantScope();
     const query = this.dataSource.getRepository(Tenant).createQueryBuilder('t');
     if (scope !== null) query.andWhere('t.id = ANY(:scope)', { scope });
+    if (!filter?.includeArchived) query.andWhere('t.archived_at IS NULL');
     if (filter?.search) {
       const term = likeTerm(filter.search);
       query.andWhere(new Brackets((q) => q.where('t.slug ILIKE :term', { term }).orWhere('t.name ILIKE :term')));
@@ -66,7 +70,7 @@ export class TenantService {
       query.andWhere('t.blocked = :blocked', { blocked: filter.blocked });
     if (filter?.tiers?.length) {
       query.andWhere(
-        'EXISTS (SELECT 1 FROM installation i JOIN environment_tier et ON et.id = i.tier_id WHERE i.tenant_id = t.id AND et.name = ANY(:tiers))',
+        'EXISTS (SELECT 1 FROM installation i JOIN environment_tier et ON et.id = i.tier_id WHERE i.tenant_id = t.id AND i.archived_at IS NULL AND et.name = ANY(:tiers))',
         { tiers: filter.tiers },
       );
     }
@@ -178,6 +182,7 @@ export class TenantService {
   }
 
   private applyInstallationFilter(query: SelectQueryBuilder<Installation>, filter: InstallationFilter | null | undefined) {
+    if (!filter?.includeArchived) query.andWhere('i.archived_at IS NULL AND t.archived_at IS NULL');
     if (!filter) return;
     if (filter.tenantSlugs?.length) query.andWhere('t.slug = ANY(:tenantSlugs)', { tenantSlugs: filter.tenantSlugs });
     if (filter.tenantLabels?.length)
@@ -223,7 +228,7 @@ export class TenantService {
     const query = this.dataSource
       .getRepository(Installation)
       .createQueryBuilder('i')
-      .where('i.tenant_id = :tenantId', { tenantId: tenant.id });
+      .where('i.tenant_id = :tenantId AND i.archived_at IS NULL', { tenantId: tenant.id });
     return paginate(
       query,
       args,
@@ -316,5 +321,105 @@ export class TenantService {
       });
       return saved;
     });
+  }
+
+  /** Archives a tenant: it and its installations leave lists, selectors and rollouts; history stays. */
+  async archiveTenant(access: Access, input: TenantSlugInput): Promise<Tenant> {
+    access.requireUnscoped(Role.ADMIN);
+    return this.dataSource.transaction(async (manager) => {
+      const tenant = await this.requireTenant(access, input.slug, manager);
+      if (tenant.archivedAt) return tenant;
+      const installations = await manager.getRepository(Installation).findBy({ tenantId: tenant.id });
+      await assertNoOpenRollouts(
+        manager,
+        installations.map((i) => i.id),
+        `tenant '${tenant.slug}'`,
+      );
+      return this.setArchived(manager, access, tenant, new Date(), input.reason);
+    });
+  }
+
+  async restoreTenant(access: Access, input: TenantSlugInput): Promise<Tenant> {
+    access.requireUnscoped(Role.ADMIN);
+    return this.dataSource.transaction(async (manager) => {
+      const tenant = await this.requireTenant(access, input.slug, manager);
+      if (!tenant.archivedAt) return tenant;
+      return this.setArchived(manager, access, tenant, null, input.reason);
+    });
+  }
+
+  private async setArchived(
+    manager: EntityManager,
+    access: Access,
+    tenant: Tenant,
+    archivedAt: Date | null,
+    reason: string | null | undefined,
+  ): Promise<Tenant> {
+    const before = snapshot(tenant);
+    tenant.archivedAt = archivedAt;
+    const saved = await manager.getRepository(Tenant).save(tenant);
+    await this.audit.record(manager, access, {
+      action: archivedAt ? 'tenant.archive' : 'tenant.restore',
+      subjectType: 'Tenant',
+      subjectId: tenant.id,
+      tenantId: tenant.id,
+      reason,
+      before,
+      after: snapshot(saved),
+    });
+    return saved;
+  }
+
+  /** Archives an installation: it leaves lists, selectors and rollouts; its history stays. */
+  async archiveInstallation(access: Access, input: InstallationSlugInput): Promise<Installation> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const installation = await this.requireInstallation(manager, access, input);
+      if (installation.archivedAt) return installation;
+      await assertNoOpenRollouts(manager, [installation.id], `installation '${input.tenantSlug}/${installation.slug}'`);
+      return this.setInstallationArchived(manager, access, installation, new Date(), input.reason);
+    });
+  }
+
+  async restoreInstallation(access: Access, input: InstallationSlugInput): Promise<Installation> {
+    access.require(Role.RELEASE_MANAGER);
+    return this.dataSource.transaction(async (manager) => {
+      const installation = await this.requireInstallation(manager, access, input);
+      if (!installation.archivedAt) return installation;
+      return this.setInstallationArchived(manager, access, installation, null, input.reason);
+    });
+  }
+
+  private async requireInstallation(
+    manager: EntityManager,
+    access: Access,
+    input: { tenantSlug: string; slug: string },
+  ): Promise<Installation> {
+    const tenant = await this.requireTenant(access, input.tenantSlug, manager);
+    const installation = await manager.getRepository(Installation).findOneBy({ tenantId: tenant.id, slug: input.slug });
+    if (!installation) throw notFound('Installation', `${tenant.slug}/${input.slug}`);
+    return installation;
+  }
+
+  private async setInstallationArchived(
+    manager: EntityManager,
+    access: Access,
+    installation: Installation,
+    archivedAt: Date | null,
+    reason: string | null | undefined,
+  ): Promise<Installation> {
+    const before = installationSnapshot(installation);
+    installation.archivedAt = archivedAt;
+    const saved = await manager.getRepository(Installation).save(installation);
+    await this.audit.record(manager, access, {
+      action: archivedAt ? 'installation.archive' : 'installation.restore',
+      subjectType: 'Installation',
+      subjectId: saved.id,
+      tenantId: saved.tenantId,
+      reason,
+      before,
+      after: installationSnapshot(saved),
+    });
+    return saved;
   }
 }
