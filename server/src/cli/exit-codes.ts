@@ -13,6 +13,8 @@ export const EXIT = {
   ROLLOUT_UNSUCCESSFUL: 5,
   /** Waiting timed out. */
   TIMEOUT: 6,
+  /** `plan --exit-code` found changes. */
+  CHANGES: 7,
 } as const;
 
 export const EXIT_CODES_HELP = `Exit codes:
@@ -23,7 +25,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   4  refused by a rule (BAD_USER_INPUT, CONFLICT, NOT_FOUND); blockers printed
   5  a waited-for rollout ended without success
      (FAILED, ABORTED, or PAUSED by a failure)
-  6  waiting timed out`;
+  6  waiting timed out
+  7  plan --exit-code found changes`;
 
 /** A failure the CLI reports in one message (plus details, such as blockers) and ends with `code`. */
 export class CliError extends Error {

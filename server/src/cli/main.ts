@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { request, type Connection } from './client';
 import { completionScript } from './completion';
+import { configurationYaml, readDocuments, renderPlan, writeExport } from './configuration';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { Output, record, table, type Format } from './output';
 import { loadProfile, removeProfile, saveProfile } from './profiles';
@@ -757,6 +758,75 @@ export function buildProgram(): Command {
             ['source', recordVerification.source],
           ]),
         );
+      }),
+    );
+
+  // ---- configuration as code ----
+
+  const PLAN_FIELDS = `changeCount changeSetId kinds { kind unchangedCount creates { key } archives { key }
+    updates { key fields { field before after } } }`;
+  const configurationOptions = (command: Command) =>
+    command
+      .requiredOption(
+        '-f, --file <path>',
+        'a YAML file or a directory of *.yaml/*.yml files (repeat for more)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option('--prune', 'archive what exists but the files leave out (never deletes)')
+      .option('--prune-max <n>', 'allow a prune of up to N objects (refused beyond 10, or 25 % of a kind)', positiveInt);
+  const configurationInput = (options: Json) => ({
+    documents: readDocuments(options.file as string[]),
+    prune: Boolean(options.prune),
+    pruneMax: options.pruneMax,
+  });
+
+  withCodes(configurationOptions(program.command('plan')))
+    .description('show what applying the configuration files would change (changes nothing)')
+    .option('--exit-code', 'exit 7 when there are changes, 0 when there are none')
+    .action(
+      act(async ({ connection, output }, options: Json) => {
+        const input = configurationInput(options);
+        const { planConfiguration } = await request<{ planConfiguration: Json }>(
+          connection,
+          `query ($input: ConfigurationInput!) { planConfiguration(input: $input) { ${PLAN_FIELDS} } }`,
+          { input },
+        );
+        output.data(planConfiguration, () => renderPlan(planConfiguration, false));
+        return options.exitCode && planConfiguration.changeCount > 0 ? EXIT.CHANGES : EXIT.OK;
+      }),
+    );
+
+  withCodes(configurationOptions(program.command('apply')))
+    .description('apply the configuration files in one transaction (the same files again change nothing)')
+    .action(
+      act(async ({ connection, output }, options: Json) => {
+        const input = configurationInput(options);
+        const { applyConfiguration } = await request<{ applyConfiguration: Json }>(
+          connection,
+          `mutation ($input: ConfigurationInput!) { applyConfiguration(input: $input) { ${PLAN_FIELDS} } }`,
+          { input },
+        );
+        output.data(applyConfiguration, () => renderPlan(applyConfiguration, true));
+      }),
+    );
+
+  withCodes(program.command('export'))
+    .description('write the current configuration as YAML files (secrets never: they read ********)')
+    .option('--to <path>', 'a .yaml file, or a directory (a file per kind); standard output without it')
+    .action(
+      act(async ({ connection, output }, options: { to?: string }) => {
+        const { exportConfiguration } = await request<{ exportConfiguration: Json[] }>(
+          connection,
+          'query { exportConfiguration }',
+        );
+        if (options.to) {
+          const files = writeExport(exportConfiguration, options.to);
+          output.info(`Wrote ${exportConfiguration.length} documents to ${files.join(', ')}`);
+        } else if (output.options.format === 'table') {
+          process.stdout.write(configurationYaml(exportConfiguration));
+        } else {
+          output.data(exportConfiguration, () => '');
+        }
       }),
     );
 

@@ -124,12 +124,16 @@ describe('getting the CLI', () => {
       ['running'],
       ['deployments'],
       ['journey'],
+      ['plan'],
+      ['apply'],
+      ['export'],
     ];
     for (const command of commands) {
       const run = await shiplog([...command, '--help']);
       expect({ command, code: run.code }).toEqual({ command, code: 0 });
       expect(run.stdout).toContain(`Usage: shiplog ${command.join(' ')}`.trim());
       expect(run.stdout).toContain('5  a waited-for rollout ended without success');
+      expect(run.stdout).toContain('7  plan --exit-code found changes');
       for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
     }
   });
