@@ -54,6 +54,10 @@ export class RolloutService {
       if (plan.blockers.length > 0) {
         throw conflict(`The rollout cannot start: ${plan.blockers.join('; ')}`, { blockers: plan.blockers });
       }
+      await this.holdTargetInstallations(
+        manager,
+        plan.targets.map((target) => target.installation.id),
+      );
       const rollout = await this.engine.startRollout(uow, {
         releaseId: plan.release.id,
         failurePolicy: input.failurePolicy ?? FailurePolicy.PAUSE,
@@ -115,6 +119,27 @@ export class RolloutService {
   }
 
   /** Whole-rollout commands need every target in the caller's tenants; a rollout it cannot see at all is NOT_FOUND. */
+  /**
+   * Holds the chosen installations (FOR SHARE) until the rollout exists, so that archiving them, which locks them
+   * FOR UPDATE, either waits and then sees the new targets, or commits first and is seen here. The check is a
+   * second statement so that it reads what committed while this one waited.
+   */
+  private async holdTargetInstallations(manager: EntityManager, installationIds: string[]): Promise<void> {
+    if (installationIds.length === 0) return;
+    await manager.query('SELECT id FROM installation WHERE id = ANY($1) ORDER BY id FOR SHARE', [installationIds]);
+    const archived: { name: string }[] = await manager.query(
+      `SELECT t.slug || '/' || i.slug AS name
+         FROM installation i JOIN tenant t ON t.id = i.tenant_id
+        WHERE i.id = ANY($1) AND (i.archived_at IS NOT NULL OR t.archived_at IS NOT NULL)
+        ORDER BY name LIMIT 20`,
+      [installationIds],
+    );
+    if (archived.length > 0) {
+      const blockers = archived.map((row) => `Installation ${row.name} was archived`);
+      throw conflict(`The rollout cannot start: ${blockers.join('; ')}`, { blockers });
+    }
+  }
+
   private async requireWholeRollout(manager: EntityManager, access: Access, rollout: Rollout): Promise<void> {
     const scope = access.tenantScope();
     if (scope === null) return;
