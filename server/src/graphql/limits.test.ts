@@ -46,6 +46,8 @@ const FIXED_LENGTH_LISTS = new Set([
   'Release.lockBlockers', // at most one per component
   'RolloutPlan.blockers', // per release, tier and explicitly chosen installation
   'RolloutPlan.waves', // the requested waves (at most 20) and the rest
+  'Webhook.eventTypes', // at most one per webhook event type
+  'Webhook.tenantSlugs', // chosen when the webhook is made or changed, at most 1000
 ]);
 
 let schema: GraphQLSchema;
