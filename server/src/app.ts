@@ -29,6 +29,7 @@ import { log } from './log';
 import { CONFIG, JOB_QUEUE } from './tokens';
 import { Dispatcher } from './engine/dispatcher';
 import { JobQueue } from './engine/job-queue';
+import { WebhookDelivery } from './modules/webhook/webhook-delivery';
 import { deploymentRoutes } from './http/deployment-routes';
 import { answerErrorsAsJson } from './http/errors';
 
@@ -240,7 +241,10 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   await apollo.start();
   await events.start();
   await credentials.start();
-  if (config.engine) await container.resolve(Dispatcher).start();
+  if (config.engine) {
+    await container.resolve(Dispatcher).start();
+    await container.resolve(WebhookDelivery).start();
+  }
 
   // Every response: no MIME sniffing, never framed, no referrer. HSTS is for whoever terminates TLS (Shiplog serves
   // plain HTTP and cannot know which hosts it covers); the dashboard's content policy is set where it is served.

@@ -7,6 +7,40 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: "must be 'true' or 'false'" })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `500ms`, `5s`, `5m`, `2h`, `3d` in milliseconds; null when it is not such a duration. */
+export function parseDuration(value: string): number | null {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(value.trim());
+  return match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : null;
+}
+
+const DURATION_MESSAGE = 'must be a duration such as 30s, 5m, 2h or 3d';
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: DURATION_MESSAGE });
+        return z.NEVER;
+      }
+      return ms;
+    });
+const durations = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const list = value.split(',').map(parseDuration);
+      if (list.length === 0 || list.length > 50 || list.some((ms) => ms === null)) {
+        ctx.addIssue({ code: 'custom', message: 'must be 1 to 50 comma-separated durations such as 0s,5s,5m,2h,1d' });
+        return z.NEVER;
+      }
+      return list as number[];
+    });
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(4000),
@@ -44,6 +78,9 @@ const environmentSchema = z.object({
       }
     })
     .optional(),
+  SHIPLOG_WEBHOOK_RETRY_SCHEDULE: durations('0s,5s,5m,30m,2h,5h,10h,10h'),
+  SHIPLOG_WEBHOOK_DISABLE_AFTER: duration('3d'),
+  SHIPLOG_WEBHOOK_RETENTION: duration('30d'),
   SHIPLOG_TRUST_PROXY: z
     .string()
     .transform((value): boolean | number | string =>
@@ -91,6 +128,12 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Where WEBHOOK drivers may send requests (SHIPLOG_WEBHOOK_ALLOWED_HOSTS; link-local and the like never). */
   webhookTargets: TargetPolicy;
+  /** Outbound event webhooks: the wait before each attempt of a message (the first usually 0). */
+  webhookRetryScheduleMs: number[];
+  /** An endpoint whose messages all failed for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** How long messages and their attempts are kept. */
+  webhookRetentionMs: number;
   /** Express's 'trust proxy': which proxies' X-Forwarded-For names the client (sign-in throttling goes by it). */
   trustProxy: boolean | number | string;
   /** How long an orderly stop (on SIGTERM or SIGINT) may take before the process exits regardless. */
@@ -135,5 +178,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: e.SHIPLOG_TRUST_PROXY,
     webhookTargets: e.SHIPLOG_WEBHOOK_ALLOWED_HOSTS ?? OPEN_POLICY,
     shutdownTimeoutMs: e.SHIPLOG_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    webhookRetryScheduleMs: e.SHIPLOG_WEBHOOK_RETRY_SCHEDULE,
+    webhookDisableAfterMs: e.SHIPLOG_WEBHOOK_DISABLE_AFTER,
+    webhookRetentionMs: e.SHIPLOG_WEBHOOK_RETENTION,
   };
 }

@@ -18,8 +18,13 @@ import { RunningArtifact } from '../modules/deployment/running-artifact.entity';
 import { Verification } from '../modules/deployment/verification.entity';
 import { RolloutTarget } from '../modules/rollout/rollout-target.entity';
 import { Rollout } from '../modules/rollout/rollout.entity';
+import { WebhookAttempt, WebhookMessage } from '../modules/webhook/webhook-message.entity';
+import { Webhook } from '../modules/webhook/webhook.entity';
 
 export const entities = [
+  Webhook,
+  WebhookMessage,
+  WebhookAttempt,
   AuditEvent,
   ApiToken,
   Session,

@@ -13,6 +13,10 @@ export const QUEUES = {
   promote: 'rollout-promote',
   /** One attempt to POST a signed request to a WEBHOOK driver's orchestrator; a failed attempt queues the next. */
   webhook: 'webhook-delivery',
+  /** One attempt to send an outbound event webhook's message; a failed attempt queues the next. */
+  webhookMessage: 'webhook-message',
+  /** Periodic: retention of the delivery log, messages whose job was lost, endpoints failing for too long. */
+  webhookMaintenance: 'webhook-maintenance',
 } as const;
 
 async function runInTransaction(manager: EntityManager, text: string, values: unknown[]): Promise<{ rows: unknown[] }> {
@@ -38,6 +42,9 @@ export interface JobData {
   [QUEUES.advance]: { rolloutId: string };
   /** `attempt`: which delivery attempt this is (1 when absent, as in jobs queued by older versions). */
   [QUEUES.webhook]: { deploymentId: string; attempt?: number };
+  /** The message's id only: everything else (the secret above all) is read when the attempt is made. */
+  [QUEUES.webhookMessage]: { messageId: string };
+  [QUEUES.webhookMaintenance]: Record<string, never>;
 }
 
 /**
@@ -75,7 +82,7 @@ export class JobQueue {
         retryBackoff: true,
         // Handlers finish in well under a second (a webhook attempt times out after at most 60 s): a job still active after
         // this belongs to a replica that died, and is retried elsewhere.
-        expireInSeconds: name === QUEUES.webhook ? 90 : 10,
+        expireInSeconds: name === QUEUES.webhook ? 90 : name === QUEUES.webhookMessage ? 60 : 10,
       });
     }
     return new JobQueue(boss);
@@ -93,6 +100,21 @@ export class JobQueue {
       db: { executeSql: (text, values) => runInTransaction(manager, text, values) },
     });
     this.lastSent.set(queue, Date.now());
+  }
+
+  /** Enqueues one job per item within the caller's transaction, in one statement. */
+  async sendMany<Q extends QueueName>(manager: EntityManager, queue: Q, items: JobData[Q][]): Promise<void> {
+    if (items.length === 0) return;
+    await this.boss.insert(
+      items.map((data) => ({ name: queue, data })),
+      { db: { executeSql: (text, values) => runInTransaction(manager, text, values) } },
+    );
+    this.lastSent.set(queue, Date.now());
+  }
+
+  /** Runs a job on `queue` by the cron expression, on one replica at a time. */
+  async schedule(queue: QueueName, cron: string): Promise<void> {
+    await this.boss.schedule(queue, cron, {});
   }
 
   /**

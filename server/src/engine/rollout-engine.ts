@@ -548,6 +548,7 @@ export class RolloutEngine {
       [rollout.id, rollout.currentWave, OPEN_TARGET_STATUSES, [TargetStatus.SUCCEEDED, TargetStatus.SKIPPED]],
     );
     if (Number(open) > 0) return;
+    uow.emit(rolloutEvent(rollout, EventType.ROLLOUT_WAVE_COMPLETED, { wave: rollout.currentWave, waves: rollout.waveCount }));
     const end = afterWave(rollout.currentWave, rollout.waveCount, Number(unsuccessful));
     switch (end.next) {
       case 'WAIT_FOR_PROMOTION':

@@ -1,32 +1,16 @@
-import { injectable } from 'tsyringe';
-import { registerEnumType } from 'type-graphql';
+import { inject, injectable } from 'tsyringe';
 import type { EntityManager } from 'typeorm';
+import { QUEUES, type JobQueue } from '../engine/job-queue';
+import { webhookEventTypeOf } from '../modules/webhook/webhook-event-type';
+import { JOB_QUEUE } from '../tokens';
+import { EventType } from './event-type';
+
+export { EventType };
 
 export const EVENTS_CHANNEL = 'shiplog_events';
 
 /** Any constant: the advisory lock that makes event sequence order equal commit order. */
 const EVENT_ORDER_LOCK = 7_315_001;
-
-/**
- * Every kind of event, stored and sent in payloads by its dotted name; in GraphQL the enum's names
- * (ROLLOUT_STARTED for rollout.started).
- */
-export enum EventType {
-  ROLLOUT_CREATED = 'rollout.created',
-  ROLLOUT_STARTED = 'rollout.started',
-  ROLLOUT_PAUSED = 'rollout.paused',
-  ROLLOUT_RESUMED = 'rollout.resumed',
-  ROLLOUT_WAITING_FOR_PROMOTION = 'rollout.waiting_for_promotion',
-  ROLLOUT_PROMOTED = 'rollout.promoted',
-  ROLLOUT_SUCCEEDED = 'rollout.succeeded',
-  ROLLOUT_FAILED = 'rollout.failed',
-  ROLLOUT_ABORTED = 'rollout.aborted',
-  TARGET_UPDATED = 'target.updated',
-  DEPLOYMENT_UPDATED = 'deployment.updated',
-  DEPLOYMENT_LOG = 'deployment.log',
-  DEPLOYMENT_VERIFIED = 'deployment.verified',
-}
-registerEnumType(EventType, { name: 'EventType', description: 'What an event reports; its dotted name is Event.typeName.' });
 
 export interface EventInput {
   type: EventType;
@@ -37,8 +21,23 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
+/**
+ * The webhooks that receive an event: enabled, subscribed to its type (an empty list is every type), and allowed
+ * to see it exactly as a subscriber limited to the webhook's tenants would be (auth/visibility.ts): an event about
+ * one tenant goes to webhooks of that tenant, an event about a whole rollout to webhooks of a tenant the rollout
+ * reaches, and an event about neither only to webhooks of every tenant.
+ */
+const WEBHOOK_RECEIVES = `w.enabled
+  AND (cardinality(w.event_types) = 0 OR e.webhook_type = ANY(w.event_types))
+  AND (w.tenant_ids IS NULL
+       OR e.tenant_id = ANY(w.tenant_ids)
+       OR (e.tenant_id IS NULL AND e.rollout_id IS NOT NULL
+           AND EXISTS (SELECT 1 FROM rollout_target vt WHERE vt.rollout_id = e.rollout_id AND vt.tenant_id = ANY(w.tenant_ids))))`;
+
 @injectable()
 export class EventService {
+  constructor(@inject(JOB_QUEUE) private readonly jobs: JobQueue) {}
+
   /**
    * Appends events inside the caller's transaction; call it as the last step before commit. The transaction
    * lock serialises appends, so sequences are assigned in commit order and a subscriber that resumes after
@@ -48,20 +47,35 @@ export class EventService {
    * Lock, insert and notify are one statement: every appending transaction waits for the lock, so it is held
    * for one round trip and the commit, not three. The rows are drawn from a join with the lock's row, so no
    * sequence is drawn before the lock is held; the notification carries the last sequence appended.
+   *
+   * The same statement writes the outbound webhook messages the events make (one per event and receiving
+   * webhook), so no event is committed without its messages nor a message without its event; the jobs that send
+   * them are queued by one more statement, only when there are any.
    */
   async append(manager: EntityManager, events: EventInput[]): Promise<void> {
     if (events.length === 0) return;
-    await manager.query(
+    const [{ messages }]: { messages: string[] }[] = await manager.query(
       `WITH ordered AS (SELECT pg_advisory_xact_lock($1)),
+            input AS (
+              SELECT * FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[])
+                WITH ORDINALITY AS e(type, tenant_id, rollout_id, target_id, deployment_id, data, webhook_type, n)),
             appended AS (
               INSERT INTO event_record (type, tenant_id, rollout_id, target_id, deployment_id, data)
               SELECT e.type, e.tenant_id, e.rollout_id, e.target_id, e.deployment_id, e.data::jsonb
-                FROM ordered,
-                     unnest($3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[]) WITH ORDINALITY
-                       AS e(type, tenant_id, rollout_id, target_id, deployment_id, data, n)
+                FROM ordered, input e
                ORDER BY e.n
-              RETURNING sequence)
-       SELECT pg_notify($2, max(sequence)::text) FROM appended`,
+              RETURNING sequence),
+            numbered AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS n FROM appended),
+            messages AS (
+              INSERT INTO webhook_message (webhook_id, event_sequence, event_type)
+              SELECT w.id, a.sequence, e.webhook_type
+                FROM numbered a
+                JOIN input e ON e.n = a.n AND e.webhook_type IS NOT NULL
+                JOIN webhook w ON ${WEBHOOK_RECEIVES}
+              RETURNING id)
+       SELECT pg_notify($2, max(sequence)::text),
+              (SELECT coalesce(array_agg(id::text), '{}') FROM messages) AS messages
+         FROM appended`,
       [
         EVENT_ORDER_LOCK,
         EVENTS_CHANNEL,
@@ -71,7 +85,13 @@ export class EventService {
         events.map((event) => event.targetId ?? null),
         events.map((event) => event.deploymentId ?? null),
         events.map((event) => JSON.stringify(event.data ?? {})),
+        events.map((event) => webhookEventTypeOf(event)),
       ],
+    );
+    await this.jobs.sendMany(
+      manager,
+      QUEUES.webhookMessage,
+      messages.map((messageId) => ({ messageId })),
     );
   }
 }

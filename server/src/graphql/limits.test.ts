@@ -51,6 +51,8 @@ const FIXED_LENGTH_LISTS = new Set([
   'ConfigurationKindPlan.updates',
   'ConfigurationKindPlan.archives', // what a prune may archive: at most 10 or pruneMax
   'ConfigurationChange.fields', // one per field of an object
+  'Webhook.eventTypes', // at most one per webhook event type
+  'Webhook.tenantSlugs', // chosen when the webhook is made or changed, at most 1000
 ]);
 
 let schema: GraphQLSchema;

@@ -23,6 +23,7 @@ import {
   InstallationLedgerResolver,
 } from '../modules/deployment/deployment.resolver';
 import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
+import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -48,6 +49,8 @@ const resolvers: NonEmptyArray<Function> = [
   ArtifactJourneyResolver,
   JourneyStepResolver,
   InstallationReleaseResolver,
+  WebhookResolver,
+  WebhookMessageResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {

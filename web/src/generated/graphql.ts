@@ -84,9 +84,13 @@ export type EventFilter = {
 
 /** What an event reports; its dotted name is Event.typeName. */
 export type EventType =
+  | 'ARTIFACT_REGISTERED'
   | 'DEPLOYMENT_LOG'
   | 'DEPLOYMENT_UPDATED'
   | 'DEPLOYMENT_VERIFIED'
+  | 'RELEASE_LOCKED'
+  | 'RELEASE_RESCINDED'
+  | 'RELEASE_UNLOCKED'
   | 'ROLLOUT_ABORTED'
   | 'ROLLOUT_CREATED'
   | 'ROLLOUT_FAILED'
@@ -96,7 +100,9 @@ export type EventType =
   | 'ROLLOUT_STARTED'
   | 'ROLLOUT_SUCCEEDED'
   | 'ROLLOUT_WAITING_FOR_PROMOTION'
-  | 'TARGET_UPDATED';
+  | 'ROLLOUT_WAVE_COMPLETED'
+  | 'TARGET_UPDATED'
+  | 'WEBHOOK_DISABLED';
 
 export type FailurePolicy =
   /** Record the failure and go on. */

@@ -9,6 +9,7 @@ import { DeploymentAttempts1763900000000 } from './1763900000000-DeploymentAttem
 import { ReleaseFirstLockedAt1763910000000 } from './1763910000000-ReleaseFirstLockedAt';
 import { RolloutPausedBy1763920000000 } from './1763920000000-RolloutPausedBy';
 import { ErrorBudgetFraction1763930000000 } from './1763930000000-ErrorBudgetFraction';
+import { Webhooks1764000000000 } from './1764000000000-Webhooks';
 import { Archiving1764100000000 } from './1764100000000-Archiving';
 
 /** Every migration, in order; applied at start. */
@@ -24,5 +25,6 @@ export const migrations = [
   ReleaseFirstLockedAt1763910000000,
   RolloutPausedBy1763920000000,
   ErrorBudgetFraction1763930000000,
+  Webhooks1764000000000,
   Archiving1764100000000,
 ];

@@ -53,10 +53,13 @@ export type DeliveryResult =
 
 const NOT_ACCEPTED = 'failed: the orchestrator did not accept the request';
 
-/** One connection pool per policy, whose connections resolve names and refuse targets the policy does not allow. */
+/**
+ * One connection pool per policy, whose connections resolve names and refuse targets the policy does not allow
+ * (WEBHOOK deployments and outbound event webhooks alike).
+ */
 const agents = new WeakMap<TargetPolicy, Agent>();
 
-function agentFor(policy: TargetPolicy): Agent {
+export function agentFor(policy: TargetPolicy): Agent {
   let agent = agents.get(policy);
   if (!agent) {
     agent = new Agent({ connect: { lookup: guardedLookup(policy) } });

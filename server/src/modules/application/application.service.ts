@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
+import { EventService, EventType } from '../../events/event.service';
 import { conflict, isUniqueViolation, notFound } from '../../common/errors';
 import { paginate, type PageArgs } from '../../common/pagination';
 import { Role } from '../../common/roles';
@@ -19,6 +20,7 @@ export class ApplicationService {
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(CONFIG) private readonly config: Config,
     private readonly audit: AuditService,
+    private readonly events: EventService,
   ) {}
 
   async requireApplication(slug: string, manager: EntityManager = this.dataSource.manager): Promise<Application> {
@@ -124,6 +126,12 @@ export class ApplicationService {
           subjectId: artifact.id,
           after: snapshot(artifact),
         });
+        await this.events.append(manager, [
+          {
+            type: EventType.ARTIFACT_REGISTERED,
+            data: { artifactId: artifact.id, applicationId: application.id, version: artifact.version },
+          },
+        ]);
         return artifact;
       });
     try {

@@ -3,6 +3,7 @@ import { inject, injectable } from 'tsyringe';
 import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
+import { EventService, EventType } from '../../events/event.service';
 import { badInput, conflict, isUniqueViolation, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { paginate, type PageArgs } from '../../common/pagination';
@@ -35,7 +36,24 @@ export class ReleaseService {
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(CONFIG) private readonly config: Config,
     private readonly audit: AuditService,
+    private readonly events: EventService,
   ) {}
+
+  /** Announces a transition of the release (outbound webhooks send it on), in the transaction that made it. */
+  private announce(manager: EntityManager, type: EventType, release: Release): Promise<void> {
+    return this.events.append(manager, [
+      {
+        type,
+        data: {
+          releaseId: release.id,
+          trackId: release.trackId,
+          version: release.version,
+          status: release.status,
+          ...(release.statusReason ? { reason: release.statusReason } : {}),
+        },
+      },
+    ]);
+  }
 
   async listTracks(access: Access, includeArchived = false): Promise<ReleaseTrack[]> {
     access.require(Role.VIEWER);
@@ -348,6 +366,7 @@ export class ReleaseService {
         before,
         after: { ...(snapshot(saved) as object), components },
       });
+      await this.announce(manager, EventType.RELEASE_LOCKED, saved);
       return saved;
     });
   }
@@ -438,6 +457,7 @@ export class ReleaseService {
         before,
         after: snapshot(saved),
       });
+      await this.announce(manager, EventType.RELEASE_UNLOCKED, saved);
       return saved;
     });
   }
@@ -465,6 +485,7 @@ export class ReleaseService {
         before,
         after: snapshot(saved),
       });
+      await this.announce(manager, EventType.RELEASE_RESCINDED, saved);
       return saved;
     });
   }

@@ -1,0 +1,335 @@
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { EventService, EventType } from '../../src/events/event.service';
+import {
+  createApplications,
+  createFleet,
+  createTiers,
+  lockedRelease,
+  startRollout,
+  waitFor,
+  waitForRollout,
+} from '../factories/rollouts';
+import { auditEvents, createSignedInUser } from '../factories/tenants';
+import { startReceiver, type Answer, type ReceivedRequest } from '../support/receiver';
+import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+
+const WEBHOOK_FIELDS = 'id url description eventTypes tenantSlugs enabled disabledReason format secret';
+const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { ${WEBHOOK_FIELDS} } }`;
+const MESSAGES = `query ($id: ID!, $filter: WebhookMessageFilter) { webhook(id: $id) { ${WEBHOOK_FIELDS}
+  messages(first: 100, filter: $filter) { totalCount nodes { id eventType status webhookMessageId createdAt
+    attempts { at httpStatus durationMs error responseHeaders responseBody } } } } }`;
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+async function createWebhook(server: TestServer, input: Record<string, unknown>, token?: string) {
+  return dataOf(await server.gql<{ createWebhook: any }>(CREATE, { input }, token)).createWebhook;
+}
+
+async function messagesOf(server: TestServer, id: string, filter?: Record<string, unknown>) {
+  return dataOf(await server.gql<{ webhook: any }>(MESSAGES, { id, filter })).webhook;
+}
+
+/** Every request verifies with the secret, as a receiver using the standardwebhooks library checks it. */
+function verified(secret: string, request: ReceivedRequest): any {
+  return new StandardWebhook(secret).verify(request.raw, request.headers as Record<string, string>);
+}
+
+function receiverFor(answers: Answer[] = []) {
+  return startReceiver((_request, earlier) => answers[earlier.length] ?? { status: 200 });
+}
+
+describe('outbound webhooks', () => {
+  let server: TestServer;
+  const receivers: Receiver[] = [];
+  const receiver = async (answers: Answer[] = []) => {
+    const started = await receiverFor(answers);
+    receivers.push(started);
+    return started;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s,1s', SHIPLOG_PUBLIC_URL: 'https://shiplog.example' });
+    await createTiers(server);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await server.close();
+  });
+
+  it('sends signed messages of a rollout, each webhook only what its tenants may see', async () => {
+    const all = await receiver();
+    const scoped = await receiver();
+    const fleet = await createFleet(server, [
+      { tenant: 'alpha', slug: 'prod', tier: 'prod' },
+      { tenant: 'beta', slug: 'prod', tier: 'prod' },
+    ]);
+    const everything = await createWebhook(server, { url: `${all.url}/all`, description: 'everything' });
+    const alphaOnly = await createWebhook(server, { url: `${scoped.url}/alpha`, tenantSlugs: ['alpha'] });
+    expect(everything.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(everything).toMatchObject({ eventTypes: [], tenantSlugs: [], enabled: true, format: 'STANDARD' });
+    expect(alphaOnly.tenantSlugs).toEqual(['alpha']);
+
+    await createApplications(server, ['api'], ['1.0.0']);
+    const releaseId = await lockedRelease(server, '1.0.0', [{ app: 'api', version: '1.0.0', stage: 1 }]);
+    const rollout = dataOf(
+      await startRollout(server, { releaseId, installationIds: [fleet['alpha/prod'], fleet['beta/prod']] }),
+    ).startRollout;
+    await waitForRollout(server, rollout.id, (r) => r.status === 'SUCCEEDED');
+
+    const types = (r: Receiver) => r.requests.map((request) => (request.body as { type: string }).type);
+    await waitFor(
+      'the rollout to reach both receivers',
+      async () => [types(all), types(scoped)],
+      ([a, s]) =>
+        a.includes('rollout.succeeded') &&
+        s.includes('rollout.succeeded') &&
+        a.filter((t) => t === 'deployment.succeeded').length === 2,
+    );
+    const payloads = all.requests.map((request) => verified(everything.secret, request));
+    expect(types(all)).toEqual(
+      expect.arrayContaining(['artifact.registered', 'release.locked', 'rollout.started', 'rollout.wave_completed']),
+    );
+    const deployed = payloads.filter((p) => p.type === 'deployment.succeeded');
+    expect(deployed.map((p) => p.data.tenant.slug).sort()).toEqual(['alpha', 'beta']);
+    expect(deployed[0].data).toMatchObject({
+      application: { slug: 'api' },
+      artifact: { version: '1.0.0' },
+      release: { version: '1.0.0', track: { slug: 'product' } },
+      rollout: { id: rollout.id, url: `https://shiplog.example/rollouts/${rollout.id}` },
+    });
+    for (const request of all.requests) {
+      expect(request.headers['webhook-id']).toMatch(/^msg_/);
+      expect(Number(request.headers['webhook-timestamp'])).toBeGreaterThan(1_700_000_000);
+      expect(request.raw).not.toContain(everything.secret);
+    }
+
+    const scopedPayloads = scoped.requests.map((request) => verified(alphaOnly.secret, request));
+    expect(scopedPayloads.some((p) => p.type === 'rollout.started')).toBe(true);
+    expect(scopedPayloads.some((p) => p.type === 'release.locked' || p.type === 'artifact.registered')).toBe(false);
+    expect(scopedPayloads.filter((p) => p.data.tenant).every((p) => p.data.tenant.slug === 'alpha')).toBe(true);
+    expect(JSON.stringify(scopedPayloads)).not.toContain('beta');
+
+    const log = await messagesOf(server, everything.id, { eventType: 'DEPLOYMENT_SUCCEEDED' });
+    expect(log.secret).toBeNull();
+    expect(log.messages.totalCount).toBe(2);
+    expect(log.messages.nodes[0]).toMatchObject({ status: 'SUCCEEDED', eventType: 'DEPLOYMENT_SUCCEEDED' });
+    expect(log.messages.nodes[0].attempts[0].httpStatus).toBe(200);
+  });
+
+  it('retries a failing message under the same webhook-id, honouring Retry-After', async () => {
+    const endpoint = await receiver([{ status: 429, headers: { 'retry-after': '2' } }, { status: 500 }, { status: 200 }]);
+    const webhook = await createWebhook(server, { url: endpoint.url, eventTypes: ['WEBHOOK_TEST'] });
+    const message = dataOf(
+      await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id status webhookMessageId } }`, {
+        id: webhook.id,
+      }),
+    ).testWebhook;
+    const done = await waitFor(
+      'the message to be delivered',
+      async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
+      (node) => node.status === 'SUCCEEDED',
+    );
+    expect(endpoint.requests.map((r) => r.headers['webhook-id'])).toEqual(Array(3).fill(message.webhookMessageId));
+    endpoint.requests.forEach((request) => expect(verified(webhook.secret, request)).toMatchObject({ type: 'webhook.test' }));
+    expect(done.attempts.map((a: any) => a.httpStatus)).toEqual([429, 500, 200]);
+    expect(done.attempts[0].responseHeaders['retry-after']).toBe('2');
+    const gap = Date.parse(done.attempts[1].at) - Date.parse(done.attempts[0].at);
+    expect(gap).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('never follows a redirect, and marks the message failed when every attempt is spent', async () => {
+    const elsewhere = await receiver();
+    const endpoint = await receiver(Array(10).fill({ status: 302, headers: { location: elsewhere.url } }));
+    const webhook = await createWebhook(server, { url: endpoint.url });
+    dataOf(await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`, { id: webhook.id }));
+    const failed = await waitFor(
+      'the message to fail',
+      async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
+      (node) => node.status === 'FAILED',
+    );
+    expect(failed.attempts.map((a: any) => [a.httpStatus, a.error])).toEqual(Array(3).fill([302, 'Redirects are not followed']));
+    expect(elsewhere.requests).toHaveLength(0);
+
+    // Redelivery sends it again under the same id; replay queues the range again.
+    const redelivered = dataOf(
+      await server.gql(`mutation ($id: ID!) { redeliverWebhookMessage(input: { messageId: $id }) { id status } }`, {
+        id: failed.id,
+      }),
+    ).redeliverWebhookMessage;
+    expect(redelivered.status).toBe('PENDING');
+    await waitFor(
+      'the redelivery',
+      async () => endpoint.requests.length,
+      (n) => n === 4,
+    );
+    expect(new Set(endpoint.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    await waitFor(
+      'the redelivery to fail again',
+      async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
+      (n) => n.status === 'FAILED',
+    );
+    const replay = dataOf(
+      await server.gql(
+        `mutation ($id: ID!, $since: DateTime!) { replayWebhook(input: { webhookId: $id, since: $since }) { queued webhook { id } } }`,
+        { id: webhook.id, since: new Date(Date.now() - 3_600_000).toISOString() },
+      ),
+    ).replayWebhook;
+    expect(replay.queued).toBe(1);
+    await waitFor(
+      'the replay',
+      async () => endpoint.requests.length,
+      (n) => n >= 5,
+    );
+  });
+
+  it('disables an endpoint that answers 410 Gone, in the open', async () => {
+    const endpoint = await receiver([{ status: 410 }]);
+    const webhook = await createWebhook(server, { url: endpoint.url });
+    dataOf(await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`, { id: webhook.id }));
+    const disabled = await waitFor(
+      'the webhook to be disabled',
+      async () => messagesOf(server, webhook.id),
+      (w) => w.enabled === false,
+    );
+    expect(disabled.disabledReason).toContain('410');
+    expect(disabled.messages.nodes[0]).toMatchObject({ status: 'FAILED' });
+    expect(endpoint.requests).toHaveLength(1);
+    const audit = await auditEvents(server, { action: 'webhook.disable', subjectId: webhook.id });
+    expect(audit.nodes).toHaveLength(1);
+    const attention = dataOf(
+      await server.gql(`{ webhooks(first: 50, filter: { disabledByShiplog: true }) { nodes { id disabledReason } } }`),
+    ).webhooks.nodes;
+    expect(attention.map((w: any) => w.id)).toContain(webhook.id);
+
+    const reEnabled = dataOf(
+      await server.gql(`mutation ($id: ID!) { updateWebhook(input: { id: $id, enabled: true }) { enabled disabledReason } }`, {
+        id: webhook.id,
+      }),
+    ).updateWebhook;
+    expect(reEnabled).toEqual({ enabled: true, disabledReason: null });
+  });
+
+  it('signs with both secrets for a day after a rotation, and never reads a secret back', async () => {
+    const endpoint = await receiver();
+    const webhook = await createWebhook(server, { url: endpoint.url });
+    const rotated = dataOf(
+      await server.gql(`mutation ($id: ID!) { rotateWebhookSecret(input: { id: $id }) { id secret } }`, { id: webhook.id }),
+    ).rotateWebhookSecret;
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(webhook.secret);
+    dataOf(await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`, { id: webhook.id }));
+    await waitFor(
+      'the test message',
+      async () => endpoint.requests.length,
+      (n) => n === 1,
+    );
+    const [request] = endpoint.requests;
+    expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verified(webhook.secret, request)).toMatchObject({ type: 'webhook.test' });
+    expect(verified(rotated.secret, request)).toMatchObject({ type: 'webhook.test' });
+
+    const read = dataOf(await server.gql(`{ webhooks(first: 100) { nodes { id secret } } }`)).webhooks.nodes;
+    expect(read.every((w: any) => w.secret === null)).toBe(true);
+    const audit = JSON.stringify(await auditEvents(server, { subjectId: webhook.id }));
+    expect(audit).toContain('webhook.rotate_secret');
+    expect(audit).not.toContain(webhook.secret.slice(6));
+    expect(audit).not.toContain(rotated.secret.slice(6));
+  });
+
+  it('lets a tenant-scoped admin manage only webhooks of its tenants', async () => {
+    await createFleet(server, [{ tenant: 'gamma', slug: 'prod', tier: 'prod' }]);
+    const admin = await createSignedInUser(server, { role: 'ADMIN', tenantSlugs: ['gamma'] });
+    const endpoint = await receiver();
+    const unscoped = await createWebhook(server, { url: endpoint.url });
+    const own = await createWebhook(server, { url: endpoint.url, tenantSlugs: ['gamma'] }, admin.token);
+    expect(own.tenantSlugs).toEqual(['gamma']);
+
+    expect(errorCode(await server.gql(CREATE, { input: { url: endpoint.url } }, admin.token))).toBe('FORBIDDEN');
+    expect(errorCode(await server.gql(CREATE, { input: { url: endpoint.url, tenantSlugs: ['alpha'] } }, admin.token))).toBe(
+      'NOT_FOUND',
+    );
+    const widen = await server.gql(
+      `mutation ($id: ID!) { updateWebhook(input: { id: $id, tenantSlugs: ["gamma", "alpha"] }) { id } }`,
+      { id: own.id },
+      admin.token,
+    );
+    expect(errorCode(widen)).toBe('NOT_FOUND');
+    const other = await server.gql(`mutation ($id: ID!) { deleteWebhook(input: { id: $id }) }`, { id: unscoped.id }, admin.token);
+    const missing = await server.gql(
+      `mutation { deleteWebhook(input: { id: "00000000-0000-0000-0000-000000000000" }) }`,
+      {},
+      admin.token,
+    );
+    expect(errorCode(other)).toBe('NOT_FOUND');
+    expect(other.errors![0].message.replace(unscoped.id, 'X')).toBe(
+      missing.errors![0].message.replace('00000000-0000-0000-0000-000000000000', 'X'),
+    );
+    expect(
+      dataOf(await server.gql(`query ($id: ID!) { webhook(id: $id) { id } }`, { id: unscoped.id }, admin.token)).webhook,
+    ).toBeNull();
+    const listed = dataOf(await server.gql(`{ webhooks(first: 100) { nodes { id } } }`, {}, admin.token)).webhooks.nodes;
+    expect(listed.map((w: any) => w.id)).toEqual([own.id]);
+  });
+
+  it('refuses link-local targets and writes no message for a rolled-back transaction', async () => {
+    const refused = await server.gql(CREATE, { input: { url: 'http://169.254.169.254/latest' } });
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+
+    const endpoint = await receiver();
+    await createWebhook(server, { url: endpoint.url, eventTypes: ['ROLLOUT_FAILED'] });
+    const count = async () => Number((await server.dataSource.query('SELECT count(*) AS n FROM webhook_message'))[0].n);
+    const before = await count();
+    const events = server.app.container.resolve(EventService);
+    await expect(
+      server.dataSource.transaction(async (manager) => {
+        await events.append(manager, [{ type: EventType.ROLLOUT_FAILED, data: { status: 'FAILED' } }]);
+        expect(await manager.query('SELECT count(*) AS n FROM webhook_message')).not.toEqual([{ n: String(before) }]);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await count()).toBe(before);
+  });
+});
+
+describe('outbound webhooks failing for too long', () => {
+  let server: TestServer;
+  let failing: Receiver;
+  let watcher: Receiver;
+  beforeAll(async () => {
+    server = await startTestServer({ SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,2s', SHIPLOG_WEBHOOK_DISABLE_AFTER: '1s' });
+    failing = await receiverFor(Array(10).fill({ status: 500 }));
+    watcher = await receiverFor();
+  });
+  afterAll(async () => {
+    await failing.close();
+    await watcher.close();
+    await server.close();
+  });
+
+  it('disables the endpoint, announces webhook.disabled and records it in the audit', async () => {
+    const watching = await createWebhook(server, { url: watcher.url, eventTypes: ['WEBHOOK_DISABLED'] });
+    const webhook = await createWebhook(server, { url: failing.url, description: 'pager' });
+    dataOf(await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`, { id: webhook.id }));
+    const disabled = await waitFor(
+      'the webhook to be disabled',
+      async () => messagesOf(server, webhook.id),
+      (w) => !w.enabled,
+    );
+    expect(disabled.disabledReason).toMatch(/Every message failed for more than 1 second/);
+    expect(disabled.messages.nodes[0].status).toBe('FAILED');
+    expect(failing.requests).toHaveLength(2);
+
+    await waitFor(
+      'webhook.disabled to reach the watcher',
+      async () => watcher.requests.length,
+      (n) => n === 1,
+    );
+    const announced = verified(watching.secret, watcher.requests[0]);
+    expect(announced).toMatchObject({ type: 'webhook.disabled', data: { webhook: { id: webhook.id, description: 'pager' } } });
+    expect(JSON.stringify(announced)).not.toContain(failing.url);
+    const audit = await auditEvents(server, { action: 'webhook.disable', subjectId: webhook.id });
+    expect(audit.nodes).toHaveLength(1);
+    const attention = dataOf(await server.gql(`{ webhooks(first: 10, filter: { disabledByShiplog: true }) { nodes { id } } }`));
+    expect(attention.webhooks.nodes).toEqual([{ id: webhook.id }]);
+  });
+});
