@@ -95,6 +95,9 @@ export class WebhookResolver {
   }
 }
 
+/** Attempts listed per message unless more are asked for: the default retry schedule has 8. */
+const DEFAULT_ATTEMPTS = 20;
+
 /** Per request: the attempts of every message resolved, read together. */
 const attemptLoaders = new WeakMap<object, Map<number, DataLoader<string, WebhookAttempt[]>>>();
 
@@ -103,11 +106,13 @@ const attemptLoaders = new WeakMap<object, Map<number, DataLoader<string, Webhoo
 export class WebhookMessageResolver {
   constructor(private readonly service: WebhookService) {}
 
-  @FieldResolver(() => [WebhookAttempt], { description: 'Oldest first.' })
+  @FieldResolver(() => [WebhookAttempt], {
+    description: 'Oldest first; by default the first 20 (a message has one per scheduled retry and redelivery).',
+  })
   attempts(
     @Root() message: WebhookMessage,
     @Ctx() context: Context,
-    @Arg('first', () => Int, { nullable: true, defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION })
+    @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_ATTEMPTS, description: LIST_FIRST_DESCRIPTION })
     first?: number | null,
   ) {
     const limit = listLimit(first, MAX_LIST_ITEMS);
