@@ -18,6 +18,15 @@ export function rolloutVisibleSql(rolloutColumn: string, scopeParameter: string)
   return `EXISTS (SELECT 1 FROM rollout_target vt WHERE vt.rollout_id = ${rolloutColumn} AND vt.tenant_id = ANY(${scopeParameter}))`;
 }
 
+/**
+ * SQL: the event with columns `tenantColumn` and `rolloutColumn` is visible to a caller limited to the tenants of
+ * the uuid[] expression `scope` (the rule above; a NULL scope sees every event).
+ */
+export function eventVisibleSql(tenantColumn: string, rolloutColumn: string, scope: string): string {
+  return `(${scope} IS NULL OR ${tenantColumn} = ANY(${scope})
+           OR (${tenantColumn} IS NULL AND ${rolloutColumn} IS NOT NULL AND ${rolloutVisibleSql(rolloutColumn, scope)}))`;
+}
+
 export type EventVisibility = 'VISIBLE' | 'HIDDEN' | 'IF_ROLLOUT_VISIBLE';
 
 /** Whether the caller (limited to `tenantIds`, or null for every tenant) may see an event. */
@@ -47,7 +56,15 @@ export function eventDataFor(
   access: Access,
   event: { tenantId: string | null; data: Record<string, unknown> },
 ): Record<string, unknown> {
-  if (event.tenantId !== null || access.tenantScope() === null || !('reason' in event.data)) return event.data;
+  return eventDataForScope(access.tenantScope(), event);
+}
+
+/** The same for a reader limited to `tenantIds` (null: every tenant), such as a webhook. */
+export function eventDataForScope(
+  tenantIds: readonly string[] | null,
+  event: { tenantId: string | null; data: Record<string, unknown> },
+): Record<string, unknown> {
+  if (event.tenantId !== null || tenantIds === null || !('reason' in event.data)) return event.data;
   const { reason: _reason, ...rest } = event.data;
   return rest;
 }

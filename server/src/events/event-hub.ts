@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Access } from '../auth/access';
 import { ChannelListener } from '../db/listener';
 import { log } from '../log';
-import { eventVisibility, rolloutVisibleSql } from '../auth/visibility';
+import { eventVisibility, eventVisibleSql, rolloutVisibleSql } from '../auth/visibility';
 import { EventRecord } from './event.entity';
 import { EVENTS_CHANNEL } from './event.service';
 
@@ -170,9 +170,7 @@ export class EventHub {
     if (filter.types != null) query.andWhere('e.type = ANY(:types)', { types: filter.types });
     // A cheap first cut for tenant-limited subscribers; each row is still authorized one by one afterwards.
     if (scope !== null) {
-      query.andWhere(`(e.tenant_id = ANY(:scope) OR (e.tenant_id IS NULL AND ${rolloutVisibleSql('e.rollout_id', ':scope')}))`, {
-        scope,
-      });
+      query.andWhere(eventVisibleSql('e.tenant_id', 'e.rollout_id', 'CAST(:scope AS uuid[])'), { scope });
     }
     return query.orderBy('e.sequence', 'ASC').limit(this.options.pageSize).getMany();
   }

@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { EntityManager } from 'typeorm';
 import { QUEUES, type JobQueue } from '../engine/job-queue';
+import { eventVisibleSql } from '../auth/visibility';
 import { webhookEventTypeOf } from '../modules/webhook/webhook-event-type';
 import { JOB_QUEUE } from '../tokens';
 import { EventType } from './event-type';
@@ -29,10 +30,7 @@ export interface EventInput {
  */
 const WEBHOOK_RECEIVES = `w.enabled
   AND (cardinality(w.event_types) = 0 OR e.webhook_type = ANY(w.event_types))
-  AND (w.tenant_ids IS NULL
-       OR e.tenant_id = ANY(w.tenant_ids)
-       OR (e.tenant_id IS NULL AND e.rollout_id IS NOT NULL
-           AND EXISTS (SELECT 1 FROM rollout_target vt WHERE vt.rollout_id = e.rollout_id AND vt.tenant_id = ANY(w.tenant_ids))))`;
+  AND ${eventVisibleSql('e.tenant_id', 'e.rollout_id', 'w.tenant_ids')}`;
 
 @injectable()
 export class EventService {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { eventDataForScope } from '../../auth/visibility';
 import { EventRecord } from '../../events/event.entity';
 import { EventType } from '../../events/event-type';
 import { Application } from '../application/application.entity';
@@ -102,7 +103,7 @@ export async function eventPayload(
 ): Promise<WebhookPayload> {
   const parts = new PayloadParts(manager, baseUrl);
   const { reason, ...details } = event.data as { reason?: unknown } & Record<string, unknown>;
-  const showReason = reason !== undefined && (event.tenantId !== null || webhook.tenantIds === null);
+  const showReason = reason !== undefined && 'reason' in eventDataForScope(webhook.tenantIds, event);
   let data: Record<string, unknown>;
   switch (type) {
     case WebhookEventType.RELEASE_LOCKED:
