@@ -109,7 +109,12 @@ describe('outbound webhooks', () => {
     expect(scopedPayloads.filter((p) => p.data.tenant).every((p) => p.data.tenant.slug === 'alpha')).toBe(true);
     expect(JSON.stringify(scopedPayloads)).not.toContain('beta');
 
-    const log = await messagesOf(server, everything.id, { eventType: 'DEPLOYMENT_SUCCEEDED' });
+    // The receiver has the request before the sender records its answer: wait for the log to say so.
+    const log = await waitFor(
+      'both deployment messages to be logged as delivered',
+      () => messagesOf(server, everything.id, { eventType: 'DEPLOYMENT_SUCCEEDED' }),
+      (found) => found.messages.nodes.every((node: { status: string }) => node.status !== 'PENDING'),
+    );
     expect(log.secret).toBeNull();
     expect(log.messages.totalCount).toBe(2);
     expect(log.messages.nodes[0]).toMatchObject({ status: 'SUCCEEDED', eventType: 'DEPLOYMENT_SUCCEEDED' });
