@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Access } from '../auth/access';
 import { ledgerLoaders } from '../modules/rollout/rollout.loaders';
+import type { WebhookAttempt } from '../modules/webhook/webhook-message.entity';
+import { webhookAttemptsOf } from '../modules/webhook/webhook.loaders';
 import { In, type DataSource, type ObjectLiteral, type EntityTarget } from 'typeorm';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
@@ -21,6 +23,7 @@ import { EnvironmentTier } from '../modules/tier/environment-tier.entity';
 export function createLoaders(dataSource: DataSource, access: Access) {
   const installationPages = new Map<number, DataLoader<string, Installation[]>>();
   const matchingReleases = new Map<string, DataLoader<string, Release | null>>();
+  const attemptPages = new Map<number, DataLoader<string, WebhookAttempt[]>>();
   function byId<T extends ObjectLiteral & { id: string }>(target: EntityTarget<T>) {
     return new DataLoader<string, T | null>(async (ids) => {
       const rows = await dataSource.getRepository(target).findBy({ id: In([...ids]) } as never);
@@ -114,6 +117,12 @@ export function createLoaders(dataSource: DataSource, access: Access) {
       const counts = new Map(rows.map((row) => [row.tenant_id, Number(row.count)]));
       return tenantIds.map((id) => counts.get(id) ?? 0);
     }),
+    /** The first `limit` delivery attempts of each webhook message (the caller's access was checked on the webhook). */
+    webhookAttempts(limit: number): DataLoader<string, WebhookAttempt[]> {
+      let loader = attemptPages.get(limit);
+      if (!loader) attemptPages.set(limit, (loader = new DataLoader((ids) => webhookAttemptsOf(dataSource, ids, limit))));
+      return loader;
+    },
     /** Rollouts and the ledger, counted within the caller's tenants. */
     ledger: ledgerLoaders(dataSource, () => access.tenantScope()),
   };

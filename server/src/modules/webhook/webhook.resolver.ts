@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { injectable } from 'tsyringe';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LIST_FIRST_DESCRIPTION, listLimit, MAX_LIST_ITEMS, PageArgs } from '../../common/pagination';
@@ -98,9 +97,6 @@ export class WebhookResolver {
 /** Attempts listed per message unless more are asked for: the default retry schedule has 8. */
 const DEFAULT_ATTEMPTS = 20;
 
-/** Per request: the attempts of every message resolved, read together. */
-const attemptLoaders = new WeakMap<object, Map<number, DataLoader<string, WebhookAttempt[]>>>();
-
 @injectable()
 @Resolver(() => WebhookMessage)
 export class WebhookMessageResolver {
@@ -115,11 +111,6 @@ export class WebhookMessageResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_ATTEMPTS, description: LIST_FIRST_DESCRIPTION })
     first?: number | null,
   ) {
-    const limit = listLimit(first, MAX_LIST_ITEMS);
-    let byLimit = attemptLoaders.get(context.loaders);
-    if (!byLimit) attemptLoaders.set(context.loaders, (byLimit = new Map<number, DataLoader<string, WebhookAttempt[]>>()));
-    let loader = byLimit.get(limit);
-    if (!loader) byLimit.set(limit, (loader = new DataLoader((ids) => this.service.attemptsOf(ids, limit))));
-    return loader.load(message.id);
+    return context.loaders.webhookAttempts(listLimit(first, MAX_LIST_ITEMS)).load(message.id);
   }
 }

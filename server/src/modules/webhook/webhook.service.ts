@@ -23,7 +23,7 @@ import type {
   WebhookIdInput,
   WebhookMessageFilter,
 } from './webhook.inputs';
-import { WebhookAttempt, WebhookMessage, WebhookMessageStatus } from './webhook-message.entity';
+import { WebhookMessage, WebhookMessageStatus } from './webhook-message.entity';
 import { testPayload } from './webhook-payload';
 import { newWebhookSecret } from './webhook-sender';
 import { Webhook, WebhookFormat } from './webhook.entity';
@@ -260,32 +260,6 @@ export class WebhookService {
       ],
       this.config.maxPageSize,
     );
-  }
-
-  /** The attempts of each message, oldest first, at most `limit` each: one query for a page of messages. */
-  async attemptsOf(messageIds: readonly string[], limit: number): Promise<WebhookAttempt[][]> {
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM (
-         SELECT a.*, row_number() OVER (PARTITION BY a.message_id ORDER BY a.id) AS n
-           FROM webhook_attempt a WHERE a.message_id = ANY($1)) ranked
-        WHERE n <= $2 ORDER BY message_id, id`,
-      [messageIds, limit],
-    );
-    const byMessage = new Map<string, WebhookAttempt[]>();
-    for (const row of rows) {
-      const attempt = Object.assign(new WebhookAttempt(), {
-        id: String(row.id),
-        messageId: row.message_id as string,
-        at: row.at as Date,
-        httpStatus: row.http_status as number | null,
-        durationMs: row.duration_ms as number,
-        error: row.error as string | null,
-        responseHeaders: row.response_headers as Record<string, string> | null,
-        responseBody: row.response_body as string | null,
-      });
-      byMessage.set(attempt.messageId, [...(byMessage.get(attempt.messageId) ?? []), attempt]);
-    }
-    return messageIds.map((id) => byMessage.get(id) ?? []);
   }
 
   /** The message and its webhook, when the caller administers that webhook. */
