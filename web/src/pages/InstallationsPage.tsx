@@ -4,7 +4,11 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useMemo } from 'react';
 import { FleetInstallationsDocument } from '../generated/graphql';
+import { ArchiveControl } from '../modules/archive/components/ArchiveControl';
+import { ShowArchivedSwitch, useShowArchived } from '../modules/archive/components/ShowArchivedSwitch';
+import { useCan } from '../modules/auth/hooks/useCan';
 import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
 import { InstallationList } from '../modules/fleet/components/InstallationList';
 import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
@@ -24,7 +28,13 @@ const FIELDS = [
 
 export default function InstallationsPage() {
   const filters = useFleetFilters();
-  const installations = useInstallationPages(FleetInstallationsDocument, filters.installationFilter, PAGE_SIZE);
+  const [showArchived, setShowArchived] = useShowArchived();
+  const canArchive = useCan('RELEASE_MANAGER');
+  const filter = useMemo(
+    () => (showArchived ? { ...filters.installationFilter, includeArchived: true } : filters.installationFilter),
+    [showArchived, filters.installationFilter],
+  );
+  const installations = useInstallationPages(FleetInstallationsDocument, filter, PAGE_SIZE);
   const { totalCount } = installations;
 
   return (
@@ -34,6 +44,7 @@ export default function InstallationsPage() {
         Installations
       </Typography>
       <FleetFilterBar filters={filters} fields={FIELDS} />
+      <ShowArchivedSwitch value={showArchived} onChange={setShowArchived} />
 
       <Typography color="text.secondary" role="status" aria-live="polite">
         {totalCount === undefined
@@ -62,12 +73,24 @@ export default function InstallationsPage() {
       {installations.nodes.length > 0 && totalCount !== undefined && (
         <InstallationList
           // A new filter starts at the top of its list.
-          key={JSON.stringify(filters.installationFilter)}
+          key={JSON.stringify(filter)}
           installations={installations.nodes}
           totalCount={totalCount}
           hasMore={installations.hasNextPage}
           onNearEnd={installations.loadMore}
           busy={installations.stale}
+          actions={
+            canArchive
+              ? (installation) =>
+                  // An installation of an archived tenant comes back with its tenant.
+                  installation.tenant.archivedAt && !installation.archivedAt ? null : (
+                    <ArchiveControl
+                      subject={{ kind: 'installation', tenantSlug: installation.tenant.slug, slug: installation.slug }}
+                      archived={!!installation.archivedAt}
+                    />
+                  )
+              : undefined
+          }
         />
       )}
       {installations.loadMoreError && (

@@ -12,6 +12,8 @@ import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
 import { TenantDetailDocument } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
+import { ArchiveControl } from '../modules/archive/components/ArchiveControl';
+import { useCan } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { DRIFT_WORD, type Drift } from '../modules/fleet/compare';
 import { DriftLegend } from '../modules/fleet/components/DriftLegend';
@@ -35,6 +37,7 @@ export default function TenantPage() {
     notifyOnNetworkStatusChange: true,
   });
   const [moreError, setMoreError] = useState<string | null>(null);
+  const canArchive = useCan('ADMIN', { everyTenant: true });
   // A new track keeps the tenant on screen while its matches load.
   const shown = data ?? (loading ? previousData : undefined);
   const tenant = shown?.tenant?.slug === slug ? shown.tenant : shown && !shown.tenant ? null : undefined;
@@ -83,10 +86,15 @@ export default function TenantPage() {
                 {tenant.slug}
               </Typography>
             </Typography>
-            {tenant.blocked ? (
+            {tenant.archivedAt ? (
+              <Chip label="Archived: left out of lists, selectors and rollouts" />
+            ) : tenant.blocked ? (
               <Chip label="Blocked: no rollout touches this tenant" color="error" />
             ) : (
               <Chip label="Active" color="success" variant="outlined" />
+            )}
+            {canArchive && (
+              <ArchiveControl subject={{ kind: 'tenant', slug: tenant.slug }} archived={!!tenant.archivedAt} size="medium" />
             )}
           </Stack>
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }} aria-label="Tenant labels" role="group">

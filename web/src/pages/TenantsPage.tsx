@@ -9,6 +9,10 @@ import { TenantTable } from '../modules/tenant/components/TenantTable';
 import { useTenants } from '../modules/tenant/hooks/useTenants';
 import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
 import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
+import { useMemo } from 'react';
+import { ArchiveControl } from '../modules/archive/components/ArchiveControl';
+import { ShowArchivedSwitch, useShowArchived } from '../modules/archive/components/ShowArchivedSwitch';
+import { useCan } from '../modules/auth/hooks/useCan';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { plural } from '../modules/ui/format';
 
@@ -31,7 +35,13 @@ export default function TenantsPage() {
   const filters = useFleetFilters();
   const { search } = filters.values;
   const otherFilters = !!(filters.values.labels || filters.values.tier || filters.values.blocked);
-  const tenants = useTenants(filters.tenantFilter);
+  const [showArchived, setShowArchived] = useShowArchived();
+  const canArchive = useCan('ADMIN', { everyTenant: true });
+  const tenantFilter = useMemo(
+    () => (showArchived ? { ...filters.tenantFilter, includeArchived: true } : filters.tenantFilter),
+    [showArchived, filters.tenantFilter],
+  );
+  const tenants = useTenants(tenantFilter);
   const setSearch = (next: string) => filters.set('search', next);
 
   const { totalCount } = tenants;
@@ -44,6 +54,7 @@ export default function TenantsPage() {
         Tenants
       </Typography>
       <FleetFilterBar filters={filters} fields={FIELDS} blockedWords={STATUS_WORDS} />
+      <ShowArchivedSwitch value={showArchived} onChange={setShowArchived} />
 
       <Typography color="text.secondary" role="status" aria-live="polite">
         {totalCount === undefined ? (tenants.loading ? 'Loading tenants…' : '') : countText(totalCount, search, otherFilters)}
@@ -68,7 +79,17 @@ export default function TenantsPage() {
         </Paper>
       )}
 
-      {showing > 0 && <TenantTable tenants={tenants.tenants} busy={tenants.stale} />}
+      {showing > 0 && (
+        <TenantTable
+          tenants={tenants.tenants}
+          busy={tenants.stale}
+          actions={
+            canArchive
+              ? (tenant) => <ArchiveControl subject={{ kind: 'tenant', slug: tenant.slug }} archived={!!tenant.archivedAt} />
+              : undefined
+          }
+        />
+      )}
 
       {tenants.loadMoreError && <Alert severity="error">Could not load more tenants: {tenants.loadMoreError}</Alert>}
 

@@ -102,6 +102,7 @@ export function createApolloClient(): ApolloClient {
             deployments: pagedByFilter,
             auditEvents: pagedByFilter,
             releases: pagedByFilter,
+            applications: { ...pagedByFilter, keyArgs: ['includeArchived'] },
           },
         },
         Tenant: { fields: { installations: pagedByFilter } },

@@ -3,8 +3,10 @@ import Chip from '@mui/material/Chip';
 import Link from '@mui/material/Link';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { InstallationRow_InstallationFragment } from '../../../generated/graphql';
+import { ArchivedChip } from '../../archive/components/ShowArchivedSwitch';
 import { LabelChips } from './LabelChips';
 import { VirtualTable } from './VirtualTable';
 
@@ -32,10 +34,12 @@ export interface InstallationListProps {
   hasMore: boolean;
   onNearEnd: () => unknown;
   busy: boolean;
+  /** A last column of actions per installation (archive, restore), for users who may use them. */
+  actions?: (installation: InstallationRow_InstallationFragment) => ReactNode;
 }
 
 /** Installations across tenants, virtualized: thousands of rows, and only the visible ones are in the page. */
-export function InstallationList({ installations, totalCount, hasMore, onNearEnd, busy }: InstallationListProps) {
+export function InstallationList({ installations, totalCount, hasMore, onNearEnd, busy, actions }: InstallationListProps) {
   return (
     <VirtualTable
       label="Installations"
@@ -44,7 +48,7 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
       hasMore={hasMore}
       onNearEnd={onNearEnd}
       rowHeight={52}
-      columns={COLUMNS}
+      columns={actions ? `${COLUMNS} 100px` : COLUMNS}
       busy={busy}
       header={
         <>
@@ -53,11 +57,13 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
           <Header>Tier</Header>
           <Header>Labels</Header>
           <Header>Status</Header>
+          {actions && <Header>Actions</Header>}
         </>
       }
       renderRow={(index) => {
         const installation = installations[index];
         const { tenant } = installation;
+        const archived = !!installation.archivedAt || !!tenant.archivedAt;
         return (
           <>
             <Cell>
@@ -79,13 +85,16 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
             </Cell>
             <Cell>
               <Stack direction="row" spacing={0.5}>
+                {installation.archivedAt && <ArchivedChip />}
+                {!installation.archivedAt && tenant.archivedAt && <ArchivedChip label="Tenant archived" />}
                 {tenant.blocked && <Chip label="Blocked" color="error" size="small" />}
                 {installation.frozen && <Chip label="Frozen" color="info" size="small" />}
-                {!tenant.blocked && !installation.frozen && (
+                {!archived && !tenant.blocked && !installation.frozen && (
                   <Chip label="Active" color="success" size="small" variant="outlined" />
                 )}
               </Stack>
             </Cell>
+            {actions && <Cell>{actions(installation)}</Cell>}
           </>
         );
       }}

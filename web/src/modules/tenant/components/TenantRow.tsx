@@ -5,9 +5,11 @@ import TableCell from '@mui/material/TableCell';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
+import type { ReactNode } from 'react';
 import type { TenantRow_TenantFragment } from '../../../generated/graphql';
+import { ArchivedChip } from '../../archive/components/ShowArchivedSwitch';
 
-export function TenantRow({ tenant }: { tenant: TenantRow_TenantFragment }) {
+export function TenantRow({ tenant, actions }: { tenant: TenantRow_TenantFragment; actions?: ReactNode }) {
   return (
     <TableRow hover>
       <TableCell>
@@ -35,12 +37,15 @@ export function TenantRow({ tenant }: { tenant: TenantRow_TenantFragment }) {
       </TableCell>
       <TableCell align="right">{tenant.installationCount}</TableCell>
       <TableCell>
-        {tenant.blocked ? (
+        {tenant.archivedAt ? (
+          <ArchivedChip />
+        ) : tenant.blocked ? (
           <Chip label="Blocked" color="error" size="small" />
         ) : (
           <Chip label="Active" color="success" size="small" variant="outlined" />
         )}
       </TableCell>
+      {actions !== undefined && <TableCell align="right">{actions}</TableCell>}
     </TableRow>
   );
 }
