@@ -11,6 +11,7 @@ import {
   RotateWebhookSecretInput,
   UpdateWebhookInput,
   WebhookConnection,
+  WebhookDeliveryStats,
   WebhookFilter,
   WebhookIdInput,
   WebhookMessageConnection,
@@ -20,6 +21,9 @@ import {
 import { WebhookAttempt, WebhookMessage } from './webhook-message.entity';
 import { Webhook } from './webhook.entity';
 import { WebhookService } from './webhook.service';
+
+/** Per request: the recent deliveries of every webhook resolved, read together. */
+const recentDeliveryLoaders = new WeakMap<object, DataLoader<string, WebhookDeliveryStats>>();
 
 @injectable()
 @Resolver(() => Webhook)
@@ -83,6 +87,18 @@ export class WebhookResolver {
   @FieldResolver(() => [String], { description: 'The tenants whose events are sent; empty means every tenant.' })
   tenantSlugs(@Root() webhook: Webhook, @Ctx() { loaders }: Context) {
     return this.service.tenantSlugs(webhook, (id) => loaders.tenant.load(id));
+  }
+
+  @FieldResolver(() => WebhookDeliveryStats, {
+    description: 'Its messages of the last 24 hours by status, and its last delivery attempt: for a list of endpoints.',
+  })
+  recentDeliveries(@Root() webhook: Webhook, @Ctx() context: Context) {
+    let loader = recentDeliveryLoaders.get(context.loaders);
+    if (!loader) {
+      loader = new DataLoader((ids) => this.service.recentDeliveries(ids));
+      recentDeliveryLoaders.set(context.loaders, loader);
+    }
+    return loader.load(webhook.id);
   }
 
   @FieldResolver(() => WebhookMessageConnection, { description: 'The delivery log, newest first.' })
