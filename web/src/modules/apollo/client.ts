@@ -102,11 +102,13 @@ export function createApolloClient(): ApolloClient {
             deployments: pagedByFilter,
             auditEvents: pagedByFilter,
             releases: pagedByFilter,
+            webhooks: pagedByFilter,
           },
         },
         Tenant: { fields: { installations: pagedByFilter } },
         ReleaseTrack: { fields: { releases: pagedByFilter } },
         Application: { fields: { artifacts: pagedByFilter } },
+        Webhook: { fields: { messages: pagedByFilter } },
       },
     }),
   });
