@@ -103,6 +103,8 @@ export async function startServer(): Promise<RunningServer> {
         PORT: String(port),
         SHIPLOG_ADMIN_TOKEN: adminToken,
         SHIPLOG_DEMO_DATA: 'false',
+        // Outbound webhooks retry within seconds, so a browser test sees a message fail for good.
+        SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s,1s',
         SHIPLOG_LOG_LEVEL: process.env.SHIPLOG_LOG_LEVEL ?? 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

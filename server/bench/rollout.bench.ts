@@ -4,6 +4,8 @@
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +23,8 @@ import { EventService, EventType } from '../src/events/event.service';
 import { log } from '../src/log';
 import { ReleaseService } from '../src/modules/release/release.service';
 import { RolloutService } from '../src/modules/rollout/rollout.service';
+import { webhookEventTypeOf } from '../src/modules/webhook/webhook-event-type';
+import { WebhookService } from '../src/modules/webhook/webhook.service';
 
 const INSTALLATIONS = Number(process.env.BENCH_INSTALLATIONS ?? 2000);
 const APPLICATIONS = 10;
@@ -28,6 +32,8 @@ const STAGES = 3;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
 const RAW_CONNECTIONS = 8;
+/** The slow webhook receiver answers after this long. */
+const SLOW_RECEIVER_MS = 2000;
 const TOKEN = `bench-${randomBytes(12).toString('hex')}`;
 
 function percentile(values: number[], p: number): number {
@@ -186,6 +192,92 @@ async function rawRate(url: string) {
   return { deployments, seconds, perSecond: deployments / seconds };
 }
 
+/** A webhook receiver on 127.0.0.1 answering 204 after `delayMs`; counts what it received. */
+async function webhookReceiver(delayMs: number) {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received += 1;
+      setTimeout(() => res.writeHead(204).end(), delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received: () => received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The webhook case: the same rollout (of a new release, so every component deploys again) while two webhooks
+ * subscribe to every event type, one answering at once and one after 2 s. Every message the rollout's events make
+ * must be written, and queued, by the time the rollout ends.
+ */
+async function webhookCase(app: App, db: Client) {
+  const fast = await webhookReceiver(0);
+  const slow = await webhookReceiver(SLOW_RECEIVER_MS);
+  try {
+    const system = Access.system();
+    const webhooks = app.container.resolve(WebhookService);
+    const created = [];
+    for (const [receiver, description] of [
+      [fast, 'bench fast'],
+      [slow, 'bench slow'],
+    ] as const) {
+      created.push(await webhooks.create(system, { url: receiver.url, description }));
+    }
+    await db.query(
+      `INSERT INTO artifact (application_id, version, image_ref, registered_by) SELECT id, '2.0.0', 'img', 'bench' FROM application`,
+    );
+    const releases = app.container.resolve(ReleaseService);
+    const release = await releases.create(system, { trackSlug: 'bench', version: '2.0.0' });
+    await releases.setComponents(system, {
+      releaseId: release.id,
+      components: Array.from({ length: APPLICATIONS }, (_, i) => ({
+        applicationSlug: `app-${i + 1}`,
+        artifactVersion: '2.0.0',
+        stage: (i % STAGES) + 1,
+      })),
+    });
+    await releases.lock(system, release.id);
+    const { rows: last } = await db.query<{ sequence: string | null }>('SELECT max(sequence) AS sequence FROM event_record');
+    const before = last[0].sequence ?? '0';
+
+    const engine = await rolloutRate(app, db, release.id);
+    const deliveredDuring = { fast: fast.received(), slow: slow.received() };
+
+    const { rows: events } = await db.query<{ type: EventType; data: Record<string, unknown> }>(
+      'SELECT type, data FROM event_record WHERE sequence > $1',
+      [before],
+    );
+    const expected = events.filter((event) => webhookEventTypeOf(event) !== null).length;
+    // The jobs' message ids, gathered once (pgboss keeps jobs in two tables and has no index on their data).
+    const { rows: messages } = await db.query<{ webhook_id: string; messages: string; queued: string }>(
+      `WITH queued AS (
+         SELECT (data->>'messageId')::uuid AS id FROM pgboss.job WHERE name = 'webhook-message'
+         UNION SELECT (data->>'messageId')::uuid FROM pgboss.archive WHERE name = 'webhook-message')
+       SELECT m.webhook_id, count(*) AS messages, count(q.id) AS queued
+         FROM webhook_message m LEFT JOIN queued q ON q.id = m.id
+        WHERE m.event_sequence > $1 GROUP BY m.webhook_id`,
+      [before],
+    );
+    const perWebhook = created.map((webhook) => {
+      const row = messages.find((m) => m.webhook_id === webhook.id);
+      return { description: webhook.description, messages: Number(row?.messages ?? 0), queued: Number(row?.queued ?? 0) };
+    });
+    return { engine, expected, perWebhook, deliveredDuring };
+  } finally {
+    await fast.close();
+    await slow.close();
+  }
+}
+
 /** Commit-to-subscriber latency for SUBSCRIBERS graphql-ws subscribers of `events`. */
 async function eventLatency(app: App, url: string) {
   const wsUrl = `${url.replace('http', 'ws')}/graphql`;
@@ -334,6 +426,28 @@ async function main() {
     console.log(
       `  p99 ratio ${(live.p99 / broadcast.p99).toFixed(2)}; target p99 ≤ 2 × raw p99 + 20 ms = ${limit.toFixed(1)} ms ${live.p99 <= limit ? 'MET' : 'NOT MET'}`,
     );
+
+    // Last, so the webhook deliveries it leaves queued do not weigh on the latency measured above.
+    const hooked = await webhookCase(app, sql);
+    const hookedRatio = hooked.engine.perSecond / raw.perSecond;
+    const allQueued = hooked.perWebhook.every((w) => w.messages === hooked.expected && w.queued === hooked.expected);
+    console.log(
+      `\nRollout throughput with 2 webhooks subscribed to every event type (one answering after ${SLOW_RECEIVER_MS / 1000} s)`,
+    );
+    console.log(
+      `  engine: ${hooked.engine.deployments} deployments in ${hooked.engine.seconds.toFixed(1)} s = ${hooked.engine.perSecond.toFixed(0)} deployments/s` +
+        ` (${((hooked.engine.perSecond / engine.perSecond) * 100).toFixed(0)}% of the rate without webhooks)`,
+    );
+    for (const webhook of hooked.perWebhook) {
+      console.log(
+        `  ${webhook.description}: ${webhook.messages} messages written, ${webhook.queued} queued, of ${hooked.expected} events`,
+      );
+    }
+    console.log(
+      `  requests received during the rollout: fast ${hooked.deliveredDuring.fast}, slow ${hooked.deliveredDuring.slow}`,
+    );
+    console.log(`  every message written and queued: ${allQueued ? 'YES' : 'NO'}`);
+    console.log(`  ratio ${hookedRatio.toFixed(2)} (target ≥ 0.35) ${hookedRatio >= 0.35 ? 'MET' : 'NOT MET'}`);
   } finally {
     await sql.end();
     await app.close();

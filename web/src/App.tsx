@@ -20,6 +20,8 @@ const OverviewPage = lazy(() => import('./pages/OverviewPage'));
 const DeploymentsPage = lazy(() => import('./pages/DeploymentsPage'));
 const ArtifactJourneyPage = lazy(() => import('./pages/ArtifactJourneyPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
+const WebhookPage = lazy(() => import('./pages/WebhookPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -49,6 +51,8 @@ export function App() {
           <Route path="/deployments" element={<DeploymentsPage />} />
           <Route path="/artifacts/:app/:version" element={<ArtifactJourneyPage />} />
           <Route path="/audit" element={<AuditPage />} />
+          <Route path="/webhooks" element={<WebhooksPage />} />
+          <Route path="/webhooks/:id" element={<WebhookPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

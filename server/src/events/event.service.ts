@@ -47,12 +47,31 @@ export class EventService {
    * sequence is drawn before the lock is held; the notification carries the last sequence appended.
    *
    * The same statement writes the outbound webhook messages the events make (one per event and receiving
-   * webhook), so no event is committed without its messages nor a message without its event; the jobs that send
-   * them are queued by one more statement, only when there are any.
+   * webhook), so no event is committed without its messages nor a message without its event. Which webhooks
+   * receive which event is read, and the jobs that send the messages queued, *before* that statement: every
+   * appending transaction waits for the lock, so work done after the lock is taken (a pg-boss insert is a round
+   * trip of its own) would hold back every other append; before it, transactions do it side by side. The jobs are
+   * part of the same transaction, so no worker sees one before its message is committed.
    */
   async append(manager: EntityManager, events: EventInput[]): Promise<void> {
     if (events.length === 0) return;
-    const [{ messages }]: { messages: string[] }[] = await manager.query(
+    const tenantIds = events.map((event) => event.tenantId ?? null);
+    const rolloutIds = events.map((event) => event.rolloutId ?? null);
+    const webhookTypes = events.map((event) => webhookEventTypeOf(event));
+    const receivers: { id: string; webhook_id: string; n: number }[] = webhookTypes.some((type) => type !== null)
+      ? await manager.query(
+          `SELECT gen_random_uuid() AS id, w.id AS webhook_id, e.n::int AS n
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS e(tenant_id, rollout_id, webhook_type, n)
+             JOIN webhook w ON e.webhook_type IS NOT NULL AND ${WEBHOOK_RECEIVES}`,
+          [tenantIds, rolloutIds, webhookTypes],
+        )
+      : [];
+    await this.jobs.sendMany(
+      manager,
+      QUEUES.webhookMessage,
+      receivers.map((receiver) => ({ messageId: receiver.id })),
+    );
+    await manager.query(
       `WITH ordered AS (SELECT pg_advisory_xact_lock($1)),
             input AS (
               SELECT * FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[])
@@ -65,31 +84,26 @@ export class EventService {
               RETURNING sequence),
             numbered AS (SELECT sequence, row_number() OVER (ORDER BY sequence) AS n FROM appended),
             messages AS (
-              INSERT INTO webhook_message (webhook_id, event_sequence, event_type)
-              SELECT w.id, a.sequence, e.webhook_type
-                FROM numbered a
-                JOIN input e ON e.n = a.n AND e.webhook_type IS NOT NULL
-                JOIN webhook w ON ${WEBHOOK_RECEIVES}
-              RETURNING id)
-       SELECT pg_notify($2, max(sequence)::text),
-              (SELECT coalesce(array_agg(id::text), '{}') FROM messages) AS messages
-         FROM appended`,
+              INSERT INTO webhook_message (id, webhook_id, event_sequence, event_type)
+              SELECT r.id, r.webhook_id, a.sequence, e.webhook_type
+                FROM unnest($10::uuid[], $11::uuid[], $12::int[]) AS r(id, webhook_id, n)
+                JOIN numbered a ON a.n = r.n
+                JOIN input e ON e.n = r.n)
+       SELECT pg_notify($2, max(sequence)::text) FROM appended`,
       [
         EVENT_ORDER_LOCK,
         EVENTS_CHANNEL,
         events.map((event) => event.type),
-        events.map((event) => event.tenantId ?? null),
-        events.map((event) => event.rolloutId ?? null),
+        tenantIds,
+        rolloutIds,
         events.map((event) => event.targetId ?? null),
         events.map((event) => event.deploymentId ?? null),
         events.map((event) => JSON.stringify(event.data ?? {})),
-        events.map((event) => webhookEventTypeOf(event)),
+        webhookTypes,
+        receivers.map((receiver) => receiver.id),
+        receivers.map((receiver) => receiver.webhook_id),
+        receivers.map((receiver) => receiver.n),
       ],
-    );
-    await this.jobs.sendMany(
-      manager,
-      QUEUES.webhookMessage,
-      messages.map((messageId) => ({ messageId })),
     );
   }
 }

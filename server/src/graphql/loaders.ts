@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Access } from '../auth/access';
 import { ledgerLoaders } from '../modules/rollout/rollout.loaders';
 import type { WebhookAttempt } from '../modules/webhook/webhook-message.entity';
-import { webhookAttemptsOf } from '../modules/webhook/webhook.loaders';
+import { recentWebhookDeliveries, webhookAttemptsOf } from '../modules/webhook/webhook.loaders';
+import type { WebhookDeliveryStats } from '../modules/webhook/webhook.inputs';
 import { In, type DataSource, type ObjectLiteral, type EntityTarget } from 'typeorm';
 import { Application } from '../modules/application/application.entity';
 import { Artifact } from '../modules/application/artifact.entity';
@@ -123,6 +124,8 @@ export function createLoaders(dataSource: DataSource, access: Access) {
       if (!loader) attemptPages.set(limit, (loader = new DataLoader((ids) => webhookAttemptsOf(dataSource, ids, limit))));
       return loader;
     },
+    /** Each webhook's recent delivery counts and last attempt (the caller's access was checked on the webhook). */
+    webhookDeliveries: new DataLoader<string, WebhookDeliveryStats>((ids) => recentWebhookDeliveries(dataSource, ids)),
     /** Rollouts and the ledger, counted within the caller's tenants. */
     ledger: ledgerLoaders(dataSource, () => access.tenantScope()),
   };

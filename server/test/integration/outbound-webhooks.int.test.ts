@@ -187,6 +187,36 @@ describe('outbound webhooks', () => {
     );
   });
 
+  it('lists each endpoint with its recent deliveries by status and its last attempt', async () => {
+    const healthy = await receiver();
+    const broken = await receiver(Array(10).fill({ status: 500 }));
+    const good = await createWebhook(server, { url: healthy.url, description: 'recent good' });
+    const bad = await createWebhook(server, { url: broken.url, description: 'recent bad' });
+    const idle = await createWebhook(server, { url: healthy.url, description: 'recent idle' });
+    const test = `mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`;
+    for (const id of [good.id, good.id, bad.id]) dataOf(await server.gql(test, { id }));
+    const recent = async () =>
+      dataOf(
+        await server.gql<{ webhooks: any }>(
+          `{ webhooks(first: 100) { nodes { id recentDeliveries { succeeded failed pending lastDeliveryAt } } } }`,
+        ),
+      ).webhooks.nodes as { id: string; recentDeliveries: any }[];
+    const listed = await waitFor(
+      'both tested endpoints to settle',
+      recent,
+      (nodes) =>
+        nodes.find((n) => n.id === good.id)?.recentDeliveries.succeeded === 2 &&
+        nodes.find((n) => n.id === bad.id)?.recentDeliveries.failed === 1,
+    );
+    const of = (id: string) => listed.find((n) => n.id === id)!.recentDeliveries;
+    expect(of(good.id)).toMatchObject({ succeeded: 2, failed: 0, pending: 0 });
+    expect(of(bad.id)).toMatchObject({ succeeded: 0, failed: 1, pending: 0 });
+    expect(of(idle.id)).toEqual({ succeeded: 0, failed: 0, pending: 0, lastDeliveryAt: null });
+    const badMessages = (await messagesOf(server, bad.id)).messages.nodes;
+    const lastAttempt = badMessages[0].attempts.at(-1).at;
+    expect(of(bad.id).lastDeliveryAt).toBe(lastAttempt);
+  });
+
   it('disables an endpoint that answers 410 Gone, in the open', async () => {
     const endpoint = await receiver([{ status: 410 }]);
     const webhook = await createWebhook(server, { url: endpoint.url });

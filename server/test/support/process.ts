@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../src/db/embedded';
 
 const SERVER_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -63,4 +64,21 @@ export async function gqlAt<T = any>(url: string, query: string, variables: Reco
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   return body.data as T;
+}
+
+/** The environment of a server process on `databaseUrl`, on a free port, with `token` as its admin token. */
+export async function processEnvironment(
+  databaseUrl: string,
+  token: string,
+  extra: Record<string, string> = {},
+): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(await freePort()),
+    SHIPLOG_ADMIN_TOKEN: token,
+    SHIPLOG_DEMO_DATA: 'false',
+    SHIPLOG_LOG_LEVEL: 'info',
+    ...extra,
+  };
 }

@@ -9,7 +9,8 @@ export interface ReceivedRequest {
   answered: number;
 }
 
-export type Answer = { status: number; headers?: Record<string, string> };
+/** `hold`: never answer (the request stays open until the sender gives up or dies). */
+export type Answer = { status: number; headers?: Record<string, string>; hold?: boolean };
 
 /**
  * A real HTTP endpoint on 127.0.0.1 standing in for an orchestrator: records every request and answers what
@@ -31,8 +32,9 @@ export async function startReceiver(
         body = raw;
       }
       const request = { path: req.url ?? '/', headers: req.headers, raw, body };
-      const { status, headers } = answer(request, requests);
+      const { status, headers, hold } = answer(request, requests);
       requests.push({ ...request, answered: status });
+      if (hold) return;
       res.writeHead(status, { 'content-type': 'application/json', ...(headers ?? {}) }).end('{}');
     });
   });

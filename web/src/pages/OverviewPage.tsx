@@ -21,6 +21,7 @@ import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusCh
 import { formatDateTime, plural } from '../modules/ui/format';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useIsScoped } from '../modules/auth/hooks/useCan';
+import { useDisabledWebhooks, type DisabledWebhook } from '../modules/webhook/hooks/useDisabledWebhooks';
 
 function rolloutTitle(rollout: OverviewRollout_RolloutFragment): string {
   return `${rollout.release.track.name} ${rollout.release.version}`;
@@ -85,24 +86,46 @@ function ActiveRollouts({ rollouts }: { rollouts: OverviewQuery['activeRollouts'
   );
 }
 
+function DisabledWebhooks({ webhooks }: { webhooks: DisabledWebhook[] }) {
+  return (
+    <List aria-label="Disabled webhooks" dense disablePadding>
+      {webhooks.map((webhook) => (
+        <ListItem key={webhook.id} disableGutters divider>
+          <ListItemText
+            primary={
+              <Link component={RouterLink} to={`/webhooks/${webhook.id}`} sx={{ fontWeight: 600 }}>
+                Webhook {webhook.description || webhook.url} disabled
+              </Link>
+            }
+            secondary={webhook.disabledReason}
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+}
+
 function Attention({
   data,
   failedSince,
   failureWindowDays,
+  webhooks,
 }: {
   data: OverviewQuery;
   failedSince: string;
   failureWindowDays: number;
+  webhooks: DisabledWebhook[];
 }) {
   const paused = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'PAUSED');
   const failed = data.failedRollouts.nodes.filter((rollout) => (rollout.finishedAt ?? rollout.createdAt) >= failedSince);
   const rollouts = [...paused, ...failed];
   const deployments = data.failedDeployments;
-  if (rollouts.length === 0 && deployments.nodes.length === 0) {
+  if (rollouts.length === 0 && deployments.nodes.length === 0 && webhooks.length === 0) {
     return <Quiet>Nothing failed in the last {failureWindowDays} days.</Quiet>;
   }
   return (
     <Stack spacing={1}>
+      {webhooks.length > 0 && <DisabledWebhooks webhooks={webhooks} />}
       {rollouts.length > 0 && (
         <List aria-label="Rollouts needing attention" dense disablePadding>
           {rollouts.map((rollout) => (
@@ -218,6 +241,7 @@ function AwaitingAction({ data }: { data: OverviewQuery }) {
 export default function OverviewPage() {
   const { overview, stats, failedSince, failureWindowDays } = useLiveOverview();
   const data = overview.data;
+  const disabledWebhooks = useDisabledWebhooks();
 
   return (
     <Stack spacing={2}>
@@ -250,7 +274,12 @@ export default function OverviewPage() {
           </Section>
           <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
             <Section title="Needs attention">
-              <Attention data={data} failedSince={failedSince} failureWindowDays={failureWindowDays} />
+              <Attention
+                data={data}
+                failedSince={failedSince}
+                failureWindowDays={failureWindowDays}
+                webhooks={disabledWebhooks.nodes}
+              />
             </Section>
             <Section title="Awaiting action">
               <AwaitingAction data={data} />

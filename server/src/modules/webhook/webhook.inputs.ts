@@ -151,3 +151,28 @@ export class WebhookReplay {
   @Field(() => Int, { description: 'How many messages were queued again.' })
   queued: number;
 }
+
+/** The window recentDeliveries counts over. */
+export const RECENT_DELIVERY_HOURS = 24;
+/** At most this many of the newest messages of that window are counted, so a busy endpoint costs no more. */
+export const RECENT_DELIVERY_MESSAGES = 1000;
+
+@ObjectType({
+  description: `How the endpoint has been doing: its messages of the last ${RECENT_DELIVERY_HOURS} hours (at most the newest ${RECENT_DELIVERY_MESSAGES}), by status.`,
+})
+export class WebhookDeliveryStats {
+  @Field(() => Int)
+  succeeded: number;
+
+  @Field(() => Int)
+  failed: number;
+
+  @Field(() => Int, { description: 'Not delivered yet: waiting for their first attempt or a retry.' })
+  pending: number;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The last attempt to deliver any message (of any age); null when none was made.',
+  })
+  lastDeliveryAt: Date | null;
+}

@@ -10,6 +10,7 @@ import {
   RotateWebhookSecretInput,
   UpdateWebhookInput,
   WebhookConnection,
+  WebhookDeliveryStats,
   WebhookFilter,
   WebhookIdInput,
   WebhookMessageConnection,
@@ -82,6 +83,13 @@ export class WebhookResolver {
   @FieldResolver(() => [String], { description: 'The tenants whose events are sent; empty means every tenant.' })
   tenantSlugs(@Root() webhook: Webhook, @Ctx() { loaders }: Context) {
     return this.service.tenantSlugs(webhook, (id) => loaders.tenant.load(id));
+  }
+
+  @FieldResolver(() => WebhookDeliveryStats, {
+    description: 'Its messages of the last 24 hours by status, and its last delivery attempt: for a list of endpoints.',
+  })
+  recentDeliveries(@Root() webhook: Webhook, @Ctx() context: Context) {
+    return context.loaders.webhookDeliveries.load(webhook.id);
   }
 
   @FieldResolver(() => WebhookMessageConnection, { description: 'The delivery log, newest first.' })

@@ -103,11 +103,13 @@ export function createApolloClient(): ApolloClient {
             auditEvents: pagedByFilter,
             releases: pagedByFilter,
             applications: { ...pagedByFilter, keyArgs: ['includeArchived'] },
+            webhooks: pagedByFilter,
           },
         },
         Tenant: { fields: { installations: pagedByFilter } },
         ReleaseTrack: { fields: { releases: pagedByFilter } },
         Application: { fields: { artifacts: pagedByFilter } },
+        Webhook: { fields: { messages: pagedByFilter } },
       },
     }),
   });

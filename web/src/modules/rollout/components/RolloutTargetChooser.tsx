@@ -20,7 +20,7 @@ function useDebounced(value: string, delayMs = 250): string {
   return settled;
 }
 
-function TenantPicker({ value, onChange }: { value: string[]; onChange: (slugs: string[]) => void }) {
+export function TenantPicker({ value, onChange }: { value: string[]; onChange: (slugs: string[]) => void }) {
   const [input, setInput] = useState('');
   const search = useDebounced(input.trim());
   const { data, loading } = useQuery(TenantOptionsDocument, { variables: { search: search || null } });

@@ -11,12 +11,14 @@ import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import { Suspense, useState } from 'react';
 import { Link as RouterLink, NavLink, Outlet } from 'react-router';
+import type { Role } from '../../../generated/graphql';
+import { useCan } from '../../auth/hooks/useCan';
 import { useSignOut } from '../../auth/hooks/useSignOut';
 import { PageFallback } from '../../ui/PageFallback';
 import { ViewerBadge } from './ViewerBadge';
 
 /** The main navigation, in the order people use it. */
-const NAV: { to: string; label: string }[] = [
+const NAV: { to: string; label: string; role?: Role }[] = [
   { to: '/', label: 'Overview' },
   { to: '/tenants', label: 'Tenants' },
   { to: '/installations', label: 'Installations' },
@@ -25,6 +27,7 @@ const NAV: { to: string; label: string }[] = [
   { to: '/rollouts', label: 'Rollouts' },
   { to: '/deployments', label: 'Deployments' },
   { to: '/audit', label: 'Audit log' },
+  { to: '/webhooks', label: 'Webhooks', role: 'ADMIN' },
 ];
 
 /** From this width (laptops) the navigation is a side bar; below it (tablets) it folds into a menu. */
@@ -32,10 +35,11 @@ const WIDE = 'lg';
 const SIDEBAR_WIDTH = 200;
 
 function NavList({ onNavigate }: { onNavigate?: () => void }) {
+  const admin = useCan('ADMIN');
   return (
     <Box component="nav" aria-label="Main">
       <List>
-        {NAV.map((item) => (
+        {NAV.filter((item) => item.role !== 'ADMIN' || admin).map((item) => (
           <ListItemButton
             key={item.to}
             component={NavLink}
