@@ -123,13 +123,56 @@ test.describe('Acting on a rollout', () => {
     await rolloutPage.drawer.getByRole('button', { name: 'Close deployment' }).click();
     await expect(rolloutPage.drawer).toHaveCount(0);
 
-    // The cause is fixed outside Shiplog; a retry deploys again and the paused rollout carries on to the end.
+    // The cause is fixed outside Shiplog; "Retry and resume" deploys again and the paused rollout carries on to the end.
     await api.updateInstallation({ tenantSlug: rollout.tenantSlug, slug: 'eu', driverConfig: { delayMs: 1500 } });
-    await rolloutPage.targetAction('Retry', rollout.tenantSlug, 'eu').click();
+    await rolloutPage.targetAction('Retry and resume', rollout.tenantSlug, 'eu').click();
     await rolloutPage.filter('All').click();
     await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', 2)).toHaveText('Succeeded', { timeout: 30_000 });
     await expect(rolloutPage.status).toContainText('Succeeded', { timeout: 30_000 });
     await expect(rolloutPage.progress).toHaveAttribute('aria-valuenow', '100');
+  });
+
+  test('on a paused rollout, "Retry this installation" deploys only that one and the rollout stays paused', async ({
+    page,
+    api,
+    createUser,
+    signInAs,
+    prepareRollout,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const prepared = await prepareRollout({ failing: { installation: 'eu', stage: 1 } });
+    // One at a time: eu fails first and us is still waiting when the rollout pauses.
+    const { id } = await api.startRollout({
+      releaseId: prepared.releaseId,
+      installationIds: prepared.installationIds,
+      reason: 'e2e: retry one',
+      failurePolicy: 'PAUSE',
+      maxParallel: 1,
+    });
+    await page.goto(`/rollouts/${id}`);
+    await rolloutPage.expectLive();
+    await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+    await expect(rolloutPage.row(prepared.tenantSlug, 'us')).toContainText('pending');
+    // A bare "Retry" would not say what happens to the rest of the rollout.
+    await expect(rolloutPage.targetAction('Retry', prepared.tenantSlug, 'eu')).toHaveCount(0);
+    await expect(rolloutPage.targetAction('Retry and resume', prepared.tenantSlug, 'eu')).toBeVisible();
+
+    await api.updateInstallation({ tenantSlug: prepared.tenantSlug, slug: 'eu', driverConfig: { delayMs: 500 } });
+    await rolloutPage.targetAction('Retry this installation', prepared.tenantSlug, 'eu').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Retrying' })).toHaveText(
+      `Retrying ${prepared.tenantSlug} / eu; the rollout stays paused.`,
+    );
+    await expect(rolloutPage.cell(prepared.tenantSlug, 'eu', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    await expect(rolloutPage.row(prepared.tenantSlug, 'eu')).toContainText('succeeded');
+    // The rest did not start: us is still pending and the rollout still paused.
+    await expect(rolloutPage.status).toContainText('Paused');
+    await expect(rolloutPage.row(prepared.tenantSlug, 'us')).toContainText('pending');
+    expect(await api.rolloutStatus(id)).toBe('PAUSED');
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(rolloutPage.status).toContainText('Succeeded', { timeout: 30_000 });
   });
 
   test('an installation that needs approval waits for it; one is approved, the other rejected with a reason', async ({

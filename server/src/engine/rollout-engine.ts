@@ -270,9 +270,10 @@ export class RolloutEngine {
 
   /**
    * Starts a failed installation again from its current stage: each failed or cancelled deployment there gets its
-   * next attempt. A paused rollout resumes.
+   * next attempt. A paused rollout resumes unless `resume` is false: then only this installation runs (its
+   * deployments go on while the rollout is paused) and nothing else starts.
    */
-  async retry(uow: UnitOfWork, rollout: Rollout, target: RolloutTarget): Promise<void> {
+  async retry(uow: UnitOfWork, rollout: Rollout, target: RolloutTarget, { resume = true } = {}): Promise<void> {
     if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status))
       throw conflict(`The rollout is ${rollout.status}; it cannot be retried`);
     if (target.status !== TargetStatus.FAILED)
@@ -301,7 +302,7 @@ export class RolloutEngine {
     } else {
       await this.settleTarget(uow, rollout, target);
     }
-    if (rollout.status === RolloutStatus.PAUSED) {
+    if (rollout.status === RolloutStatus.PAUSED && resume) {
       rollout.acknowledgedAt = new Date();
       await this.setRolloutStatus(uow, rollout, RolloutStatus.RUNNING);
     }

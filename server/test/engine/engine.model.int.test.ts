@@ -220,7 +220,7 @@ async function perform(step: Step, rolloutId: string, installations: { id: strin
         else
           await act(
             server.gql(
-              `mutation ($input: TargetIdInput!) { retryRolloutTarget(input: $input) { id } }`,
+              `mutation ($input: RetryRolloutTargetInput!) { retryRolloutTarget(input: $input) { id } }`,
               input({ targetId: target.id }),
             ),
           );

@@ -207,7 +207,7 @@ const COMMAND_INPUTS = {
   promoteRollout: 'RolloutIdInput',
   approveRolloutTarget: 'TargetIdInput',
   rejectRolloutTarget: 'RejectRolloutTargetInput',
-  retryRolloutTarget: 'TargetIdInput',
+  retryRolloutTarget: 'RetryRolloutTargetInput',
 } as const;
 
 /** Runs a rollout or target command with its one `input`; the response is keyed by the mutation's name. */

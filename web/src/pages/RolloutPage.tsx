@@ -162,7 +162,8 @@ export default function RolloutPage() {
           actions={{
             allowed: canControl,
             busy: actions.targetBusy,
-            onRetry: (target) => void actions.retry(target.id),
+            rolloutPaused: rollout.status === 'PAUSED',
+            onRetry: (target, resume) => void actions.retry(target.id, targetName(target), resume),
             onApprove: (target) => void actions.approve(target.id),
             onReject: setRejecting,
             onRollback: setRollingBack,

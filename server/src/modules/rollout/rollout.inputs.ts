@@ -130,6 +130,17 @@ export class TargetIdInput {
 }
 
 @InputType()
+export class RetryRolloutTargetInput extends TargetIdInput {
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      'When the rollout is PAUSED, resume it too (the default); false retries only this installation and the rollout stays paused.',
+  })
+  @IsOptional()
+  resume: boolean = true;
+}
+
+@InputType()
 export class RejectRolloutTargetInput extends TargetIdInput {
   @Field()
   @IsReason()

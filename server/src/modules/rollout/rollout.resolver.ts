@@ -14,6 +14,7 @@ import {
   AbortRolloutInput,
   PauseRolloutInput,
   RejectRolloutTargetInput,
+  RetryRolloutTargetInput,
   RolloutFilter,
   RolloutIdInput,
   RolloutPlanInput,
@@ -134,9 +135,12 @@ export class RolloutResolver {
     return this.service.reject(access, input);
   }
 
-  @Mutation(() => RolloutTarget, { description: 'Redeploys what failed on a FAILED installation and goes on from there.' })
-  retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => TargetIdInput) input: TargetIdInput) {
-    return this.service.retry(access, input.targetId);
+  @Mutation(() => RolloutTarget, {
+    description:
+      'Redeploys what failed on a FAILED installation and goes on from there; a PAUSED rollout resumes unless resume is false.',
+  })
+  retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => RetryRolloutTargetInput) input: RetryRolloutTargetInput) {
+    return this.service.retry(access, input.targetId, input.resume ?? true);
   }
 
   @FieldResolver(() => String, {

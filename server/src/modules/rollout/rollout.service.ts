@@ -190,9 +190,9 @@ export class RolloutService {
     );
   }
 
-  retry(access: Access, targetId: string) {
+  retry(access: Access, targetId: string, resume: boolean) {
     return this.targetCommand(access, targetId, 'rollout.target.retry', null, (uow, rollout, target) =>
-      this.engine.retry(uow, rollout, target),
+      this.engine.retry(uow, rollout, target, { resume }),
     );
   }
 

@@ -62,7 +62,9 @@ export interface TargetActions {
   /** Whether the user may act on installations at all; without it only the status shows. */
   allowed: boolean;
   busy: boolean;
-  onRetry(target: Target): void;
+  /** A paused rollout offers to retry one installation alone or to retry it and resume the rollout. */
+  rolloutPaused: boolean;
+  onRetry(target: Target, resume: boolean): void;
   onApprove(target: Target): void;
   onReject(target: Target): void;
   onRollback(target: Target): void;
@@ -79,16 +81,40 @@ function TargetActionButtons({ target, actions }: { target: Target; actions: Tar
       <Box component="span" sx={{ color: 'text.secondary', fontSize: 12, mr: 0.5 }} title={target.statusReason ?? undefined}>
         {target.status.toLowerCase().replace(/_/g, ' ')}
       </Box>
-      {actions.allowed && target.status === 'FAILED' && (
+      {actions.allowed && target.status === 'FAILED' && !actions.rolloutPaused && (
         <Button
           size="small"
           color="error"
           aria-label={`Retry ${name}`}
-          onClick={() => actions.onRetry(target)}
+          onClick={() => actions.onRetry(target, false)}
           disabled={actions.busy}
         >
           Retry
         </Button>
+      )}
+      {actions.allowed && target.status === 'FAILED' && actions.rolloutPaused && (
+        <>
+          <Button
+            size="small"
+            color="error"
+            aria-label={`Retry this installation ${name}`}
+            title="Deploys this installation again; the rollout stays paused"
+            onClick={() => actions.onRetry(target, false)}
+            disabled={actions.busy}
+          >
+            Retry this installation
+          </Button>
+          <Button
+            size="small"
+            color="error"
+            aria-label={`Retry and resume ${name}`}
+            title="Deploys this installation again and resumes the rollout: its other pending installations start too"
+            onClick={() => actions.onRetry(target, true)}
+            disabled={actions.busy}
+          >
+            Retry and resume
+          </Button>
+        </>
       )}
       {actions.allowed && target.status === 'AWAITING_APPROVAL' && (
         <>

@@ -46,7 +46,12 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     resume: () => run(async () => void (await resume({ variables: { input: { rolloutId } } }))),
     abort: (reason: string) => run(async () => void (await abort({ variables: { input: { rolloutId, reason } } }))),
     promote: () => run(async () => void (await promote({ variables: { input: { rolloutId } } }))),
-    retry: (targetId: string) => run(async () => void (await retry({ variables: { input: { targetId } } }))),
+    retry: (targetId: string, name: string, resume: boolean) =>
+      run(async () => {
+        const { data } = await retry({ variables: { input: { targetId, resume } } });
+        if (data?.retryRolloutTarget.rollout.status === 'PAUSED') return `Retrying ${name}; the rollout stays paused.`;
+        return resume ? `Retrying ${name}; the rollout resumed.` : `Retrying ${name}.`;
+      }),
     approve: (targetId: string) => run(async () => void (await approve({ variables: { input: { targetId } } }))),
     reject: (targetId: string, reason: string) =>
       run(async () => void (await reject({ variables: { input: { targetId, reason } } }))),
