@@ -212,13 +212,96 @@ test.describe('Acting on a rollout', () => {
     const [api, ui] = rollout.applicationSlugs;
     await page.goto(`/rollouts/${rollout.id}`);
     await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'us', 2)).toHaveText('Succeeded', { timeout: 30_000 });
 
-    // On eu, api went to 3.1.0 and ui failed (still 3.0.0): rolling back returns api to 3.0.0 and leaves ui alone.
+    // On eu, api went to 3.1.0 and ui failed (still 3.0.0): the dialog says so before anything happens.
     await rolloutPage.targetAction('Roll back', rollout.tenantSlug, 'eu').click();
+    const dialog = page.getByRole('dialog', { name: `Roll back ${rollout.tenantSlug} / eu` });
+    const choices = dialog.getByRole('group', { name: 'Applications to roll back' });
+    await expect(choices.getByRole('checkbox', { name: `${api}: 3.1.0 → 3.0.0` })).toBeChecked();
+    await expect(choices.getByRole('checkbox', { name: `${ui}: 3.0.0 (no earlier version ran here)` })).toBeDisabled();
     await rolloutPage.giveReason('Roll back', `${ui} 3.1.0 breaks the login page`);
     await expect(page.getByRole('status').filter({ hasText: 'Rolling back' })).toHaveText(
       `Rolling back ${rollout.tenantSlug} / eu: ${api} 3.0.0.`,
     );
+
+    // On us both went to 3.1.0: one of them is chosen and only that one goes back.
+    await rolloutPage.targetAction('Roll back', rollout.tenantSlug, 'us').click();
+    const usChoices = page
+      .getByRole('dialog', { name: `Roll back ${rollout.tenantSlug} / us` })
+      .getByRole('group', { name: 'Applications to roll back' });
+    await expect(usChoices.getByRole('checkbox', { name: `${api}: 3.1.0 → 3.0.0` })).toBeChecked();
+    await usChoices.getByRole('checkbox', { name: `${ui}: 3.1.0 → 3.0.0` }).focus();
+    await page.keyboard.press('Space');
+    await expect(usChoices.getByRole('checkbox', { name: `${ui}: 3.1.0 → 3.0.0` })).not.toBeChecked();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('only the api regressed', { delay: 20 });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'Rolling back' })).toHaveText(
+      `Rolling back ${rollout.tenantSlug} / us: ${api} 3.0.0.`,
+    );
+  });
+
+  test('Roll back is not offered as if it could work where nothing ran before, and says why', async ({
+    page,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+  }) => {
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    // A first release: nothing ran on these installations before it.
+    const rollout = await startRollout({ failing: { installation: 'eu', stage: 2 } });
+    await page.goto(`/rollouts/${rollout.id}`);
+    await expect(rolloutPage.status).toContainText('Paused', { timeout: 30_000 });
+    await expect(rolloutPage.cell(rollout.tenantSlug, 'us', 2)).toHaveText('Succeeded', { timeout: 30_000 });
+    for (const installation of ['eu', 'us']) {
+      await expect(rolloutPage.targetAction('Roll back', rollout.tenantSlug, installation)).toHaveCount(0);
+      const reason = rolloutPage
+        .row(rollout.tenantSlug, installation)
+        .getByLabel(`Roll back ${rollout.tenantSlug} / ${installation}: Nothing to roll back to: no earlier version ran here`);
+      await expect(reason).toBeVisible();
+      await expect(reason.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    }
+  });
+
+  test('after a rollback the rollout grid says "Rolled back" and the journey says the version no longer runs there', async ({
+    page,
+    createUser,
+    signInAs,
+    startRollout,
+    rolloutPage,
+    journeyPage,
+  }) => {
+    test.slow();
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const rollout = await startRollout({ previousRelease: true });
+    const [api] = rollout.applicationSlugs;
+    await page.goto(`/rollouts/${rollout.id}`);
+    await expect(rolloutPage.status).toContainText('Succeeded', { timeout: 30_000 });
+
+    await rolloutPage.targetAction('Roll back', rollout.tenantSlug, 'eu').click();
+    await rolloutPage.giveReason('Roll back', '3.1.0 is slow for this customer');
+    await expect(page.getByRole('status').filter({ hasText: 'Rolling back' })).toBeVisible();
+    // The rollback runs through the driver, outside the rollout; whoever opens the rollout once it is done sees
+    // that the grid no longer claims 3.1.0 succeeded on eu.
+    await expect(async () => {
+      await page.reload();
+      await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toContainText('rolled back', { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    for (const stage of [1, 2]) {
+      await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', stage)).toHaveText('Rolled back');
+      await expect(rolloutPage.cell(rollout.tenantSlug, 'us', stage)).toHaveText('Succeeded');
+    }
+    await expect(rolloutPage.row(rollout.tenantSlug, 'us')).toContainText('succeeded');
+
+    await page.goto(`/artifacts/${api}/3.1.0`);
+    await journeyPage.expectShown(`${api} 3.1.0`);
+    const eu = journeyPage.rows.filter({ hasText: 'Acme EU' });
+    await expect(eu).toContainText('No longer runs here: rolled back to 3.0.0');
+    await expect(journeyPage.rows.filter({ hasText: 'Acme US' })).not.toContainText('No longer runs here');
   });
 
   test('a viewer watches the same rollout but gets no controls', async ({

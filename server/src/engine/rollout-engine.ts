@@ -326,6 +326,11 @@ export class RolloutEngine {
     const applications = await manager.getRepository(Application).findBy({ id: In([...running.keys()]) });
     const slugOf = new Map(applications.map((a) => [a.id, a.slug]));
     const wanted = applicationSlugs?.length ? new Set(applicationSlugs) : null;
+    // Refusals name the installation as the dashboard does (tenant / installation): a person may act on several.
+    const where = async () => {
+      const [tenant]: { slug: string }[] = await manager.query('SELECT slug FROM tenant WHERE id = $1', [installation.tenantId]);
+      return `${tenant?.slug ?? ''} / ${installation.slug}`;
+    };
     if (wanted) {
       const unknown = [...wanted].filter((slug) => !applications.some((a) => a.slug === slug));
       if (unknown.length > 0) throw notFound('Running application', unknown.join("', '"));
@@ -342,7 +347,7 @@ export class RolloutEngine {
       if (wanted && !wanted.has(slugOf.get(applicationId)!)) continue;
       if (busyApplications.has(applicationId)) {
         if (wanted)
-          throw conflict(`${slugOf.get(applicationId)} is being deployed on this installation; wait until it has finished`);
+          throw conflict(`${slugOf.get(applicationId)} is being deployed on ${await where()}; wait until it has finished`);
         continue;
       }
       const previous: { artifact_id: string }[] = await manager.query(
@@ -352,7 +357,7 @@ export class RolloutEngine {
         [installation.id, applicationId, current.artifactId],
       );
       if (previous.length === 0) {
-        if (wanted) throw conflict(`${slugOf.get(applicationId)} has no earlier good artifact on this installation to return to`);
+        if (wanted) throw conflict(`${slugOf.get(applicationId)} has no earlier good artifact on ${await where()} to return to`);
         continue;
       }
       rows.push(
@@ -371,7 +376,7 @@ export class RolloutEngine {
     }
     if (rows.length === 0)
       throw conflict(
-        'Nothing on this installation can be rolled back now: no earlier good artifact, or a deployment is under way',
+        `Nothing on ${await where()} can be rolled back now: no earlier good artifact, or a deployment is under way`,
       );
     await this.queueDeployments(uow, rows);
     return rows;

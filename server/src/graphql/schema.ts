@@ -20,6 +20,7 @@ import {
   DeploymentResolver,
   JourneyStepResolver,
   InstallationLedgerResolver,
+  RunningApplicationResolver,
 } from '../modules/deployment/deployment.resolver';
 import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 
@@ -43,6 +44,7 @@ const resolvers: NonEmptyArray<Function> = [
   RolloutPlanResolver,
   DeploymentResolver,
   InstallationLedgerResolver,
+  RunningApplicationResolver,
   ArtifactJourneyResolver,
   JourneyStepResolver,
   InstallationReleaseResolver,

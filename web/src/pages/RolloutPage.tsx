@@ -13,6 +13,7 @@ import { describeError } from '../modules/apollo/errors';
 import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
+import { RollbackDialog } from '../modules/rollout/components/RollbackDialog';
 import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
@@ -193,17 +194,15 @@ export default function RolloutPage() {
           setRejecting(null);
         }}
       />
-      <ReasonDialog
-        open={rollingBack !== null}
-        title={rollingBack ? `Roll back ${targetName(rollingBack)}` : 'Roll back'}
-        description="Each application goes back to the last artifact that ran there successfully, as recorded deployments."
-        confirmLabel="Roll back"
-        color="warning"
+      <RollbackDialog
+        installationName={rollingBack ? targetName(rollingBack) : null}
+        running={rollingBack?.installation.running ?? []}
         onClose={() => setRollingBack(null)}
-        onConfirm={(reason) => {
-          if (rollingBack) void actions.rollback(rollingBack.installation.id, targetName(rollingBack), reason);
-          setRollingBack(null);
-        }}
+        onConfirm={(applicationSlugs, reason) =>
+          rollingBack
+            ? actions.rollback(rollingBack.installation.id, targetName(rollingBack), applicationSlugs, reason)
+            : Promise.resolve()
+        }
       />
       <DeploymentDrawer deploymentId={openDeployment || null} onClose={() => setOpenDeployment('')} />
     </Stack>

@@ -55,13 +55,15 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     approve: (targetId: string) => run(async () => void (await approve({ variables: { input: { targetId } } }))),
     reject: (targetId: string, reason: string) =>
       run(async () => void (await reject({ variables: { input: { targetId, reason } } }))),
-    rollback: (installationId: string, name: string, reason: string) =>
-      run(async () => {
-        const { data } = await rollback({ variables: { input: { installationId, reason } } });
-        const deployments = data?.rollbackInstallation ?? [];
-        if (deployments.length === 0) return `${name}: nothing to roll back.`;
-        const what = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
-        return `Rolling back ${name}: ${what}.`;
-      }),
+    /** Rejects with the refusal, which the dialog shows; on success the page shows what is being restored. */
+    rollback: async (installationId: string, name: string, applicationSlugs: string[], reason: string) => {
+      setFailure(null);
+      setNotice(null);
+      const { data } = await rollback({ variables: { input: { installationId, applicationSlugs, reason } } });
+      const deployments = data?.rollbackInstallation ?? [];
+      const what = deployments.map((d) => `${d.application.name} ${d.artifact.version}`).join(', ');
+      setNotice(`Rolling back ${name}: ${what}.`);
+      refresh();
+    },
   };
 }
