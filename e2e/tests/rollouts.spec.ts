@@ -304,6 +304,82 @@ test.describe('Acting on a rollout', () => {
     await expect(journeyPage.rows.filter({ hasText: 'Acme US' })).not.toContainText('No longer runs here');
   });
 
+  test('overlapping rollouts: the preview names the other rollout, and resuming can leave out installations on a newer release', async ({
+    page,
+    api,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+    rolloutPage,
+  }) => {
+    test.slow();
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    const prepared = await prepareRollout({ failing: { installation: 'eu', stage: 1 } });
+    // 3.1.0 pauses at eu while us still waits.
+    const old = await api.startRollout({
+      releaseId: prepared.releaseId,
+      installationIds: prepared.installationIds,
+      reason: 'e2e: the old rollout',
+      failurePolicy: 'PAUSE',
+      maxParallel: 1,
+    });
+    await api.waitForRollout(old.id, ['PAUSED']);
+    for (const slug of prepared.applicationSlugs) {
+      await api.registerArtifact({
+        applicationSlug: slug,
+        version: '3.2.0',
+        imageRef: `registry.example/${slug}:3.2.0`,
+        commitSha: '0123456789abcdef0123456789abcdef01234567',
+        buildUrl: `https://ci.example/${slug}/3.2.0`,
+      });
+    }
+    const newer = await api.createRelease({ trackSlug: prepared.trackSlug, version: '3.2.0' });
+    await api.setReleaseComponents({
+      releaseId: newer.id,
+      components: prepared.applicationSlugs.map((slug, index) => ({
+        applicationSlug: slug,
+        artifactVersion: '3.2.0',
+        stage: index + 1,
+      })),
+    });
+    await api.lockRelease(newer.id);
+
+    // Planning 3.2.0 for us says that the paused rollout of 3.1.0 still has it waiting, with a link to it.
+    await page.goto(`/releases/${newer.id}/rollout`);
+    await newRolloutPage.chooseTargetsBy('Installations one by one');
+    await newRolloutPage.chooseInstallation(prepared.tenantSlug, `${prepared.tenantSlug} / us`);
+    const overlap = newRolloutPage.preview.getByRole('note', { name: 'Also in another rollout' });
+    await expect(overlap).toContainText('1 installation is also in another unfinished rollout');
+    await expect(overlap).toContainText(`${prepared.tenantSlug} / us: pending in the`);
+    await expect(overlap.getByRole('link', { name: `paused rollout of ${prepared.releaseName}` })).toHaveAttribute(
+      'href',
+      `/rollouts/${old.id}`,
+    );
+
+    const fresh = await api.startRollout({
+      releaseId: newer.id,
+      installationIds: [prepared.installationIds[1]],
+      reason: 'e2e: newer',
+    });
+    await api.waitForRollout(fresh.id, ['SUCCEEDED']);
+
+    // Back on the paused rollout: resuming would take us back to 3.1.0; it is left out instead.
+    await overlap.getByRole('link', { name: `paused rollout of ${prepared.releaseName}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/rollouts/${old.id}$`));
+    const warning = page.getByRole('region', { name: 'Waiting installations on a newer release' });
+    await expect(warning).toContainText('Resuming would take 1 installation back to 3.1.0');
+    await expect(warning).toContainText(`${prepared.tenantSlug} / us runs 3.2.0`);
+    await expect(page.getByRole('button', { name: 'Resume all' })).toBeVisible();
+    await warning.getByRole('button', { name: 'Resume without them' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Resumed' })).toHaveText('Resumed without 1 installation.');
+    await expect(rolloutPage.row(prepared.tenantSlug, 'us')).toContainText('skipped');
+    await expect(rolloutPage.status).toContainText('Failed', { timeout: 30_000 });
+    await expect(warning).toHaveCount(0);
+    // Nothing of 3.1.0 was deployed on us.
+    expect(await api.deployments({ rolloutId: old.id, installationId: prepared.installationIds[1] })).toEqual([]);
+  });
+
   test('a viewer watches the same rollout but gets no controls', async ({
     page,
     createUser,

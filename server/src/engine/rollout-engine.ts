@@ -235,6 +235,20 @@ export class RolloutEngine {
     uow.requestAdvance(rollout.id);
   }
 
+  /**
+   * Leaves targets yet to start out of the rollout (SKIPPED with the reason). Each must be PENDING or
+   * AWAITING_APPROVAL in this rollout; the targets are locked in id order.
+   */
+  async skipTargets(uow: UnitOfWork, rollout: Rollout, targetIds: string[], reason: string): Promise<void> {
+    for (const id of [...new Set(targetIds)].sort()) {
+      const target = isId(id) ? await this.lockTarget(uow, id) : null;
+      if (!target || target.rolloutId !== rollout.id) throw notFound('Rollout target', id);
+      if (target.status !== TargetStatus.PENDING && target.status !== TargetStatus.AWAITING_APPROVAL)
+        throw conflict(`The installation is ${target.status}; only one that has not started can be left out`);
+      await this.finishTarget(uow, target, TargetStatus.SKIPPED, reason);
+    }
+  }
+
   async abort(uow: UnitOfWork, rollout: Rollout, reason: string): Promise<void> {
     if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status)) throw conflict(`The rollout is already ${rollout.status}`);
     await this.stopRollout(uow, rollout, RolloutStatus.ABORTED, reason);

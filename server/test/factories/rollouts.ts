@@ -202,7 +202,7 @@ export function targetFor(rollout: any, key: string): any {
 
 const COMMAND_INPUTS = {
   pauseRollout: 'PauseRolloutInput',
-  resumeRollout: 'RolloutIdInput',
+  resumeRollout: 'ResumeRolloutInput',
   abortRollout: 'AbortRolloutInput',
   promoteRollout: 'RolloutIdInput',
   approveRolloutTarget: 'TargetIdInput',

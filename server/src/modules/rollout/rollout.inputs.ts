@@ -111,6 +111,18 @@ export class RolloutIdInput {
 }
 
 @InputType()
+export class ResumeRolloutInput extends RolloutIdInput {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Targets yet to start to leave out (SKIPPED, with the reason recorded) before resuming, e.g. those of pendingTargetsOnNewerRelease.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(10_000)
+  skipTargetIds?: string[] | null;
+}
+
+@InputType()
 export class AbortRolloutInput extends RolloutIdInput {
   @Field()
   @IsReason()

@@ -11,6 +11,7 @@ import {
   RollbackInstallationDocument,
 } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
+import { plural } from '../../ui/format';
 
 /** The operator's controls of one rollout; a refusal is kept as a message for the page, a success as a notice. */
 export function useRolloutActions(rolloutId: string, refresh: () => void) {
@@ -43,7 +44,11 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     busy: pauseState.loading || resumeState.loading || abortState.loading || promoteState.loading,
     targetBusy: retryState.loading || approveState.loading || rejectState.loading || rollbackState.loading,
     pause: () => run(async () => void (await pause({ variables: { input: { rolloutId } } }))),
-    resume: () => run(async () => void (await resume({ variables: { input: { rolloutId } } }))),
+    resume: (skipTargetIds: string[] = []) =>
+      run(async () => {
+        await resume({ variables: { input: { rolloutId, skipTargetIds } } });
+        return skipTargetIds.length > 0 ? `Resumed without ${plural(skipTargetIds.length, 'installation')}.` : null;
+      }),
     abort: (reason: string) => run(async () => void (await abort({ variables: { input: { rolloutId, reason } } }))),
     promote: () => run(async () => void (await promote({ variables: { input: { rolloutId } } }))),
     retry: (targetId: string, name: string, resume: boolean) =>
