@@ -102,6 +102,23 @@ describe.each([
     });
   });
 
+  it('finds audit events by the name of its own tenant, and nothing by the name of another', async () => {
+    const search = async (text: string, token?: string) =>
+      dataOf(
+        await server.gql(
+          'query ($search: String) { auditEvents(first: 100, filter: { search: $search }) { nodes { action subjectType } } }',
+          { search: text },
+          token,
+        ),
+      ).auditEvents.nodes as { action: string; subjectType: string }[];
+    // Someone who sees every tenant finds B's events by B's name; A's viewer finds none of them.
+    const byName = await search('Tenant B (renamed)');
+    expect(byName.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['tenant.create', 'tenant.update', 'installation.freeze', 'installation.create']),
+    );
+    expect(await search('Tenant B (renamed)', caller().token)).toEqual([]);
+  });
+
   it('shows tenant A as the viewer’s tenants', async () => {
     expect(dataOf(await gql('{ viewer { role tenants { slug } } }'))).toEqual({
       viewer: { role: 'VIEWER', tenants: [{ slug: 'a' }] },

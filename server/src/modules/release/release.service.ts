@@ -309,7 +309,8 @@ export class ReleaseService {
       if (blockers.length > 0) {
         throw badInput(`Release ${release.version} cannot be locked yet: ${blockers.join('; ')}`, { blockers });
       }
-      const before = snapshot(release);
+      // The components on both sides: locking does not change them, and a diff must compare like with like.
+      const before = { ...(snapshot(release) as object), components };
       release.status = ReleaseStatus.LOCKED;
       release.lockedAt = new Date();
       release.firstLockedAt ??= release.lockedAt;

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
@@ -93,7 +94,7 @@ export class RolloutService {
   private command(
     access: Access,
     rolloutId: string,
-    action: string,
+    action: AuditAction,
     reason: string | null,
     work: (uow: UnitOfWork, rollout: Rollout) => Promise<void>,
   ): Promise<Rollout> {
@@ -193,7 +194,7 @@ export class RolloutService {
   private async targetCommand(
     access: Access,
     targetId: string,
-    action: string,
+    action: AuditAction,
     reason: string | null,
     work: (uow: UnitOfWork, rollout: Rollout, target: RolloutTarget) => Promise<void>,
   ): Promise<RolloutTarget> {
