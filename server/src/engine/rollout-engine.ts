@@ -785,7 +785,7 @@ export class RolloutEngine {
           uow,
           rollout,
           RolloutStatus.FAILED,
-          `Error budget exceeded: ${failed} of ${total} installations failed (${percent}% > ${rollout.errorBudgetPercent}%)`,
+          `Error budget exceeded: ${failed} of ${total} installation${total === 1 ? '' : 's'} failed (${percent}% > ${rollout.errorBudgetPercent}%)`,
         );
         return true;
       }

@@ -206,7 +206,7 @@ function StageCell({
   const state: CellState =
     deployed === 'SUCCEEDED' && deployments.some((d) => undone.has(d.application.id)) ? 'ROLLED_BACK' : deployed;
   const { label, bg, fg } = CELL[state];
-  const detail = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
+  const detail = deployments.map((d) => `${d.application.name} ${d.artifact.version}`).join(', ');
   return (
     <TableCell
       align="center"
@@ -236,7 +236,7 @@ function StageCell({
               onOpenDeployment(deployment.id);
             }}
           >
-            {deployment.application.slug} {deployment.artifact.version}: {deploymentStatusLabel(deployment.status)}
+            {deployment.application.name} {deployment.artifact.version}: {deploymentStatusLabel(deployment.status)}
           </MenuItem>
         ))}
       </Menu>

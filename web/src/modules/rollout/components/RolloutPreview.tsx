@@ -82,8 +82,8 @@ function TargetDetails({ target }: { target: Target }) {
           {stage.deployments
             .map((d) =>
               d.action === 'SKIP'
-                ? `${d.application.slug} ${d.artifact.version} (already running, skipped)`
-                : `${d.application.slug} ${d.running ? `${d.running.version} → ` : ''}${d.artifact.version}`,
+                ? `${d.application.name} ${d.artifact.version} (already running, skipped)`
+                : `${d.application.name} ${d.running ? `${d.running.version} → ` : ''}${d.artifact.version}`,
             )
             .join(', ')}
         </Typography>
