@@ -30,6 +30,8 @@ export interface StartedRollout {
   installationSlugs: string[];
   /** The applications of stage 1 and stage 2. */
   applicationSlugs: string[];
+  /** The release's track, for making other releases of it. */
+  trackSlug: string;
 }
 
 /** A locked release ready to roll out to a tenant's two installations. */
@@ -220,6 +222,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         releaseId: release.id,
         installationIds,
         releaseName: `${trackName} 3.1.0`,
+        trackSlug: track.slug,
         tenantSlug: tenant.slug,
         installationSlugs: installations.map((installation) => installation.slug),
         applicationSlugs,

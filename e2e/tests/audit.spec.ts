@@ -24,7 +24,7 @@ test.describe('Audit log', () => {
     await expect(auditPage.rows.nth(0)).toContainText('tenant.update');
     await expect(auditPage.rows.nth(1)).toContainText('tenant.create');
 
-    await auditPage.action.fill('tenant.update');
+    await auditPage.chooseAction('tenant.upd');
     await expect(page).toHaveURL(/[?&]action=tenant\.update(&|$)/);
     await expect(auditPage.rows).toHaveCount(1);
     const row = auditPage.rows.first();
@@ -53,7 +53,44 @@ test.describe('Audit log', () => {
     await page.setViewportSize({ width: 820, height: 1000 });
     await saveScreenshot('audit-820');
 
-    await auditPage.action.fill('no.such.action');
+    await auditPage.action.clear();
+    await auditPage.chooseAction('release.lo');
+    await expect(page).toHaveURL(/[?&]action=release\.lock(&|$)/);
     await expect(page.getByText('No events match these filters')).toBeVisible();
+  });
+
+  test('the lock of a release shows only what locking changed; a tenant is found by its slug; actions are chosen from a list', async ({
+    page,
+    createUser,
+    signInAs,
+    prepareRollout,
+    auditPage,
+  }) => {
+    const prepared = await prepareRollout();
+    await signInAs(await createUser({ role: 'ADMIN', name: 'auditor' }));
+    await auditPage.goto();
+
+    // Part of the action's name is enough: "lock" offers release.lock first.
+    await auditPage.chooseAction('lock');
+    await expect(page).toHaveURL(/[?&]action=release\.lock(&|$)/);
+    await auditPage.search.fill(prepared.releaseId);
+    await expect(auditPage.rows).toHaveCount(1);
+    await auditPage.rows
+      .first()
+      .getByRole('button', { name: /^Show changes of release\.lock/ })
+      .click();
+    const diff = auditPage.diff('release.lock');
+    await expect(diff).toBeVisible();
+    // The components were there before and after: they are unchanged, not "added".
+    await expect(diff.getByRole('cell', { name: 'Added', exact: true })).toHaveCount(0);
+    await expect(diff.getByRole('row', { name: /^status DRAFT LOCKED Changed$/ })).toBeVisible();
+    await expect(page.getByText(/^[1-9] of \d+ values changed$/)).toBeVisible();
+
+    // A tenant's slug finds the changes to it and its installations.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await auditPage.search.pressSequentially(prepared.tenantSlug, { delay: 30 });
+    await expect(page).toHaveURL(new RegExp(`[?&]q=${prepared.tenantSlug}(&|$)`));
+    await expect(auditPage.rows.filter({ hasText: 'installation.create' })).toHaveCount(2);
+    await expect(auditPage.rows.filter({ hasText: 'tenant.create' })).toHaveCount(1);
   });
 });

@@ -453,6 +453,54 @@ test.describe('Release editor', () => {
     await expect(leave).toBeHidden();
   });
 
+  test('dragging a component to a lower stage in a 900 px window lands there without the page running away', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    releasePage,
+    editor,
+  }) => {
+    const { apps, names, trackName, track } = await catalog(api, uid);
+    const draft = await api.createRelease({ trackSlug: track.slug, version: '0.2.0' });
+    await api.setReleaseComponents({
+      releaseId: draft.id,
+      components: [
+        { applicationSlug: apps.api.slug, artifactVersion: '1.2.0', stage: 1 },
+        { applicationSlug: apps.web.slug, artifactVersion: '2.0.0', stage: 1 },
+        { applicationSlug: apps.worker.slug, artifactVersion: '0.9.0', stage: 1 },
+        { applicationSlug: apps.jobs.slug, artifactVersion: '3.0.0', stage: 2 },
+      ],
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/releases/${draft.id}`);
+    await releasePage.expectShown(`${trackName} 0.2.0`);
+
+    // Stage 2 low in the window, where a hurried person drops it: 130 px above the bottom edge.
+    const dropY = 900 - 130;
+    const top = await editor.stage(2).evaluate((element) => element.getBoundingClientRect().top);
+    await page.evaluate((by) => window.scrollBy(0, by), top + 40 - dropY);
+    const handle = page.getByRole('button', { name: `Drag ${names.api} to another stage` });
+    const from = await handle.boundingBox();
+    const to = await editor.stage(2).boundingBox();
+    if (!from || !to || from.y < 0 || Math.abs(to.y + 40 - dropY) > 2) throw new Error('could not lay out the drag');
+    const scrolled = await page.evaluate(() => window.scrollY);
+
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 3 });
+    await page.mouse.move(to.x + to.width / 2, dropY, { steps: 12 });
+    // A moment's hesitation over the stage, as people do before letting go.
+    for (let i = 0; i < 10; i += 1) await page.mouse.move(to.x + to.width / 2 + (i % 2), dropY);
+    await page.mouse.up();
+
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    await expect(editor.stage(2).getByRole('group', { name: names.api, exact: true })).toBeVisible();
+    await expect(editor.stage(1).getByRole('group', { name: names.api, exact: true })).toHaveCount(0);
+  });
+
   test('a viewer sees a draft release read-only', async ({ page, api, uid, createUser, signInAs, releasePage, editor }) => {
     const { apps, trackName, track } = await catalog(api, uid);
     const draft = await api.createRelease({ trackSlug: track.slug, version: '0.1.0' });

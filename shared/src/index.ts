@@ -1,2 +1,3 @@
 export * from './labels';
 export * from './version-order';
+export * from './audit-actions';

@@ -65,8 +65,12 @@ export class RolloutPage {
     return this.filters.getByRole('button', { name: label, exact: true });
   }
 
-  /** Retry, Approve, Reject or Roll back one installation of the rollout. */
-  targetAction(action: 'Retry' | 'Approve' | 'Reject' | 'Roll back', tenantSlug: string, installationSlug: string): Locator {
+  /** Retry (on a paused rollout: alone, or and resume), Approve, Reject or Roll back one installation of the rollout. */
+  targetAction(
+    action: 'Retry' | 'Retry this installation' | 'Retry and resume' | 'Approve' | 'Reject' | 'Roll back',
+    tenantSlug: string,
+    installationSlug: string,
+  ): Locator {
     return this.page.getByRole('button', { name: `${action} ${tenantSlug} / ${installationSlug}`, exact: true });
   }
 

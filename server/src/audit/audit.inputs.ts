@@ -23,6 +23,9 @@ export class AuditEventFilter {
   @Field(() => Date, { nullable: true })
   until?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Text in the action, actor or subject id.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Text in the action, actor or subject id, or the slug or name of the tenant it concerns.',
+  })
   search?: string | null;
 }

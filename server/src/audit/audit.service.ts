@@ -1,3 +1,4 @@
+import type { AuditAction } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import type { Access } from '../auth/access';
@@ -9,7 +10,7 @@ import { CONFIG } from '../tokens';
 import type { Config } from '../config';
 
 export interface AuditEntry {
-  action: string;
+  action: AuditAction;
   subjectType: string;
   subjectId: string;
   tenantId?: string | null;
@@ -85,7 +86,12 @@ export class AuditService {
       const term = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere(
         new Brackets((q) =>
-          q.where('e.action ILIKE :term', { term }).orWhere('e.actor ILIKE :term').orWhere('e.subject_id ILIKE :term'),
+          q
+            .where('e.action ILIKE :term', { term })
+            .orWhere('e.actor ILIKE :term')
+            .orWhere('e.subject_id ILIKE :term')
+            // A tenant by its slug or name: the events about it and about its installations.
+            .orWhere('e.tenant_id IN (SELECT t.id FROM tenant t WHERE t.slug ILIKE :term OR t.name ILIKE :term)'),
         ),
       );
     }

@@ -235,6 +235,20 @@ export class RolloutEngine {
     uow.requestAdvance(rollout.id);
   }
 
+  /**
+   * Leaves targets yet to start out of the rollout (SKIPPED with the reason). Each must be PENDING or
+   * AWAITING_APPROVAL in this rollout; the targets are locked in id order.
+   */
+  async skipTargets(uow: UnitOfWork, rollout: Rollout, targetIds: string[], reason: string): Promise<void> {
+    for (const id of [...new Set(targetIds)].sort()) {
+      const target = isId(id) ? await this.lockTarget(uow, id) : null;
+      if (!target || target.rolloutId !== rollout.id) throw notFound('Rollout target', id);
+      if (target.status !== TargetStatus.PENDING && target.status !== TargetStatus.AWAITING_APPROVAL)
+        throw conflict(`The installation is ${target.status}; only one that has not started can be left out`);
+      await this.finishTarget(uow, target, TargetStatus.SKIPPED, reason);
+    }
+  }
+
   async abort(uow: UnitOfWork, rollout: Rollout, reason: string): Promise<void> {
     if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status)) throw conflict(`The rollout is already ${rollout.status}`);
     await this.stopRollout(uow, rollout, RolloutStatus.ABORTED, reason);
@@ -270,9 +284,10 @@ export class RolloutEngine {
 
   /**
    * Starts a failed installation again from its current stage: each failed or cancelled deployment there gets its
-   * next attempt. A paused rollout resumes.
+   * next attempt. A paused rollout resumes unless `resume` is false: then only this installation runs (its
+   * deployments go on while the rollout is paused) and nothing else starts.
    */
-  async retry(uow: UnitOfWork, rollout: Rollout, target: RolloutTarget): Promise<void> {
+  async retry(uow: UnitOfWork, rollout: Rollout, target: RolloutTarget, { resume = true } = {}): Promise<void> {
     if (TERMINAL_ROLLOUT_STATUSES.includes(rollout.status))
       throw conflict(`The rollout is ${rollout.status}; it cannot be retried`);
     if (target.status !== TargetStatus.FAILED)
@@ -301,7 +316,7 @@ export class RolloutEngine {
     } else {
       await this.settleTarget(uow, rollout, target);
     }
-    if (rollout.status === RolloutStatus.PAUSED) {
+    if (rollout.status === RolloutStatus.PAUSED && resume) {
       rollout.acknowledgedAt = new Date();
       await this.setRolloutStatus(uow, rollout, RolloutStatus.RUNNING);
     }
@@ -325,6 +340,11 @@ export class RolloutEngine {
     const applications = await manager.getRepository(Application).findBy({ id: In([...running.keys()]) });
     const slugOf = new Map(applications.map((a) => [a.id, a.slug]));
     const wanted = applicationSlugs?.length ? new Set(applicationSlugs) : null;
+    // Refusals name the installation as the dashboard does (tenant / installation): a person may act on several.
+    const where = async () => {
+      const [tenant]: { slug: string }[] = await manager.query('SELECT slug FROM tenant WHERE id = $1', [installation.tenantId]);
+      return `${tenant?.slug ?? ''} / ${installation.slug}`;
+    };
     if (wanted) {
       const unknown = [...wanted].filter((slug) => !applications.some((a) => a.slug === slug));
       if (unknown.length > 0) throw notFound('Running application', unknown.join("', '"));
@@ -341,7 +361,7 @@ export class RolloutEngine {
       if (wanted && !wanted.has(slugOf.get(applicationId)!)) continue;
       if (busyApplications.has(applicationId)) {
         if (wanted)
-          throw conflict(`${slugOf.get(applicationId)} is being deployed on this installation; wait until it has finished`);
+          throw conflict(`${slugOf.get(applicationId)} is being deployed on ${await where()}; wait until it has finished`);
         continue;
       }
       const previous: { artifact_id: string }[] = await manager.query(
@@ -351,7 +371,7 @@ export class RolloutEngine {
         [installation.id, applicationId, current.artifactId],
       );
       if (previous.length === 0) {
-        if (wanted) throw conflict(`${slugOf.get(applicationId)} has no earlier good artifact on this installation to return to`);
+        if (wanted) throw conflict(`${slugOf.get(applicationId)} has no earlier good artifact on ${await where()} to return to`);
         continue;
       }
       rows.push(
@@ -370,7 +390,7 @@ export class RolloutEngine {
     }
     if (rows.length === 0)
       throw conflict(
-        'Nothing on this installation can be rolled back now: no earlier good artifact, or a deployment is under way',
+        `Nothing on ${await where()} can be rolled back now: no earlier good artifact, or a deployment is under way`,
       );
     await this.queueDeployments(uow, rows);
     return rows;
@@ -766,7 +786,7 @@ export class RolloutEngine {
           uow,
           rollout,
           RolloutStatus.FAILED,
-          `Error budget exceeded: ${failed} of ${total} installations failed (${percent}% > ${rollout.errorBudgetPercent}%)`,
+          `Error budget exceeded: ${failed} of ${total} installation${total === 1 ? '' : 's'} failed (${percent}% > ${rollout.errorBudgetPercent}%)`,
         );
         return true;
       }

@@ -21,6 +21,7 @@ import {
   DeploymentResolver,
   JourneyStepResolver,
   InstallationLedgerResolver,
+  RunningApplicationResolver,
 } from '../modules/deployment/deployment.resolver';
 import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
@@ -46,6 +47,7 @@ const resolvers: NonEmptyArray<Function> = [
   RolloutPlanResolver,
   DeploymentResolver,
   InstallationLedgerResolver,
+  RunningApplicationResolver,
   ArtifactJourneyResolver,
   JourneyStepResolver,
   InstallationReleaseResolver,

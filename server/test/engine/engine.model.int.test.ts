@@ -184,7 +184,9 @@ async function perform(step: Step, rolloutId: string, installations: { id: strin
         server.gql(`mutation ($input: PauseRolloutInput!) { pauseRollout(input: $input) { id } }`, input({ rolloutId })),
       );
     case 'resume':
-      return act(server.gql(`mutation ($input: RolloutIdInput!) { resumeRollout(input: $input) { id } }`, input({ rolloutId })));
+      return act(
+        server.gql(`mutation ($input: ResumeRolloutInput!) { resumeRollout(input: $input) { id } }`, input({ rolloutId })),
+      );
     case 'promote':
       return act(server.gql(`mutation ($input: RolloutIdInput!) { promoteRollout(input: $input) { id } }`, input({ rolloutId })));
     case 'abort':
@@ -220,7 +222,7 @@ async function perform(step: Step, rolloutId: string, installations: { id: strin
         else
           await act(
             server.gql(
-              `mutation ($input: TargetIdInput!) { retryRolloutTarget(input: $input) { id } }`,
+              `mutation ($input: RetryRolloutTargetInput!) { retryRolloutTarget(input: $input) { id } }`,
               input({ targetId: target.id }),
             ),
           );

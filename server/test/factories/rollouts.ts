@@ -202,12 +202,12 @@ export function targetFor(rollout: any, key: string): any {
 
 const COMMAND_INPUTS = {
   pauseRollout: 'PauseRolloutInput',
-  resumeRollout: 'RolloutIdInput',
+  resumeRollout: 'ResumeRolloutInput',
   abortRollout: 'AbortRolloutInput',
   promoteRollout: 'RolloutIdInput',
   approveRolloutTarget: 'TargetIdInput',
   rejectRolloutTarget: 'RejectRolloutTargetInput',
-  retryRolloutTarget: 'TargetIdInput',
+  retryRolloutTarget: 'RetryRolloutTargetInput',
 } as const;
 
 /** Runs a rollout or target command with its one `input`; the response is keyed by the mutation's name. */

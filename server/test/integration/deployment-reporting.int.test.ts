@@ -416,6 +416,24 @@ describe('rollbackInstallation', () => {
     );
   }
 
+  it('tells beforehand what a rollback would restore per application, and nothing where nothing ran before', async () => {
+    const options = async (installationId: string) =>
+      dataOf(
+        await server.gql(
+          `query ($id: ID!) { installation(id: $id) { running { application { slug } artifact { version } rollbackTo { version } deploying } } }`,
+          { id: installationId },
+        ),
+      ).installation.running;
+    expect(await options(fleet['rb/fresh'])).toEqual([
+      { application: { slug: 'api' }, artifact: { version: '1.0.0' }, rollbackTo: null, deploying: false },
+      { application: { slug: 'web' }, artifact: { version: '1.0.0' }, rollbackTo: null, deploying: false },
+    ]);
+    expect(await options(fleet['rb/prod'])).toEqual([
+      { application: { slug: 'api' }, artifact: { version: '1.1.0' }, rollbackTo: { version: '1.0.0' }, deploying: false },
+      { application: { slug: 'web' }, artifact: { version: '1.1.0' }, rollbackTo: { version: '1.0.0' }, deploying: false },
+    ]);
+  });
+
   it('redeploys the previous good artifact as a recorded ROLLBACK deployment', async () => {
     const installationId = fleet['rb/prod'];
     expect(await runningOn(server, installationId)).toEqual(['api@1.1.0', 'web@1.1.0']);
@@ -467,7 +485,10 @@ describe('rollbackInstallation', () => {
       { installationId: fleet['rb/fresh'], applicationSlugs: ['api'], reason: 'undo' },
       { installationId: fleet['rb/empty'], reason: 'undo' },
     ]) {
-      expect(errorCode(await rollback(input))).toBe('CONFLICT');
+      const response = await rollback(input);
+      expect(errorCode(response)).toBe('CONFLICT');
+      // The refusal names the installation, as the dashboard does: a person may be rolling back several.
+      expect(response.errors?.[0].message).toContain(input.installationId === fleet['rb/fresh'] ? 'rb / fresh' : 'rb / empty');
     }
     expect(await runningOn(server, fleet['rb/fresh'])).toEqual(['api@1.0.0', 'web@1.0.0']);
   });

@@ -664,6 +664,9 @@ describe('release audit trail', () => {
 
     expect(locked.before).toMatchObject({ status: 'DRAFT', lockedAt: null });
     expect(locked.after).toMatchObject({ status: 'LOCKED', lockedBy: manager.actor });
+    // Locking leaves the components as they were: both sides carry them, so a diff shows them unchanged.
+    expect(locked.before?.components).toEqual(locked.after?.components);
+    expect(locked.after?.components).toEqual([expect.objectContaining({ applicationSlug: api.application.slug, stage: 1 })]);
 
     expect(unlocked.reason).toBe('forgot a migration');
     expect(unlocked.before).toMatchObject({ status: 'LOCKED' });

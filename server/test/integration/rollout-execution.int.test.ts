@@ -343,6 +343,33 @@ describe('failure policies', () => {
     expect(await runningOn(server, ids['pause/a-bad'])).toEqual(['api@1.0.0', 'db@1.0.0']);
   });
 
+  it('a retry with resume: false runs only that installation; the rollout stays PAUSED and nothing else starts', async () => {
+    const ids = await createFleet(server, [
+      { tenant: 'retry-only', slug: 'a-bad', tier: 'prod', driverConfig: { delayMs: 0, fail: ['api'] } },
+      { tenant: 'retry-only', slug: 'b-ok', tier: 'prod' },
+    ]);
+    const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]);
+    const id = await start({ releaseId, selector: { tenantSlugs: ['retry-only'] }, maxParallel: 1, failurePolicy: 'PAUSE' });
+    const paused = await waitForRollout(server, id, (r) => r.status === 'PAUSED');
+    const bad = targetFor(paused, 'retry-only/a-bad');
+
+    await setDriverConfig(server, 'retry-only/a-bad', { delayMs: 0 });
+    const retried = dataOf(
+      await rolloutCommand(server, 'retryRolloutTarget', { targetId: bad.id, resume: false }, undefined, 'status'),
+    );
+    expect(retried.retryRolloutTarget).toEqual({ status: 'RUNNING' });
+
+    const after = await waitForRollout(server, id, (r) => targetFor(r, 'retry-only/a-bad').status === 'SUCCEEDED');
+    expect(after.status).toBe('PAUSED');
+    expect(targetFor(after, 'retry-only/b-ok')).toMatchObject({ status: 'PENDING', deployments: [] });
+    expect(await runningOn(server, ids['retry-only/a-bad'])).toEqual(['api@1.0.0']);
+    expect(await runningOn(server, ids['retry-only/b-ok'])).toEqual([]);
+
+    dataOf(await rolloutCommand(server, 'resumeRollout', { rolloutId: id }));
+    const done = await waitForRollout(server, id, (r) => r.status === 'SUCCEEDED');
+    expect(done.progress).toMatchObject({ total: 2, succeeded: 2 });
+  });
+
   it('CONTINUE records the failure, goes on with the others and ends FAILED', async () => {
     await createFleet(server, [
       { tenant: 'continue', slug: 'a-ok', tier: 'prod' },

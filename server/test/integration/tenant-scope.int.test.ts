@@ -17,6 +17,7 @@ import {
   type Installation,
   type Tenant,
 } from '../factories/tenants';
+import { createApplications, lockedRelease } from '../factories/rollouts';
 import { dataOf, errorCode, startTestServer, type GraphQLResponse, type TestServer } from '../support/server';
 
 /**
@@ -45,6 +46,7 @@ beforeAll(async () => {
   installationA = await createInstallation(server, { tenantSlug: 'a', slug: 'prod', tier: 'prod' });
   installationB = await createInstallation(server, { tenantSlug: 'b', slug: 'prod', tier: 'prod' });
   await createInstallation(server, { tenantSlug: 'b', slug: 'dev', tier: 'dev' });
+  await createApplications(server, ['scope-app'], ['1.0.0']);
   // Changes to B after the scoped callers exist, so B has audit events of several kinds.
   await server.gql(UPDATE_TENANT, { input: { slug: 'b', name: 'Tenant B (renamed)' } });
   await server.gql(UPDATE_INSTALLATION, { input: { tenantSlug: 'b', slug: 'prod', frozen: true } });
@@ -74,6 +76,48 @@ describe.each([
   ['a VIEWER API token with tenantSlugs [a]', () => scopedViewerToken],
 ])('reading as %s', (_, caller) => {
   const gql = (query: string, variables: Record<string, unknown> = {}) => server.gql(query, variables, caller().token);
+
+  it('sees locked releases but no draft, by id or in any list', async () => {
+    const locked = await lockedRelease(server, `locked-${randomUUID()}`, [{ app: 'scope-app', version: '1.0.0', stage: 1 }]);
+    const draft = dataOf(
+      await server.gql<{ createRelease: { id: string } }>(
+        `mutation ($input: CreateReleaseInput!) { createRelease(input: $input) { id } }`,
+        { input: { trackSlug: 'product', version: `draft-${randomUUID()}` } },
+      ),
+    ).createRelease.id;
+
+    expect(dataOf(await gql('query ($id: ID!) { release(id: $id) { id } }', { id: draft })).release).toBeNull();
+    expect(dataOf(await gql('query ($id: ID!) { release(id: $id) { id } }', { id: locked })).release).toEqual({ id: locked });
+    const listed = dataOf(
+      await gql(`{ releases(first: 100, filter: { statuses: [DRAFT, LOCKED] }) { nodes { id status } }
+                   releaseTrack(slug: "product") { releases(first: 100) { nodes { id status } } } }`),
+    );
+    for (const nodes of [listed.releases.nodes, listed.releaseTrack.releases.nodes]) {
+      expect(nodes.map((r: { id: string }) => r.id)).toContain(locked);
+      expect(nodes.filter((r: { status: string }) => r.status === 'DRAFT')).toEqual([]);
+    }
+    // Someone who sees every tenant still sees the draft.
+    expect(dataOf(await server.gql('query ($id: ID!) { release(id: $id) { id } }', { id: draft })).release).toEqual({
+      id: draft,
+    });
+  });
+
+  it('finds audit events by the name of its own tenant, and nothing by the name of another', async () => {
+    const search = async (text: string, token?: string) =>
+      dataOf(
+        await server.gql(
+          'query ($search: String) { auditEvents(first: 100, filter: { search: $search }) { nodes { action subjectType } } }',
+          { search: text },
+          token,
+        ),
+      ).auditEvents.nodes as { action: string; subjectType: string }[];
+    // Someone who sees every tenant finds B's events by B's name; A's viewer finds none of them.
+    const byName = await search('Tenant B (renamed)');
+    expect(byName.map((event) => event.action)).toEqual(
+      expect.arrayContaining(['tenant.create', 'tenant.update', 'installation.freeze', 'installation.create']),
+    );
+    expect(await search('Tenant B (renamed)', caller().token)).toEqual([]);
+  });
 
   it('shows tenant A as the viewer’s tenants', async () => {
     expect(dataOf(await gql('{ viewer { role tenants { slug } } }'))).toEqual({

@@ -97,6 +97,22 @@ function Verifications({ step }: { step: Step }) {
   );
 }
 
+/** Says when the installation no longer runs this version (a rollback or a later deployment replaced it). */
+function StillRuns({ step, artifactId, applicationId }: { step: Step; artifactId: string; applicationId: string }) {
+  const now = step.installation.running.find((running) => running.application.id === applicationId);
+  if (now?.artifact.id === artifactId) return null;
+  const text = !now
+    ? 'No longer runs here'
+    : now.deployment.kind === 'ROLLBACK'
+      ? `No longer runs here: rolled back to ${now.artifact.version}`
+      : `No longer runs here: now ${now.artifact.version}`;
+  return (
+    <Typography variant="body2" color="warning.dark" component="div">
+      {text}
+    </Typography>
+  );
+}
+
 export default function ArtifactJourneyPage() {
   const { app = '', version = '' } = useParams();
   const { get, set } = useUrlParams();
@@ -177,6 +193,7 @@ export default function ArtifactJourneyPage() {
                   </TableCell>
                   <TableCell>
                     {step.installation.tenant.name} / {step.installation.name}
+                    <StillRuns step={step} artifactId={artifact.id} applicationId={artifact.application.id} />
                   </TableCell>
                   <TableCell>
                     <Verifications step={step} />

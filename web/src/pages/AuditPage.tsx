@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import Autocomplete from '@mui/material/Autocomplete';
 import Button from '@mui/material/Button';
 import Collapse from '@mui/material/Collapse';
 import Paper from '@mui/material/Paper';
@@ -9,7 +10,9 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { AUDIT_ACTIONS, type AuditAction } from '@shiplog/shared';
 import { Fragment, useMemo } from 'react';
 import type { AuditEventFilter, AuditEventsQuery } from '../generated/graphql';
 import { AuditDiff } from '../modules/audit/components/AuditDiff';
@@ -110,17 +113,19 @@ export default function AuditPage() {
       >
         <DebouncedSearchField
           label="Search"
-          placeholder="Action, actor or subject id"
+          placeholder="Action, actor, subject id or tenant"
           value={search ?? ''}
           onSearch={(value) => set({ q: value })}
           sx={{ width: { xs: '100%', sm: 260 } }}
         />
-        <DebouncedSearchField
-          label="Action"
-          placeholder="e.g. release.lock"
-          value={action ?? ''}
-          onSearch={(value) => set({ action: value })}
-          sx={FIELD_SX}
+        {/* A choice of the actions the log records: typing any part of one narrows the list. */}
+        <Autocomplete
+          options={AUDIT_ACTIONS}
+          value={(action as AuditAction | null) ?? null}
+          onChange={(_event, value) => set({ action: value })}
+          autoHighlight
+          sx={{ width: { xs: '100%', sm: 240 } }}
+          renderInput={(params) => <TextField {...params} label="Action" placeholder="e.g. lock" size="small" />}
         />
         <DebouncedSearchField
           label="Actor"

@@ -16,6 +16,7 @@ import { Link as RouterLink, useNavigate, useParams } from 'react-router';
 import { NewRolloutReleaseDocument, PreviewRolloutDocument, StartRolloutDocument } from '../generated/graphql';
 import type { FailurePolicy } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
+import { useCan } from '../modules/auth/hooks/useCan';
 import { RolloutPreview } from '../modules/rollout/components/RolloutPreview';
 import { RolloutTargetChooser } from '../modules/rollout/components/RolloutTargetChooser';
 import { RolloutWavesEditor } from '../modules/rollout/components/RolloutWavesEditor';
@@ -44,17 +45,36 @@ export default function NewRolloutPage() {
   const navigate = useNavigate();
   const { form, update, flush } = useRolloutForm();
   const [reason, setReason] = useState('');
-  const release = useQuery(NewRolloutReleaseDocument, { variables: { id: releaseId } });
+  // Only release managers may plan and start rollouts; others get a plain answer instead of a form that fails.
+  const allowed = useCan('RELEASE_MANAGER');
+  const release = useQuery(NewRolloutReleaseDocument, { variables: { id: releaseId }, skip: !allowed });
   const planInput = toPlanInput(releaseId, form);
   const preview = useQuery(PreviewRolloutDocument, {
     variables: { input: planInput ?? { releaseId } },
-    skip: planInput === null,
+    skip: planInput === null || !allowed,
     fetchPolicy: 'network-only',
   });
   const [start, starting] = useMutation(StartRolloutDocument);
   const [refusal, setRefusal] = useState<string | null>(null);
 
   const data = release.data?.release;
+  if (!allowed) {
+    return (
+      <Stack spacing={2}>
+        <title>New rollout · Shiplog</title>
+        <Typography variant="h4" component="h1">
+          New rollout
+        </Typography>
+        <Alert severity="info">
+          Starting a rollout needs the release manager role. You can follow rollouts on the{' '}
+          <Link component={RouterLink} to="/rollouts">
+            Rollouts
+          </Link>{' '}
+          page.
+        </Alert>
+      </Stack>
+    );
+  }
   if (!data) {
     return (
       <Stack spacing={2}>

@@ -20,7 +20,7 @@ import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgres
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { formatDateTime, plural } from '../modules/ui/format';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
-import { useIsScoped } from '../modules/auth/hooks/useCan';
+import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { useDisabledWebhooks, type DisabledWebhook } from '../modules/webhook/hooks/useDisabledWebhooks';
 
 function rolloutTitle(rollout: OverviewRollout_RolloutFragment): string {
@@ -174,9 +174,13 @@ function Attention({
 }
 
 function AwaitingAction({ data }: { data: OverviewQuery }) {
-  const waiting = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'WAITING_FOR_PROMOTION');
-  const approvals = data.activeRollouts.nodes.filter((rollout) => rollout.progress.awaitingApproval > 0);
-  const releases = data.releasesToFinish;
+  // Only what the signed-in user may do: promoting and approving take a release manager, finishing a release
+  // (drafts, releases on hold) one who sees every tenant.
+  const canControl = useCan('RELEASE_MANAGER');
+  const canEditReleases = useCan('RELEASE_MANAGER', { everyTenant: true });
+  const waiting = canControl ? data.activeRollouts.nodes.filter((rollout) => rollout.status === 'WAITING_FOR_PROMOTION') : [];
+  const approvals = canControl ? data.activeRollouts.nodes.filter((rollout) => rollout.progress.awaitingApproval > 0) : [];
+  const releases = canEditReleases ? data.releasesToFinish : { nodes: [], totalCount: 0 };
   if (waiting.length === 0 && approvals.length === 0 && releases.nodes.length === 0) {
     return <Quiet>Nothing is waiting for you.</Quiet>;
   }
@@ -230,7 +234,7 @@ function AwaitingAction({ data }: { data: OverviewQuery }) {
       {releases.totalCount > releases.nodes.length && (
         <ListItem disableGutters>
           <Typography variant="body2" color="text.secondary">
-            and {releases.totalCount - releases.nodes.length} more releases not locked
+            and {plural(releases.totalCount - releases.nodes.length, 'more release')} not locked
           </Typography>
         </ListItem>
       )}

@@ -1,4 +1,6 @@
+import { useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Breadcrumbs from '@mui/material/Breadcrumbs';
 import Button from '@mui/material/Button';
@@ -8,11 +10,16 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { Link as RouterLink, useParams } from 'react-router';
-import type { RolloutLive_RolloutFragment, RolloutTargetStatus } from '../generated/graphql';
+import {
+  RolloutTargetsOnNewerReleaseDocument,
+  type RolloutLive_RolloutFragment,
+  type RolloutTargetStatus,
+} from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
 import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
+import { RollbackDialog } from '../modules/rollout/components/RollbackDialog';
 import { RolloutGrid, rolloutStages, targetName } from '../modules/rollout/components/RolloutGrid';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { isRolloutFinished, RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
@@ -49,6 +56,13 @@ export default function RolloutPage() {
   const [openDeployment, setOpenDeployment] = useSearchParam('deployment', { push: true });
   // While another filter loads, the page keeps showing the rollout it has.
   const rollout = (data ?? (previousData?.rollout?.id === id ? previousData : undefined))?.rollout;
+  const paused = rollout?.status === 'PAUSED';
+  const onNewer = useQuery(RolloutTargetsOnNewerReleaseDocument, {
+    variables: { id },
+    skip: !paused,
+    fetchPolicy: 'cache-and-network',
+  });
+  const downgrades = paused ? (onNewer.data?.rollout?.pendingTargetsOnNewerRelease ?? []) : [];
 
   if (!rollout) {
     return (
@@ -112,7 +126,7 @@ export default function RolloutPage() {
           <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap' }}>
             {rollout.status === 'PAUSED' ? (
               <Button variant="outlined" onClick={() => void actions.resume()} disabled={actions.busy}>
-                Resume
+                {downgrades.length > 0 ? 'Resume all' : 'Resume'}
               </Button>
             ) : (
               <Button variant="outlined" onClick={() => void actions.pause()} disabled={actions.busy}>
@@ -132,6 +146,38 @@ export default function RolloutPage() {
       </Stack>
 
       <RolloutProgressBar progress={rollout.progress} label="Rollout progress" yours={scoped} />
+
+      {downgrades.length > 0 && (
+        <Alert
+          severity="warning"
+          role="region"
+          aria-label="Waiting installations on a newer release"
+          action={
+            canControl && (
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => void actions.resume(downgrades.map((d) => d.target.id))}
+                disabled={actions.busy}
+              >
+                Resume without them
+              </Button>
+            )
+          }
+        >
+          <AlertTitle>
+            Resuming would take {plural(downgrades.length, 'installation')} back to {rollout.release.version}
+          </AlertTitle>
+          They have not started in this rollout and already run a newer release:
+          <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+            {downgrades.map(({ target, newerRelease }) => (
+              <li key={target.id}>
+                {target.installation.tenant.slug} / {target.installation.slug} runs {newerRelease.version}
+              </li>
+            ))}
+          </Box>
+        </Alert>
+      )}
 
       {actions.failure && (
         <Alert severity="error" role="alert">
@@ -162,7 +208,8 @@ export default function RolloutPage() {
           actions={{
             allowed: canControl,
             busy: actions.targetBusy,
-            onRetry: (target) => void actions.retry(target.id),
+            rolloutPaused: rollout.status === 'PAUSED',
+            onRetry: (target, resume) => void actions.retry(target.id, targetName(target), resume),
             onApprove: (target) => void actions.approve(target.id),
             onReject: setRejecting,
             onRollback: setRollingBack,
@@ -192,17 +239,15 @@ export default function RolloutPage() {
           setRejecting(null);
         }}
       />
-      <ReasonDialog
-        open={rollingBack !== null}
-        title={rollingBack ? `Roll back ${targetName(rollingBack)}` : 'Roll back'}
-        description="Each application goes back to the last artifact that ran there successfully, as recorded deployments."
-        confirmLabel="Roll back"
-        color="warning"
+      <RollbackDialog
+        installationName={rollingBack ? targetName(rollingBack) : null}
+        running={rollingBack?.installation.running ?? []}
         onClose={() => setRollingBack(null)}
-        onConfirm={(reason) => {
-          if (rollingBack) void actions.rollback(rollingBack.installation.id, targetName(rollingBack), reason);
-          setRollingBack(null);
-        }}
+        onConfirm={(applicationSlugs, reason) =>
+          rollingBack
+            ? actions.rollback(rollingBack.installation.id, targetName(rollingBack), applicationSlugs, reason)
+            : Promise.resolve()
+        }
       />
       <DeploymentDrawer deploymentId={openDeployment || null} onClose={() => setOpenDeployment('')} />
     </Stack>

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@shiplog/shared';
 import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -169,7 +170,8 @@ export class ConfigurationService {
         const subject = SUBJECT[kind];
         const push = (step: Step, verb: string) =>
           entries.push({
-            action: `${subject.action}.${verb}`,
+            // kind.create|update|archive: each combination configuration writes is in AUDIT_ACTIONS.
+            action: `${subject.action}.${verb}` as AuditAction,
             subjectType: subject.type,
             subjectId: step.id!,
             tenantId: step.tenantId,

@@ -200,6 +200,27 @@ export class DeploymentResolver {
   }
 }
 
+@Resolver(() => RunningApplication)
+export class RunningApplicationResolver {
+  @FieldResolver(() => Artifact, {
+    nullable: true,
+    description:
+      'What rollbackInstallation would return this application to: the artifact that last ran here successfully before the current one; null when there is none.',
+  })
+  async rollbackTo(@Ctx() { loaders }: Context, @Root() running: RunningApplication): Promise<Artifact | null> {
+    const options = await loaders.ledger.rollback.load(running.deployment.installationId);
+    const artifactId = options.previous.get(running.application.id);
+    return artifactId ? loaders.artifact.load(artifactId) : null;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'A deployment of this application is queued or in progress here; a rollback must wait for it.',
+  })
+  async deploying(@Ctx() { loaders }: Context, @Root() running: RunningApplication): Promise<boolean> {
+    return (await loaders.ledger.rollback.load(running.deployment.installationId)).busy.has(running.application.id);
+  }
+}
+
 @injectable()
 @Resolver(() => Installation)
 export class InstallationLedgerResolver {

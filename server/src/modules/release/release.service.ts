@@ -1,6 +1,6 @@
 import { versionSortKey } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
-import { DataSource, In, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
 import { EventService, EventType } from '../../events/event.service';
@@ -29,6 +29,11 @@ import type {
   UpdateReleaseInstructionsInput,
 } from './release.inputs';
 import { lockBlockers, type ComponentShape } from './release.rules';
+
+/** Drafts are the vendor's work in progress: tenant-scoped callers (who can never edit one) see locked releases and later. */
+function hideDraftsFromScoped(access: Access, query: SelectQueryBuilder<Release>): void {
+  if (access.tenantScope() !== null) query.andWhere('r.status <> :draft', { draft: ReleaseStatus.DRAFT });
+}
 
 @injectable()
 export class ReleaseService {
@@ -141,6 +146,7 @@ export class ReleaseService {
       .getRepository(Release)
       .createQueryBuilder('r')
       .where('r.track_id = :trackId', { trackId: track.id });
+    hideDraftsFromScoped(access, query);
     if (filter?.statuses?.length) query.andWhere('r.status = ANY(:statuses)', { statuses: filter.statuses });
     return paginate(
       query,
@@ -157,6 +163,7 @@ export class ReleaseService {
   recentReleases(access: Access, args: PageArgs, filter?: ReleaseFilter | null) {
     access.require(Role.VIEWER);
     const query = this.dataSource.getRepository(Release).createQueryBuilder('r');
+    hideDraftsFromScoped(access, query);
     if (filter?.statuses?.length) query.andWhere('r.status = ANY(:statuses)', { statuses: filter.statuses });
     return paginate(
       query,
@@ -173,7 +180,10 @@ export class ReleaseService {
   async find(access: Access, id: string): Promise<Release | null> {
     access.require(Role.VIEWER);
     if (!isId(id)) return null;
-    return this.dataSource.getRepository(Release).findOneBy({ id });
+    const release = await this.dataSource.getRepository(Release).findOneBy({ id });
+    // A draft is the vendor's work in progress: to a tenant-scoped caller it does not exist.
+    if (release?.status === ReleaseStatus.DRAFT && access.tenantScope() !== null) return null;
+    return release;
   }
 
   /** The release, locked for this transaction so that concurrent edits and transitions apply one after another. */
@@ -352,7 +362,8 @@ export class ReleaseService {
       if (blockers.length > 0) {
         throw badInput(`Release ${release.version} cannot be locked yet: ${blockers.join('; ')}`, { blockers });
       }
-      const before = snapshot(release);
+      // The components on both sides: locking does not change them, and a diff must compare like with like.
+      const before = { ...(snapshot(release) as object), components };
       release.status = ReleaseStatus.LOCKED;
       release.lockedAt = new Date();
       release.firstLockedAt ??= release.lockedAt;

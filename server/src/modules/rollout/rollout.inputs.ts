@@ -111,6 +111,18 @@ export class RolloutIdInput {
 }
 
 @InputType()
+export class ResumeRolloutInput extends RolloutIdInput {
+  @Field(() => [ID], {
+    nullable: true,
+    description:
+      'Targets yet to start to leave out (SKIPPED, with the reason recorded) before resuming, e.g. those of pendingTargetsOnNewerRelease.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(10_000)
+  skipTargetIds?: string[] | null;
+}
+
+@InputType()
 export class AbortRolloutInput extends RolloutIdInput {
   @Field()
   @IsReason()
@@ -127,6 +139,17 @@ export class PauseRolloutInput extends RolloutIdInput {
 export class TargetIdInput {
   @Field(() => ID)
   targetId: string;
+}
+
+@InputType()
+export class RetryRolloutTargetInput extends TargetIdInput {
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      'When the rollout is PAUSED, resume it too (the default); false retries only this installation and the rollout stays paused.',
+  })
+  @IsOptional()
+  resume: boolean = true;
 }
 
 @InputType()

@@ -3,6 +3,8 @@ import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
 import { Release } from '../release/release.entity';
 import { Installation } from '../tenant/installation.entity';
+import { RolloutTarget, TargetStatus } from './rollout-target.entity';
+import { Rollout } from './rollout.entity';
 
 export enum PlannedAction {
   DEPLOY = 'DEPLOY',
@@ -73,6 +75,27 @@ export class PlannedWave {
   targetCount: number;
 }
 
+@ObjectType({ description: 'An installation of the plan that another unfinished rollout also targets and has not finished.' })
+export class RolloutOverlap {
+  @Field(() => Installation)
+  installation: Installation;
+
+  @Field(() => Rollout, { description: 'The other rollout.' })
+  rollout: Rollout;
+
+  @Field(() => TargetStatus, { description: "The installation's status in the other rollout." })
+  targetStatus: TargetStatus;
+}
+
+@ObjectType({ description: 'A target yet to start whose installation already runs a newer release of the same track.' })
+export class TargetOnNewerRelease {
+  @Field(() => RolloutTarget)
+  target: RolloutTarget;
+
+  @Field(() => Release, { description: 'The newest release of the track with an artifact running there.' })
+  newerRelease: Release;
+}
+
 @ObjectType({ description: 'What a rollout would do; nothing is changed.' })
 export class RolloutPlan {
   @Field(() => Release)
@@ -88,6 +111,9 @@ export class RolloutPlan {
   targets: PlannedTarget[];
 
   excluded: ExcludedInstallation[];
+
+  /** Answered by RolloutPlanResolver, a part at a time. */
+  overlaps: RolloutOverlap[];
 
   @Field(() => [String], { description: 'Why startRollout would be refused; empty when it can start.' })
   blockers: string[];

@@ -13,7 +13,23 @@ import { Installation } from '../tenant/installation.entity';
 import { Tenant } from '../tenant/tenant.entity';
 import { EnvironmentTier } from '../tier/environment-tier.entity';
 import type { RolloutPlanInput } from './rollout.inputs';
-import { PlannedAction, type ExcludedInstallation, type PlannedTarget, type RolloutPlan } from './rollout.plan';
+import { TargetStatus } from './rollout-target.entity';
+import { Rollout, RolloutStatus } from './rollout.entity';
+import {
+  PlannedAction,
+  type ExcludedInstallation,
+  type PlannedTarget,
+  type RolloutOverlap,
+  type RolloutPlan,
+} from './rollout.plan';
+
+const UNFINISHED_ROLLOUT = [
+  RolloutStatus.PENDING,
+  RolloutStatus.RUNNING,
+  RolloutStatus.WAITING_FOR_PROMOTION,
+  RolloutStatus.PAUSED,
+];
+const OPEN_TARGET = [TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.RUNNING];
 
 interface Candidate {
   installation: Installation;
@@ -121,10 +137,35 @@ export class RolloutPlanner {
       waves: planned,
       targets,
       excluded,
+      overlaps: await this.overlaps(manager, targets),
       blockers,
       deploymentCount,
       skipCount,
     };
+  }
+
+  /** The planned installations that another unfinished rollout still has to finish, in plan order. */
+  private async overlaps(manager: EntityManager, targets: PlannedTarget[]): Promise<RolloutOverlap[]> {
+    if (targets.length === 0) return [];
+    const rows: { installation_id: string; rollout_id: string; status: TargetStatus }[] = await manager.query(
+      `SELECT t.installation_id, t.rollout_id, t.status
+         FROM rollout_target t JOIN rollout r ON r.id = t.rollout_id
+        WHERE t.installation_id = ANY($1) AND t.status = ANY($2) AND r.status = ANY($3)
+        ORDER BY r.created_at, r.id`,
+      [targets.map((t) => t.installation.id), OPEN_TARGET, UNFINISHED_ROLLOUT],
+    );
+    if (rows.length === 0) return [];
+    const rollouts = new Map(
+      (await manager.getRepository(Rollout).findBy({ id: In([...new Set(rows.map((row) => row.rollout_id))]) })).map((r) => [
+        r.id,
+        r,
+      ]),
+    );
+    return targets.flatMap(({ installation }) =>
+      rows
+        .filter((row) => row.installation_id === installation.id)
+        .map((row) => ({ installation, rollout: rollouts.get(row.rollout_id)!, targetStatus: row.status })),
+    );
   }
 
   private async byIds(manager: EntityManager, access: Access, ids: string[]): Promise<Candidate[]> {

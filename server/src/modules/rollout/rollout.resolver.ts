@@ -14,6 +14,8 @@ import {
   AbortRolloutInput,
   PauseRolloutInput,
   RejectRolloutTargetInput,
+  ResumeRolloutInput,
+  RetryRolloutTargetInput,
   RolloutFilter,
   RolloutIdInput,
   RolloutPlanInput,
@@ -21,7 +23,7 @@ import {
   StartRolloutInput,
   TargetIdInput,
 } from './rollout.inputs';
-import { ExcludedInstallation, PlannedTarget, RolloutPlan } from './rollout.plan';
+import { ExcludedInstallation, PlannedTarget, RolloutOverlap, RolloutPlan, TargetOnNewerRelease } from './rollout.plan';
 import { RolloutService } from './rollout.service';
 
 @ObjectType()
@@ -110,8 +112,8 @@ export class RolloutResolver {
   }
 
   @Mutation(() => Rollout)
-  resumeRollout(@Ctx() { access }: Context, @Arg('input', () => RolloutIdInput) input: RolloutIdInput) {
-    return this.service.resume(access, input.rolloutId);
+  resumeRollout(@Ctx() { access }: Context, @Arg('input', () => ResumeRolloutInput) input: ResumeRolloutInput) {
+    return this.service.resume(access, input.rolloutId, input.skipTargetIds ?? []);
   }
 
   @Mutation(() => Rollout)
@@ -134,9 +136,12 @@ export class RolloutResolver {
     return this.service.reject(access, input);
   }
 
-  @Mutation(() => RolloutTarget, { description: 'Redeploys what failed on a FAILED installation and goes on from there.' })
-  retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => TargetIdInput) input: TargetIdInput) {
-    return this.service.retry(access, input.targetId);
+  @Mutation(() => RolloutTarget, {
+    description:
+      'Redeploys what failed on a FAILED installation and goes on from there; a PAUSED rollout resumes unless resume is false.',
+  })
+  retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => RetryRolloutTargetInput) input: RetryRolloutTargetInput) {
+    return this.service.retry(access, input.targetId, input.resume ?? true);
   }
 
   @FieldResolver(() => String, {
@@ -148,6 +153,18 @@ export class RolloutResolver {
     if (rollout.statusReason === null || context.access.tenantScope() === null) return rollout.statusReason;
     const reachesOthers = await context.loaders.ledger.reachesOtherTenants.load(rollout.id);
     return rolloutReasonFor(context.access, rollout.status, rollout.statusReason, reachesOthers);
+  }
+
+  @FieldResolver(() => [TargetOnNewerRelease], {
+    description:
+      'Targets yet to start (PENDING or AWAITING_APPROVAL) whose installation already runs an artifact of a newer release of the track: resuming would downgrade them. In wave order; a tenant-scoped caller sees its own installations.',
+  })
+  pendingTargetsOnNewerRelease(
+    @Ctx() { access }: Context,
+    @Root() rollout: Rollout,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ) {
+    return this.service.pendingTargetsOnNewerRelease(access, rollout, listLimit(first));
   }
 
   @FieldResolver(() => Release)
@@ -273,5 +290,20 @@ export class RolloutPlanResolver {
   @FieldResolver(() => Int)
   excludedCount(@Root() plan: RolloutPlan): number {
     return plan.excluded.length;
+  }
+
+  @FieldResolver(() => [RolloutOverlap], {
+    description: 'Installations of the plan that another unfinished rollout also targets and has not finished there.',
+  })
+  overlaps(
+    @Root() plan: RolloutPlan,
+    @Arg('first', () => Int, { defaultValue: MAX_LIST_ITEMS, description: LIST_FIRST_DESCRIPTION }) first: number,
+  ): RolloutOverlap[] {
+    return plan.overlaps.slice(0, listLimit(first));
+  }
+
+  @FieldResolver(() => Int)
+  overlapCount(@Root() plan: RolloutPlan): number {
+    return plan.overlaps.length;
   }
 }

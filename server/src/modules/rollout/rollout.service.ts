@@ -1,5 +1,6 @@
+import type { AuditAction } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
 import { rolloutVisibleSql } from '../../auth/visibility';
@@ -13,7 +14,8 @@ import type { UnitOfWork } from '../../engine/unit-of-work';
 import { CONFIG } from '../../tokens';
 import { Release } from '../release/release.entity';
 import { RolloutTarget } from './rollout-target.entity';
-import { FailurePolicy, Rollout } from './rollout.entity';
+import { FailurePolicy, Rollout, RolloutStatus } from './rollout.entity';
+import type { TargetOnNewerRelease } from './rollout.plan';
 import type {
   AbortRolloutInput,
   PauseRolloutInput,
@@ -96,7 +98,7 @@ export class RolloutService {
   private command(
     access: Access,
     rolloutId: string,
-    action: string,
+    action: AuditAction,
     reason: string | null,
     work: (uow: UnitOfWork, rollout: Rollout) => Promise<void>,
   ): Promise<Rollout> {
@@ -158,8 +160,49 @@ export class RolloutService {
     );
   }
 
-  resume(access: Access, rolloutId: string) {
-    return this.command(access, rolloutId, 'rollout.resume', null, (uow, rollout) => this.engine.resume(uow, rollout));
+  resume(access: Access, rolloutId: string, skipTargetIds: string[]) {
+    const left = skipTargetIds.length;
+    const note = left === 0 ? null : `Left out ${left} target${left === 1 ? '' : 's'} yet to start`;
+    return this.command(access, rolloutId, 'rollout.resume', note, async (uow, rollout) => {
+      if (skipTargetIds.length > 0) {
+        if (rollout.status !== RolloutStatus.PAUSED)
+          throw conflict(`The rollout is ${rollout.status}; only a PAUSED rollout can be resumed`);
+        await this.engine.skipTargets(uow, rollout, skipTargetIds, 'Left out when the rollout was resumed');
+      }
+      await this.engine.resume(uow, rollout);
+    });
+  }
+
+  /** See RolloutResolver.pendingTargetsOnNewerRelease. */
+  async pendingTargetsOnNewerRelease(access: Access, rollout: Rollout, first: number): Promise<TargetOnNewerRelease[]> {
+    const scope = access.tenantScope();
+    const rows: { target_id: string; release_id: string }[] = await this.dataSource.query(
+      `SELECT target_id, release_id FROM (
+         SELECT DISTINCT ON (t.id) t.id AS target_id, newer.id AS release_id, t.wave, t.position
+           FROM rollout r
+           JOIN release own ON own.id = r.release_id
+           JOIN rollout_target t ON t.rollout_id = r.id
+           JOIN release_component rc ON rc.release_id = own.id
+           JOIN running_artifact ra
+             ON ra.installation_id = t.installation_id AND ra.application_id = rc.application_id AND ra.artifact_id <> rc.artifact_id
+           JOIN release_component nrc ON nrc.application_id = ra.application_id AND nrc.artifact_id = ra.artifact_id
+           JOIN release newer ON newer.id = nrc.release_id AND newer.track_id = own.track_id AND newer.sort_key > own.sort_key
+          WHERE r.id = $1 AND t.status IN ('PENDING', 'AWAITING_APPROVAL') AND newer.status <> 'DRAFT'
+            AND ($2::uuid[] IS NULL OR t.tenant_id = ANY($2))
+          ORDER BY t.id, newer.sort_key DESC) found
+        ORDER BY wave, position, target_id
+        LIMIT $3`,
+      [rollout.id, scope, first],
+    );
+    if (rows.length === 0) return [];
+    const [targets, releases] = await Promise.all([
+      this.dataSource.getRepository(RolloutTarget).findBy({ id: In(rows.map((row) => row.target_id)) }),
+      this.dataSource.getRepository(Release).findBy({ id: In(rows.map((row) => row.release_id)) }),
+    ]);
+    return rows.map((row) => ({
+      target: targets.find((t) => t.id === row.target_id)!,
+      newerRelease: releases.find((r) => r.id === row.release_id)!,
+    }));
   }
 
   abort(access: Access, input: AbortRolloutInput) {
@@ -176,7 +219,7 @@ export class RolloutService {
   private async targetCommand(
     access: Access,
     targetId: string,
-    action: string,
+    action: AuditAction,
     reason: string | null,
     work: (uow: UnitOfWork, rollout: Rollout, target: RolloutTarget) => Promise<void>,
   ): Promise<RolloutTarget> {
@@ -215,9 +258,9 @@ export class RolloutService {
     );
   }
 
-  retry(access: Access, targetId: string) {
+  retry(access: Access, targetId: string, resume: boolean) {
     return this.targetCommand(access, targetId, 'rollout.target.retry', null, (uow, rollout, target) =>
-      this.engine.retry(uow, rollout, target),
+      this.engine.retry(uow, rollout, target, { resume }),
     );
   }
 

@@ -38,9 +38,14 @@ export function diffJson(before: unknown, after: unknown, path = ''): DiffRow[] 
   }
   if (before === undefined || before === null) {
     if (after === undefined || after === null) return path ? [{ path, before, after, change: 'same' }] : [];
+    // A value recorded as null before (e.g. lockedAt of a draft) that is set now changed; it was not added.
+    if (before === null && path && !isContainer(after)) return [{ path, before, after, change: 'changed' }];
     return leaves(after, path, 'added');
   }
-  if (after === undefined || after === null) return leaves(before, path, 'removed');
+  if (after === undefined || after === null) {
+    if (after === null && path && !isContainer(before)) return [{ path, before, after, change: 'changed' }];
+    return leaves(before, path, 'removed');
+  }
   const same = JSON.stringify(before) === JSON.stringify(after);
   return [{ path, before, after, change: same ? 'same' : 'changed' }];
 }

@@ -6,7 +6,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import TextField from '@mui/material/TextField';
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { describeError } from '../apollo/errors';
 
 /**
@@ -20,6 +20,8 @@ export function ReasonDialog({
   confirmLabel,
   busyLabel,
   color = 'error',
+  confirmDisabled = false,
+  children,
   onClose,
   onConfirm,
 }: {
@@ -29,6 +31,10 @@ export function ReasonDialog({
   confirmLabel: string;
   busyLabel?: string;
   color?: 'error' | 'primary' | 'warning';
+  /** When the choices above the reason (children) allow nothing yet. */
+  confirmDisabled?: boolean;
+  /** What the action will do, shown above the reason. */
+  children?: ReactNode;
   onClose: () => void;
   onConfirm: (reason: string) => Promise<unknown> | void;
 }) {
@@ -73,6 +79,7 @@ export function ReasonDialog({
         <DialogTitle id={titleId}>{title}</DialogTitle>
         <DialogContent>
           {description && <DialogContentText sx={{ mb: 1 }}>{description}</DialogContentText>}
+          {children}
           <TextField
             autoFocus
             required
@@ -95,7 +102,7 @@ export function ReasonDialog({
           <Button onClick={close} disabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" variant="contained" color={color} disabled={busy}>
+          <Button type="submit" variant="contained" color={color} disabled={busy || confirmDisabled}>
             {busy ? (busyLabel ?? `${confirmLabel}…`) : confirmLabel}
           </Button>
         </DialogActions>

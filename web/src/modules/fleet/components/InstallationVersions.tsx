@@ -90,7 +90,7 @@ export function InstallationVersions({
                 return (
                   <TableRow key={application.id}>
                     <TableCell component="th" scope="row">
-                      {application.slug}
+                      {application.name}
                     </TableCell>
                     <TableCell>
                       {entry ? (
@@ -98,7 +98,7 @@ export function InstallationVersions({
                           component="button"
                           type="button"
                           onClick={() => onOpenDeployment(entry.deployment.id)}
-                          aria-label={`${application.slug} ${entry.artifact.version}: open the deployment`}
+                          aria-label={`${application.name} ${entry.artifact.version}: open the deployment`}
                         >
                           {entry.artifact.version}
                         </Link>

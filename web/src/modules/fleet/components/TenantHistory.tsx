@@ -69,7 +69,7 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
                       onClick={() => onOpenDeployment(deployment.id)}
                       sx={{ textAlign: 'left' }}
                     >
-                      {deployment.application.slug} {deployment.artifact.version}
+                      {deployment.application.name} {deployment.artifact.version}
                       {deployment.kind === 'ROLLBACK' ? ' (rollback)' : ''}
                     </Link>
                   </TableCell>

@@ -81,10 +81,10 @@ export function VersionMatrix({
               key={application.id}
               role="columnheader"
               variant="body2"
-              title={application.name}
+              title={`${application.name} (${application.slug})`}
               sx={{ fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
             >
-              {application.slug}
+              {application.name}
             </Typography>
           ))}
         </>
@@ -111,8 +111,8 @@ export function VersionMatrix({
               const look = DRIFT_LOOK[drift];
               const releaseNote = wanted && drift !== 'SAME' && drift !== 'MISSING' ? ` ${wanted}` : '';
               const label = version
-                ? `${where}: ${application.slug} ${version}, ${look.phrase}${releaseNote}`
-                : `${where}: ${application.slug} ${drift === 'MISSING' ? `missing, release has ${wanted}` : 'not installed'}`;
+                ? `${where}: ${application.name} ${version}, ${look.phrase}${releaseNote}`
+                : `${where}: ${application.name} ${drift === 'MISSING' ? `missing, release has ${wanted}` : 'not installed'}`;
               const sx = {
                 height: 32,
                 minWidth: 0,

@@ -122,6 +122,13 @@ const screenReaderInstructions = {
 type EditableRelease = ReleaseComponents_ReleaseFragment & { instructions: string };
 
 /**
+ * Scrolling while dragging only near the window's top and bottom edge, and at a pace a person can follow: the
+ * default (the outer 20 % of the height, up to 2,000 px/s) ran away as soon as a lower stage was reached in a
+ * 900 px window. Stages stack vertically, so there is nothing to scroll sideways.
+ */
+const AUTO_SCROLL = { threshold: { x: 0, y: 0.06 }, acceleration: 4, interval: 10 };
+
+/**
  * The requirements editor of a DRAFT release: applications, their artifacts, stages and instructions, kept
  * locally until Save.
  */
@@ -230,7 +237,12 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
           <Alert severity="info">This release has no components yet: add the applications it ships with “Add application”.</Alert>
         )}
 
-        <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ announcements, screenReaderInstructions }}>
+        <DndContext
+          sensors={sensors}
+          onDragEnd={onDragEnd}
+          accessibility={{ announcements, screenReaderInstructions }}
+          autoScroll={AUTO_SCROLL}
+        >
           <Stack spacing={1.5}>
             {stages.map((stage) => {
               const components = componentsInStage(draft, stage);

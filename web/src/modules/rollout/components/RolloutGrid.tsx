@@ -11,13 +11,15 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import Tooltip from '@mui/material/Tooltip';
 import { useState } from 'react';
 import type { DeploymentStatus, RolloutLive_RolloutFragment } from '../../../generated/graphql';
 import { deploymentStatusLabel } from '../../deployment/components/DeploymentStatusChip';
+import { rollbackCandidates } from './RollbackDialog';
 
 type Target = RolloutLive_RolloutFragment['targetConnection']['nodes'][number];
 type Deployment = Target['deployments'][number];
-type CellState = 'NOT_STARTED' | DeploymentStatus;
+type CellState = 'NOT_STARTED' | 'ROLLED_BACK' | DeploymentStatus;
 
 const CELL: Record<CellState, { label: string; bg: string; fg: string }> = {
   NOT_STARTED: { label: 'Not started', bg: 'transparent', fg: 'text.secondary' },
@@ -27,7 +29,25 @@ const CELL: Record<CellState, { label: string; bg: string; fg: string }> = {
   FAILED: { label: 'Failed', bg: 'error.light', fg: 'error.contrastText' },
   SKIPPED: { label: 'Skipped', bg: 'grey.100', fg: 'text.secondary' },
   CANCELLED: { label: 'Cancelled', bg: 'warning.light', fg: 'warning.contrastText' },
+  ROLLED_BACK: { label: 'Rolled back', bg: 'warning.light', fg: 'warning.contrastText' },
 };
+
+/**
+ * The applications this rollout put on the installation that a later rollback took away again: each one's
+ * application id with the version running now. Empty when everything the rollout deployed still runs there.
+ */
+export function rolledBackSince(target: Target): Map<string, string> {
+  const undone = new Map<string, string>();
+  for (const running of target.installation.running) {
+    if (running.deployment.kind !== 'ROLLBACK') continue;
+    if (target.deployments.some((d) => d.id === running.deployment.id)) continue;
+    const deployedHere = target.deployments.some(
+      (d) => d.application.id === running.application.id && d.status === 'SUCCEEDED' && d.kind === 'ROLLOUT',
+    );
+    if (deployedHere) undone.set(running.application.id, running.artifact.version);
+  }
+  return undone;
+}
 
 /** The stage's state on one installation, from the latest deployment of each application (retries replace attempts). */
 function cellState(target: Target, stage: number): { state: CellState; deployments: Deployment[] } {
@@ -62,7 +82,9 @@ export interface TargetActions {
   /** Whether the user may act on installations at all; without it only the status shows. */
   allowed: boolean;
   busy: boolean;
-  onRetry(target: Target): void;
+  /** A paused rollout offers to retry one installation alone or to retry it and resume the rollout. */
+  rolloutPaused: boolean;
+  onRetry(target: Target, resume: boolean): void;
   onApprove(target: Target): void;
   onReject(target: Target): void;
   onRollback(target: Target): void;
@@ -70,25 +92,61 @@ export interface TargetActions {
 
 function TargetActionButtons({ target, actions }: { target: Target; actions: TargetActions }) {
   const name = targetName(target);
-  const canRollBack =
-    actions.allowed &&
-    target.status !== 'RUNNING' &&
-    target.deployments.some((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED');
+  const undone = rolledBackSince(target);
+  // Offered where this rollout changed something; enabled only when an application has an earlier version to return to.
+  const touched =
+    target.status !== 'RUNNING' && target.deployments.some((d) => d.status === 'SUCCEEDED' || d.status === 'FAILED');
+  const rollbackReason =
+    rollbackCandidates(target.installation.running).length > 0
+      ? null
+      : target.installation.running.some((r) => r.deploying)
+        ? 'A deployment is under way here'
+        : 'Nothing to roll back to: no earlier version ran here';
   return (
     <Stack direction="row" spacing={0.5} sx={{ justifyContent: 'flex-end', alignItems: 'center' }}>
-      <Box component="span" sx={{ color: 'text.secondary', fontSize: 12, mr: 0.5 }} title={target.statusReason ?? undefined}>
-        {target.status.toLowerCase().replace(/_/g, ' ')}
+      <Box
+        component="span"
+        sx={{ color: undone.size > 0 ? 'warning.dark' : 'text.secondary', fontSize: 12, mr: 0.5 }}
+        title={
+          undone.size > 0 ? `A later rollback returned ${[...undone.values()].join(', ')}` : (target.statusReason ?? undefined)
+        }
+      >
+        {undone.size > 0 ? 'rolled back' : target.status.toLowerCase().replace(/_/g, ' ')}
       </Box>
-      {actions.allowed && target.status === 'FAILED' && (
+      {actions.allowed && target.status === 'FAILED' && !actions.rolloutPaused && (
         <Button
           size="small"
           color="error"
           aria-label={`Retry ${name}`}
-          onClick={() => actions.onRetry(target)}
+          onClick={() => actions.onRetry(target, false)}
           disabled={actions.busy}
         >
           Retry
         </Button>
+      )}
+      {actions.allowed && target.status === 'FAILED' && actions.rolloutPaused && (
+        <>
+          <Button
+            size="small"
+            color="error"
+            aria-label={`Retry this installation ${name}`}
+            title="Deploys this installation again; the rollout stays paused"
+            onClick={() => actions.onRetry(target, false)}
+            disabled={actions.busy}
+          >
+            Retry this installation
+          </Button>
+          <Button
+            size="small"
+            color="error"
+            aria-label={`Retry and resume ${name}`}
+            title="Deploys this installation again and resumes the rollout: its other pending installations start too"
+            onClick={() => actions.onRetry(target, true)}
+            disabled={actions.busy}
+          >
+            Retry and resume
+          </Button>
+        </>
       )}
       {actions.allowed && target.status === 'AWAITING_APPROVAL' && (
         <>
@@ -112,10 +170,20 @@ function TargetActionButtons({ target, actions }: { target: Target; actions: Tar
           </Button>
         </>
       )}
-      {canRollBack && (
+      {actions.allowed && touched && rollbackReason === null && (
         <Button size="small" aria-label={`Roll back ${name}`} onClick={() => actions.onRollback(target)} disabled={actions.busy}>
           Roll back
         </Button>
+      )}
+      {actions.allowed && touched && rollbackReason !== null && (
+        <Tooltip title={rollbackReason}>
+          {/* A disabled button gets no focus or hover: the wrapper carries the reason. */}
+          <Box component="span" tabIndex={0} aria-label={`Roll back ${name}: ${rollbackReason}`}>
+            <Button size="small" disabled>
+              Roll back
+            </Button>
+          </Box>
+        </Tooltip>
       )}
     </Stack>
   );
@@ -132,9 +200,13 @@ function StageCell({
   onOpenDeployment: (deploymentId: string) => void;
 }) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const { state, deployments } = cellState(target, stage);
+  const { state: deployed, deployments } = cellState(target, stage);
+  // A stage whose applications a later rollback took away again no longer reads as succeeded.
+  const undone = rolledBackSince(target);
+  const state: CellState =
+    deployed === 'SUCCEEDED' && deployments.some((d) => undone.has(d.application.id)) ? 'ROLLED_BACK' : deployed;
   const { label, bg, fg } = CELL[state];
-  const detail = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
+  const detail = deployments.map((d) => `${d.application.name} ${d.artifact.version}`).join(', ');
   return (
     <TableCell
       align="center"
@@ -164,7 +236,7 @@ function StageCell({
               onOpenDeployment(deployment.id);
             }}
           >
-            {deployment.application.slug} {deployment.artifact.version}: {deploymentStatusLabel(deployment.status)}
+            {deployment.application.name} {deployment.artifact.version}: {deploymentStatusLabel(deployment.status)}
           </MenuItem>
         ))}
       </Menu>

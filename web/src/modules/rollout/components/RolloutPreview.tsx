@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Collapse from '@mui/material/Collapse';
 import IconButton from '@mui/material/IconButton';
+import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -14,6 +15,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Fragment, useState } from 'react';
+import { Link as RouterLink } from 'react-router';
 import type { PreviewRolloutQuery } from '../../../generated/graphql';
 import { plural } from '../../ui/format';
 
@@ -80,8 +82,8 @@ function TargetDetails({ target }: { target: Target }) {
           {stage.deployments
             .map((d) =>
               d.action === 'SKIP'
-                ? `${d.application.slug} ${d.artifact.version} (already running, skipped)`
-                : `${d.application.slug} ${d.running ? `${d.running.version} → ` : ''}${d.artifact.version}`,
+                ? `${d.application.name} ${d.artifact.version} (already running, skipped)`
+                : `${d.application.name} ${d.running ? `${d.running.version} → ` : ''}${d.artifact.version}`,
             )
             .join(', ')}
         </Typography>
@@ -174,6 +176,25 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
             </div>
           ))}
           {plan.excludedCount > plan.excluded.length && <div>…and {plan.excludedCount - plan.excluded.length} more</div>}
+        </Alert>
+      )}
+      {plan.overlapCount > 0 && (
+        <Alert severity="warning" role="note" aria-label="Also in another rollout">
+          <AlertTitle>
+            {plural(plan.overlapCount, 'installation')} {plan.overlapCount === 1 ? 'is' : 'are'} also in another unfinished
+            rollout
+          </AlertTitle>
+          {plan.overlaps.map((overlap) => (
+            <div key={`${overlap.installation.id}/${overlap.rollout.id}`}>
+              {overlap.installation.tenant.slug} / {overlap.installation.slug}:{' '}
+              {overlap.targetStatus.toLowerCase().replace(/_/g, ' ')} in the{' '}
+              <Link component={RouterLink} to={`/rollouts/${overlap.rollout.id}`}>
+                {overlap.rollout.status.toLowerCase().replace(/_/g, ' ')} rollout of {overlap.rollout.release.track.name}{' '}
+                {overlap.rollout.release.version}
+              </Link>
+            </div>
+          ))}
+          {plan.overlapCount > plan.overlaps.length && <div>…and {plan.overlapCount - plan.overlaps.length} more</div>}
         </Alert>
       )}
       {plan.targetCount > plan.targets.length && (

@@ -11,6 +11,7 @@ import {
   RollbackInstallationDocument,
 } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
+import { plural } from '../../ui/format';
 
 /** The operator's controls of one rollout; a refusal is kept as a message for the page, a success as a notice. */
 export function useRolloutActions(rolloutId: string, refresh: () => void) {
@@ -43,20 +44,31 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     busy: pauseState.loading || resumeState.loading || abortState.loading || promoteState.loading,
     targetBusy: retryState.loading || approveState.loading || rejectState.loading || rollbackState.loading,
     pause: () => run(async () => void (await pause({ variables: { input: { rolloutId } } }))),
-    resume: () => run(async () => void (await resume({ variables: { input: { rolloutId } } }))),
+    resume: (skipTargetIds: string[] = []) =>
+      run(async () => {
+        await resume({ variables: { input: { rolloutId, skipTargetIds } } });
+        return skipTargetIds.length > 0 ? `Resumed without ${plural(skipTargetIds.length, 'installation')}.` : null;
+      }),
     abort: (reason: string) => run(async () => void (await abort({ variables: { input: { rolloutId, reason } } }))),
     promote: () => run(async () => void (await promote({ variables: { input: { rolloutId } } }))),
-    retry: (targetId: string) => run(async () => void (await retry({ variables: { input: { targetId } } }))),
+    retry: (targetId: string, name: string, resume: boolean) =>
+      run(async () => {
+        const { data } = await retry({ variables: { input: { targetId, resume } } });
+        if (data?.retryRolloutTarget.rollout.status === 'PAUSED') return `Retrying ${name}; the rollout stays paused.`;
+        return resume ? `Retrying ${name}; the rollout resumed.` : `Retrying ${name}.`;
+      }),
     approve: (targetId: string) => run(async () => void (await approve({ variables: { input: { targetId } } }))),
     reject: (targetId: string, reason: string) =>
       run(async () => void (await reject({ variables: { input: { targetId, reason } } }))),
-    rollback: (installationId: string, name: string, reason: string) =>
-      run(async () => {
-        const { data } = await rollback({ variables: { input: { installationId, reason } } });
-        const deployments = data?.rollbackInstallation ?? [];
-        if (deployments.length === 0) return `${name}: nothing to roll back.`;
-        const what = deployments.map((d) => `${d.application.slug} ${d.artifact.version}`).join(', ');
-        return `Rolling back ${name}: ${what}.`;
-      }),
+    /** Rejects with the refusal, which the dialog shows; on success the page shows what is being restored. */
+    rollback: async (installationId: string, name: string, applicationSlugs: string[], reason: string) => {
+      setFailure(null);
+      setNotice(null);
+      const { data } = await rollback({ variables: { input: { installationId, applicationSlugs, reason } } });
+      const deployments = data?.rollbackInstallation ?? [];
+      const what = deployments.map((d) => `${d.application.name} ${d.artifact.version}`).join(', ');
+      setNotice(`Rolling back ${name}: ${what}.`);
+      refresh();
+    },
   };
 }
