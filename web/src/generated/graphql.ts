@@ -80,6 +80,16 @@ export type DeploymentStatus =
   | 'SKIPPED'
   | 'SUCCEEDED';
 
+/** Installations compared with a release, application by application. */
+export type DriftFilter = {
+  /** Compare only these applications (slugs); default: every component of the release. */
+  applications?: Array<string> | null | undefined;
+  /** The release to compare with. */
+  releaseId: string | number;
+  /** Installations where at least one compared application is in one of these states; none or empty: no installation is left out (the comparison only orders). */
+  states?: Array<ReleaseDrift> | null | undefined;
+};
+
 /** Every part that is given must match. */
 export type EventFilter = {
   rolloutId?: string | number | null | undefined;
@@ -120,6 +130,8 @@ export type FailurePolicy =
   | 'ROLLBACK';
 
 export type InstallationFilter = {
+  /** Installations whose versions stand against a release as chosen. */
+  drift?: DriftFilter | null | undefined;
   frozen?: boolean | null | undefined;
   ids?: Array<string | number> | null | undefined;
   /** Archived installations (and those of archived tenants) too, to restore them; left out by default. */
@@ -182,6 +194,17 @@ export type ReleaseComponentInput = {
   /** Stages deploy in order from 1. */
   stage: number;
 };
+
+/** How what runs stands against a release, per application. */
+export type ReleaseDrift =
+  /** A newer version than the release’s runs. */
+  | 'AHEAD'
+  /** An older version than the release’s runs. */
+  | 'BEHIND'
+  /** The release has the application; nothing of it runs. */
+  | 'MISSING'
+  /** The release’s version runs. */
+  | 'SAME';
 
 export type ReleaseFilter = {
   statuses?: Array<ReleaseStatus> | null | undefined;
