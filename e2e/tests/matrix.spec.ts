@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '../support/fixtures';
 
 // The cell colours of the legend (DRIFT_LOOK in the web app), as the browser reports them.
@@ -112,5 +113,87 @@ test.describe('What runs where', () => {
     await saveScreenshot('matrix-820');
     await matrixPage.cell(globexProd, fleet.apps.worker).click();
     await expect(deploymentDrawer.panel).toContainText(`${fleet.apps.worker} 1.0.0`);
+  });
+});
+
+test.describe('What runs where answers questions', () => {
+  test('filter by application and drift with the keyboard, sort, export the CSV and keep the installation column in view', async ({
+    page,
+    uid,
+    seedFleet,
+    createUser,
+    signInAs,
+    matrixPage,
+    saveScreenshot,
+  }) => {
+    // Several questions in a row, each a round trip: more than one default test's time.
+    test.slow();
+    const fleet = await seedFleet();
+    await signInAs(await createUser({ role: 'VIEWER', name: 'viewer' }));
+    // `q` narrows the matrix to this test's tenants; the release compared is the track's newest, 1.1.0.
+    await matrixPage.goto(`?track=${fleet.track.slug}&q=${uid}`);
+    await expect(matrixPage.summary).toContainText(`compared with ${fleet.track.name} 1.1.0`);
+    await expect(matrixPage.rows()).toHaveCount(5);
+
+    // Only the web application, chosen by typing its name.
+    await matrixPage.applications.focus();
+    await page.keyboard.type(fleet.apps.web);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await expect(page).toHaveURL(new RegExp(`[?&]apps=${fleet.apps.web}(&|$)`));
+    await expect(matrixPage.matrix.getByRole('columnheader')).toHaveText(['Installation', fleet.apps.web]);
+
+    // Older than the release: acme/prod runs web 1.1.0 (the release's) and initech runs nothing, so both leave.
+    await matrixPage.driftToggle('Older').focus();
+    await page.keyboard.press('Space');
+    await expect(matrixPage.driftToggle('Older')).toHaveAttribute('aria-pressed', 'true');
+    await expect(matrixPage.rows()).toHaveCount(3);
+    const { acme, globex, initech } = fleet.tenants;
+    expect(await matrixPage.order()).toEqual([`${acme} / qa`, `${globex} / prod`, `${globex} / qa`]);
+    await matrixPage.driftToggle('Missing').focus();
+    await page.keyboard.press('Enter');
+    await expect(matrixPage.rows()).toHaveCount(4);
+    await expect(matrixPage.cell(`${initech} / prod`, fleet.apps.web)).toHaveAccessibleName(
+      `${initech} / prod: ${fleet.apps.web} missing, release has 1.1.0`,
+    );
+
+    await matrixPage.sortBy('Installation');
+    await expect(page).toHaveURL(/[?&]sort=installation(&|$)/);
+    await expect
+      .poll(() => matrixPage.order())
+      .toEqual([`${globex} / prod`, `${initech} / prod`, `${acme} / qa`, `${globex} / qa`]);
+    await saveScreenshot('matrix-filtered');
+
+    // The CSV holds the filtered matrix in the order shown.
+    const downloading = page.waitForEvent('download');
+    await matrixPage.download.click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('what-runs-where.csv');
+    const text = (await readFile(await download.path(), 'utf8')).trimEnd();
+    expect(text.split('\r\n').map((line) => line.split(','))).toEqual([
+      ['Tenant', 'Installation', 'Tier', fleet.apps.web],
+      [globex, 'prod', fleet.tiers.prod, '1.0.0'],
+      [initech, 'prod', fleet.tiers.prod, ''],
+      [acme, 'qa', fleet.tiers.qa, '1.0.0'],
+      [globex, 'qa', fleet.tiers.qa, '1.0.0'],
+    ]);
+
+    // Most drift first, over every application: initech misses api and web; acme/prod runs the release.
+    await matrixPage.goto(`?track=${fleet.track.slug}&q=${uid}&sort=drift`);
+    await expect(matrixPage.rows()).toHaveCount(5);
+    const order = await matrixPage.order();
+    expect(order.at(-1)).toBe(`${acme} / prod`);
+
+    // Scrolled sideways in a narrow window, the installation column stays where it was.
+    await page.setViewportSize({ width: 560, height: 900 });
+    const header = matrixPage.matrix.getByRole('rowheader').filter({ hasText: `${globex} / prod` });
+    const before = (await header.boundingBox())!;
+    await matrixPage.matrix.evaluate((table) => table.scrollBy({ left: 400 }));
+    await expect.poll(() => matrixPage.matrix.evaluate((table) => table.scrollLeft)).toBeGreaterThan(0);
+    const after = (await header.boundingBox())!;
+    expect(after.x).toBe(before.x);
+    await expect(header).toBeInViewport();
+    await saveScreenshot('matrix-scrolled');
   });
 });

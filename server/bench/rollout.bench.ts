@@ -3,6 +3,7 @@
  * in the same run on the same database. Not a test: it prints figures.
  */
 import 'reflect-metadata';
+import { versionSortKey } from '@shiplog/shared';
 import fs from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,7 +89,8 @@ async function seed(app: App, db: Client): Promise<string> {
     APPLICATIONS,
   ]);
   await db.query(
-    `INSERT INTO artifact (application_id, version, image_ref, registered_by) SELECT id, '1.0.0', 'img', 'bench' FROM application`,
+    `INSERT INTO artifact (application_id, version, sort_key, image_ref, registered_by) SELECT id, '1.0.0', $1, 'img', 'bench' FROM application`,
+    [versionSortKey('1.0.0')],
   );
   await db.query(`INSERT INTO release_track (slug, name) VALUES ('bench', 'Bench')`);
   const releases = app.container.resolve(ReleaseService);

@@ -125,6 +125,28 @@ export class MatrixPage {
   rows(): Locator {
     return this.matrix.getByRole('row').filter({ has: this.page.getByRole('rowheader') });
   }
+
+  /** The installation names in the order shown ("acme / prod"). */
+  async order(): Promise<string[]> {
+    const names = await this.matrix.getByRole('rowheader').allInnerTexts();
+    return names.map((name) => name.split(/\s+/)[0] + ' / ' + name.split(/\s+/)[2]);
+  }
+
+  get applications(): Locator {
+    return this.page.getByRole('combobox', { name: 'Applications' });
+  }
+
+  driftToggle(name: 'Older' | 'Newer' | 'Missing'): Locator {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+
+  async sortBy(option: string) {
+    await choose(this.page, 'Sort by', option);
+  }
+
+  get download(): Locator {
+    return this.page.getByRole('button', { name: 'Download CSV' });
+  }
 }
 
 function escape(text: string): string {

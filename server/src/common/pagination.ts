@@ -104,7 +104,13 @@ export function Connection<T extends object>(itemType: ClassType<T>) {
 export interface SortKey<T> {
   expression: string;
   direction: 'ASC' | 'DESC';
-  value: (row: T) => string | number | Date;
+  /** `computed`: the values of the keys that have an `alias`, by alias. */
+  value: (row: T, computed: Record<string, unknown>) => string | number | Date;
+  /**
+   * A value computed in the query rather than a column of the entity (a count, a comparison): it is selected
+   * under this alias, so the cursor can carry it.
+   */
+  alias?: string;
 }
 
 export function encodeCursor(values: unknown[]): string {
@@ -162,24 +168,37 @@ export async function paginate<T extends ObjectLiteral>(
   sort.forEach((key, index) =>
     index === 0 ? page.orderBy(key.expression, key.direction) : page.addOrderBy(key.expression, key.direction),
   );
-  const rows =
+  const computedKeys = sort.filter((key) => key.alias);
+  for (const key of computedKeys) page.addSelect(key.expression, key.alias);
+  page.limit(limit + 1);
+  const load = async (): Promise<{ rows: T[]; computed: Record<string, unknown>[] }> => {
+    if (computedKeys.length === 0) return { rows: await page.getMany(), computed: [] };
+    const { entities, raw } = await page.getRawAndEntities<Record<string, unknown>>();
+    // Only many-to-one joins page this way, so each entity has one raw row; match them by id to be sure.
+    const byId = new Map(raw.map((row): [unknown, Record<string, unknown>] => [row[`${page.alias}_id`], row]));
+    return {
+      rows: entities,
+      computed: entities.map((entity) => {
+        const row = byId.get((entity as { id?: unknown }).id) ?? {};
+        return Object.fromEntries(computedKeys.map((key): [string, unknown] => [key.alias!, row[key.alias!]]));
+      }),
+    };
+  };
+  const { rows, computed } =
     limit === 0
-      ? []
-      : await page
-          .limit(limit + 1)
-          .getMany()
-          .catch((error: unknown) => {
-            // A cursor edited to hold values of the wrong type (text for a uuid) fails in the database: bad input, not a fault.
-            if (args.after && isDataException(error)) throw badInput(`'after' is not a cursor from this list`);
-            throw error;
-          });
+      ? { rows: [], computed: [] }
+      : await load().catch((error: unknown) => {
+          // A cursor edited to hold values of the wrong type (text for a uuid) fails in the database: bad input, not a fault.
+          if (args.after && isDataException(error)) throw badInput(`'after' is not a cursor from this list`);
+          throw error;
+        });
   const hasNextPage = rows.length > limit;
   const nodes = rows.slice(0, limit);
-  const edges = nodes.map((node) => ({
+  const edges = nodes.map((node, index) => ({
     node,
     cursor: encodeCursor(
       sort.map((key) => {
-        const value = key.value(node);
+        const value = key.value(node, computed[index] ?? {});
         return value instanceof Date ? value.toISOString() : value;
       }),
     ),

@@ -5,16 +5,20 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useMemo } from 'react';
 import { MatrixInstallationsDocument } from '../generated/graphql';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import type { Drift } from '../modules/fleet/compare';
 import { DriftLegend } from '../modules/fleet/components/DriftLegend';
 import { FleetFilterBar } from '../modules/fleet/components/FleetFilterBar';
+import { MatrixControls } from '../modules/fleet/components/MatrixControls';
 import { ReleasePicker } from '../modules/fleet/components/ReleasePicker';
 import { VersionMatrix } from '../modules/fleet/components/VersionMatrix';
 import { useFleetFilters } from '../modules/fleet/hooks/useFleetFilters';
 import { useInstallationPages } from '../modules/fleet/hooks/useInstallationPages';
 import { useMatrixColumns } from '../modules/fleet/hooks/useMatrixColumns';
+import { useMatrixExport } from '../modules/fleet/hooks/useMatrixExport';
+import { useMatrixQuery } from '../modules/fleet/hooks/useMatrixQuery';
 import { useReleaseChoice } from '../modules/fleet/hooks/useReleaseChoice';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useSearchParam } from '../modules/ui/useSearchParam';
@@ -35,10 +39,21 @@ export default function MatrixPage() {
   const filters = useFleetFilters();
   const choice = useReleaseChoice();
   const [deploymentId, setDeploymentId] = useSearchParam('deployment', { push: true });
-  const installations = useInstallationPages(MatrixInstallationsDocument, filters.installationFilter, PAGE_SIZE);
+  const query = useMatrixQuery(filters.installationFilter, choice.releaseId);
+  const installations = useInstallationPages(MatrixInstallationsDocument, query.filter, PAGE_SIZE, query.orderBy);
   const { totalCount } = installations;
   const release = choice.release;
-  const applications = useMatrixColumns(installations.nodes, release);
+  const allApplications = useMatrixColumns(installations.nodes, release);
+  const applications = useMemo(
+    () => (query.applications.length ? allApplications.filter((a) => query.applications.includes(a.slug)) : allApplications),
+    [allApplications, query.applications],
+  );
+  const exporter = useMatrixExport(query.filter, query.orderBy, release, query.applications);
+  const anyFilter = filters.active || query.active;
+  const clearAll = () => {
+    filters.clear();
+    query.clear();
+  };
 
   return (
     <Stack spacing={2}>
@@ -52,6 +67,15 @@ export default function MatrixPage() {
         <Box sx={{ flexGrow: 1 }} />
         <DriftLegend states={LEGEND} />
       </Stack>
+      <MatrixControls
+        query={query}
+        options={allApplications}
+        releaseName={release ? `${release.track.name} ${release.version}` : null}
+        onExport={() => void exporter.start()}
+        exporting={exporter.busy}
+        exported={exporter.loaded}
+      />
+      {exporter.error && <Alert severity="error">Could not export the matrix: {exporter.error}</Alert>}
 
       <Typography color="text.secondary" role="status" aria-live="polite">
         {totalCount === undefined
@@ -79,9 +103,9 @@ export default function MatrixPage() {
       {totalCount === 0 && !installations.error && (
         <Paper variant="outlined" sx={{ p: 4, textAlign: 'center' }}>
           <Typography variant="h6" component="p" gutterBottom>
-            {filters.active ? 'No installations match these filters' : 'No installations yet'}
+            {anyFilter ? 'No installations match these filters' : 'No installations yet'}
           </Typography>
-          {filters.active && <Button onClick={filters.clear}>Clear filters</Button>}
+          {anyFilter && <Button onClick={clearAll}>Clear filters</Button>}
         </Paper>
       )}
       {!!totalCount && installations.nodes.length > 0 && applications.length === 0 && (
@@ -96,7 +120,7 @@ export default function MatrixPage() {
       {installations.nodes.length > 0 && applications.length > 0 && totalCount !== undefined && (
         <VersionMatrix
           // A new filter starts at the top of its list.
-          key={JSON.stringify(filters.installationFilter)}
+          key={JSON.stringify([query.filter, query.orderBy])}
           installations={installations.nodes}
           applications={applications}
           releaseVersions={choice.versions}

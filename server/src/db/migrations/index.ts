@@ -11,6 +11,7 @@ import { RolloutPausedBy1763920000000 } from './1763920000000-RolloutPausedBy';
 import { ErrorBudgetFraction1763930000000 } from './1763930000000-ErrorBudgetFraction';
 import { Webhooks1764000000000 } from './1764000000000-Webhooks';
 import { Archiving1764100000000 } from './1764100000000-Archiving';
+import { ArtifactSortKey1764600000000 } from './1764600000000-ArtifactSortKey';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ErrorBudgetFraction1763930000000,
   Webhooks1764000000000,
   Archiving1764100000000,
+  ArtifactSortKey1764600000000,
 ];

@@ -1,3 +1,4 @@
+import { versionSortKey } from '@shiplog/shared';
 import { inject, injectable } from 'tsyringe';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
@@ -118,7 +119,13 @@ export class ApplicationService {
         const existing = await artifacts.findOneBy({ applicationId: application.id, version: input.version });
         if (existing) return this.sameContentOrConflict(existing, content, application.slug);
         const artifact = await artifacts.save(
-          artifacts.create({ applicationId: application.id, version: input.version, registeredBy: access.actor, ...content }),
+          artifacts.create({
+            applicationId: application.id,
+            version: input.version,
+            sortKey: versionSortKey(input.version),
+            registeredBy: access.actor,
+            ...content,
+          }),
         );
         await this.audit.record(manager, access, {
           action: 'artifact.register',

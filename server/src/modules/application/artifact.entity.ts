@@ -32,6 +32,10 @@ export class Artifact {
   @Column({ type: 'text' })
   version: string;
 
+  /** Semantic-version order as byte order; see versionSortKey. */
+  @Column({ type: 'text', collation: 'C' })
+  sortKey: string;
+
   @Field({ description: 'Image or package reference, e.g. registry/app:1.2.3.' })
   @Column({ type: 'text' })
   imageRef: string;

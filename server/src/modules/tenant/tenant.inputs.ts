@@ -1,6 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength, ValidateBy } from 'class-validator';
-import { Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsBoolean, IsOptional, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { LabelInput } from '../../common/labels';
 import { IsName, IsSlug } from '../../common/validation';
 import { DeploymentDriver } from './installation.entity';
@@ -188,6 +188,67 @@ export class TenantFilter {
   includeArchived?: boolean | null;
 }
 
+/** How the version an installation runs of one application stands against a release's version of it. */
+export enum ReleaseDrift {
+  SAME = 'SAME',
+  BEHIND = 'BEHIND',
+  AHEAD = 'AHEAD',
+  MISSING = 'MISSING',
+}
+
+registerEnumType(ReleaseDrift, {
+  name: 'ReleaseDrift',
+  description: 'How what runs stands against a release, per application.',
+  valuesConfig: {
+    SAME: { description: 'The release’s version runs.' },
+    BEHIND: { description: 'An older version than the release’s runs.' },
+    AHEAD: { description: 'A newer version than the release’s runs.' },
+    MISSING: { description: 'The release has the application; nothing of it runs.' },
+  },
+});
+
+export enum InstallationOrder {
+  TENANT = 'TENANT',
+  INSTALLATION = 'INSTALLATION',
+  DRIFT = 'DRIFT',
+}
+
+registerEnumType(InstallationOrder, {
+  name: 'InstallationOrder',
+  description: 'The order of an installation list.',
+  valuesConfig: {
+    TENANT: { description: 'By tenant slug, then installation slug (the default).' },
+    INSTALLATION: { description: 'By installation slug, then tenant slug.' },
+    DRIFT: {
+      description:
+        'Most drifted first: by how many of the release’s components (of `filter.drift`) are in the chosen states (or differ from the release when no states are chosen), then by tenant and installation. Needs `filter.drift`.',
+    },
+  },
+});
+
+@InputType({ description: 'Installations compared with a release, application by application.' })
+export class DriftFilter {
+  @Field(() => ID, { description: 'The release to compare with.' })
+  releaseId: string;
+
+  @Field(() => [ReleaseDrift], {
+    nullable: true,
+    description:
+      'Installations where at least one compared application is in one of these states; none or empty: no installation is left out (the comparison only orders).',
+  })
+  @IsOptional()
+  @ArrayMaxSize(4)
+  states?: ReleaseDrift[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Compare only these applications (slugs); default: every component of the release.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  applications?: string[] | null;
+}
+
 @InputType()
 export class InstallationFilter {
   @Field(() => [String], { nullable: true })
@@ -219,4 +280,9 @@ export class InstallationFilter {
     description: 'Archived installations (and those of archived tenants) too, to restore them; left out by default.',
   })
   includeArchived?: boolean | null;
+
+  @Field(() => DriftFilter, { nullable: true, description: 'Installations whose versions stand against a release as chosen.' })
+  @IsOptional()
+  @ValidateNested()
+  drift?: DriftFilter | null;
 }

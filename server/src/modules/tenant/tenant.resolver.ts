@@ -12,6 +12,7 @@ import {
   CreateInstallationInput,
   CreateTenantInput,
   InstallationFilter,
+  InstallationOrder,
   InstallationSlugInput,
   TenantFilter,
   TenantSlugInput,
@@ -99,8 +100,10 @@ export class InstallationResolver {
     @Ctx() { access }: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => InstallationFilter, { nullable: true }) filter?: InstallationFilter,
+    @Arg('orderBy', () => InstallationOrder, { nullable: true, defaultValue: InstallationOrder.TENANT })
+    orderBy?: InstallationOrder,
   ) {
-    return this.service.listInstallations(access, page, filter);
+    return this.service.listInstallations(access, page, filter, orderBy ?? InstallationOrder.TENANT);
   }
 
   @Query(() => Installation, { nullable: true })

@@ -3,10 +3,10 @@ import { inject, injectable } from 'tsyringe';
 import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditService, snapshot } from '../../audit/audit.service';
 import type { Access } from '../../auth/access';
-import { conflict, isUniqueViolation, notFound } from '../../common/errors';
 import { isId } from '../../common/ids';
 import { assertValidLabels } from '../../common/labels';
-import { encodeCursor, pageInfoOf, paginate, pageSize, type Page, type PageArgs } from '../../common/pagination';
+import { badInput, conflict, isUniqueViolation, notFound } from '../../common/errors';
+import { encodeCursor, pageInfoOf, paginate, pageSize, type Page, type PageArgs, type SortKey } from '../../common/pagination';
 import type { Loaders } from '../../graphql/loaders';
 import { Role } from '../../common/roles';
 import type { Config } from '../../config';
@@ -15,15 +15,19 @@ import { EnvironmentTier } from '../tier/environment-tier.entity';
 import { assertNoOpenRollouts } from './archiving';
 import { keepRedactedSecrets, redactDriverConfig, validateDriverConfig } from './driver-config';
 import { DeploymentDriver, Installation } from './installation.entity';
-import type {
-  CreateInstallationInput,
+import { Release, ReleaseStatus } from '../release/release.entity';
+import {
+  InstallationOrder,
+  ReleaseDrift,
+  type DriftFilter,
+  type CreateInstallationInput,
   CreateTenantInput,
-  InstallationFilter,
-  InstallationSlugInput,
-  TenantFilter,
-  TenantSlugInput,
-  UpdateInstallationInput,
-  UpdateTenantInput,
+  type InstallationFilter,
+  type InstallationSlugInput,
+  type TenantFilter,
+  type TenantSlugInput,
+  type UpdateInstallationInput,
+  type UpdateTenantInput,
 } from './tenant.inputs';
 import { Tenant } from './tenant.entity';
 
@@ -160,7 +164,12 @@ export class TenantService {
     return installation && access.canSeeTenant(installation.tenantId) ? installation : null;
   }
 
-  listInstallations(access: Access, args: PageArgs, filter: InstallationFilter | null | undefined) {
+  async listInstallations(
+    access: Access,
+    args: PageArgs,
+    filter: InstallationFilter | null | undefined,
+    orderBy: InstallationOrder = InstallationOrder.TENANT,
+  ) {
     const scope = access.tenantScope();
     const query = this.dataSource
       .getRepository(Installation)
@@ -169,16 +178,63 @@ export class TenantService {
       .innerJoin('i.tier', 'tier');
     if (scope !== null) query.andWhere('i.tenant_id = ANY(:scope)', { scope });
     this.applyInstallationFilter(query, filter);
-    return paginate(
-      query,
-      args,
-      [
-        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+    const drift = filter?.drift ? await this.driftCount(access, filter.drift) : null;
+    if (drift && filter?.drift?.states?.length) query.andWhere(`${drift.expression} > 0`, drift.parameters);
+    else if (drift) query.setParameters(drift.parameters);
+    const tenantThenInstallation: SortKey<Installation>[] = [
+      { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
+      { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+      { expression: 'i.id', direction: 'ASC', value: (i) => i.id },
+    ];
+    let sort = tenantThenInstallation;
+    if (orderBy === InstallationOrder.INSTALLATION) {
+      sort = [
         { expression: 'i.slug', direction: 'ASC', value: (i) => i.slug },
+        { expression: 't.slug', direction: 'ASC', value: (i) => i.tenant!.slug },
         { expression: 'i.id', direction: 'ASC', value: (i) => i.id },
-      ],
-      this.config.maxPageSize,
-    );
+      ];
+    } else if (orderBy === InstallationOrder.DRIFT) {
+      if (!drift) throw badInput(`Ordering by DRIFT needs 'filter.drift': the release to compare with`);
+      sort = [
+        {
+          expression: drift.expression,
+          direction: 'DESC',
+          alias: 'drift_count',
+          value: (_, computed) => Number(computed.drift_count),
+        },
+        ...tenantThenInstallation,
+      ];
+    }
+    return paginate(query, args, sort, this.config.maxPageSize);
+  }
+
+  /**
+   * The SQL that counts, for the installation `i`, the compared components of a release that stand in the chosen
+   * states (without states: that differ from the release). Versions compare by their sort keys (semver order).
+   */
+  private async driftCount(access: Access, drift: DriftFilter) {
+    access.require(Role.VIEWER);
+    const release = isId(drift.releaseId)
+      ? await this.dataSource.getRepository(Release).findOneBy({ id: drift.releaseId })
+      : null;
+    // A tenant's contact sees releases once they are locked; a draft answers as if it did not exist.
+    if (!release || (access.tenantScope() !== null && release.status === ReleaseStatus.DRAFT))
+      throw notFound('Release', drift.releaseId);
+    const states = drift.states?.length ? drift.states : [ReleaseDrift.BEHIND, ReleaseDrift.AHEAD, ReleaseDrift.MISSING];
+    const applications = drift.applications?.length ? 'AND app.slug = ANY(:driftApplications)' : '';
+    return {
+      expression: `(SELECT count(*)::int FROM release_component rc
+          JOIN artifact wanted ON wanted.id = rc.artifact_id
+          JOIN application app ON app.id = rc.application_id ${applications}
+          LEFT JOIN running_artifact ra ON ra.installation_id = i.id AND ra.application_id = rc.application_id
+          LEFT JOIN artifact running ON running.id = ra.artifact_id
+         WHERE rc.release_id = :driftRelease
+           AND CASE WHEN running.id IS NULL THEN 'MISSING'
+                    WHEN running.sort_key < wanted.sort_key THEN 'BEHIND'
+                    WHEN running.sort_key > wanted.sort_key THEN 'AHEAD'
+                    ELSE 'SAME' END = ANY(:driftStates))`,
+      parameters: { driftRelease: release.id, driftStates: states, driftApplications: drift.applications ?? [] },
+    };
   }
 
   private applyInstallationFilter(query: SelectQueryBuilder<Installation>, filter: InstallationFilter | null | undefined) {

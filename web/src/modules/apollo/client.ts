@@ -98,7 +98,7 @@ export function createApolloClient(): ApolloClient {
           fields: {
             tenants: pagedByFilter,
             rollouts: pagedByFilter,
-            installations: pagedByFilter,
+            installations: { ...pagedByFilter, keyArgs: ['filter', 'orderBy'] },
             deployments: pagedByFilter,
             auditEvents: pagedByFilter,
             releases: pagedByFilter,

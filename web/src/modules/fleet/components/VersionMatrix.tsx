@@ -47,6 +47,25 @@ function moveFocus(event: React.KeyboardEvent<HTMLElement>) {
 }
 
 const FIRST_COLUMN = 220;
+
+/**
+ * The installation column stays in view while the versions scroll sideways. It reaches over the row's left
+ * padding so that cells passing beneath it are hidden, and carries a solid background for the same reason.
+ */
+const PINNED = {
+  position: 'sticky',
+  left: 0,
+  zIndex: 1,
+  alignSelf: 'stretch',
+  display: 'flex',
+  alignItems: 'center',
+  gap: 0.5,
+  ml: -2,
+  pl: 2,
+  bgcolor: 'background.paper',
+  borderRight: 1,
+  borderColor: 'divider',
+} as const;
 const COLUMN = 120;
 
 /** Applications × installations; each cell the running version, coloured by how it compares with the release. */
@@ -73,7 +92,7 @@ export function VersionMatrix({
       busy={busy}
       header={
         <>
-          <Typography role="columnheader" variant="body2" sx={{ fontWeight: 600 }}>
+          <Typography role="columnheader" variant="body2" sx={{ ...PINNED, fontWeight: 600, bgcolor: 'grey.100' }}>
             Installation
           </Typography>
           {applications.map((application) => (
@@ -95,7 +114,10 @@ export function VersionMatrix({
         const running = new Map(installation.running.map((entry) => [entry.application.id, entry]));
         return (
           <>
-            <Box role="rowheader" sx={{ minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>
+            <Box
+              role="rowheader"
+              sx={{ ...PINNED, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}
+            >
               <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
                 {where}
               </Typography>{' '}

@@ -2,7 +2,7 @@ import { NetworkStatus } from '@apollo/client';
 import type { TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { useCallback, useRef, useState } from 'react';
-import type { FleetInstallationsQueryVariables, InstallationFilter } from '../../../generated/graphql';
+import type { FleetInstallationsQueryVariables, InstallationFilter, InstallationOrder } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 
 interface InstallationsData {
@@ -18,15 +18,16 @@ interface InstallationsData {
  * (a virtualized list calls it as the reader nears the end). Only one page is requested at a time.
  */
 export function useInstallationPages<TData extends InstallationsData>(
-  document: TypedDocumentNode<TData, FleetInstallationsQueryVariables>,
+  document: TypedDocumentNode<TData, FleetInstallationsQueryVariables & { orderBy?: InstallationOrder | null }>,
   filter: InstallationFilter | null,
   pageSize: number,
+  orderBy?: InstallationOrder,
 ) {
   const { data, previousData, loading, error, networkStatus, fetchMore, refetch } = useQuery(document, {
-    variables: { first: pageSize, filter },
+    variables: orderBy ? { first: pageSize, filter, orderBy } : { first: pageSize, filter },
     notifyOnNetworkStatusChange: true,
   });
-  const filterKey = JSON.stringify(filter);
+  const filterKey = JSON.stringify([filter, orderBy]);
   const [loadMoreError, setLoadMoreError] = useState<{ filterKey: string; message: string } | null>(null);
   const fetching = useRef(false);
   // While a new filter loads, the previous answer stays on screen, dimmed.
