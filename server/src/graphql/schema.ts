@@ -21,7 +21,12 @@ import {
   JourneyStepResolver,
   InstallationLedgerResolver,
 } from '../modules/deployment/deployment.resolver';
-import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
+import {
+  InstallationRolloutsResolver,
+  RolloutPlanResolver,
+  RolloutResolver,
+  RolloutTargetResolver,
+} from '../modules/rollout/rollout.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -40,6 +45,7 @@ const resolvers: NonEmptyArray<Function> = [
   EventResolver,
   RolloutResolver,
   RolloutTargetResolver,
+  InstallationRolloutsResolver,
   RolloutPlanResolver,
   DeploymentResolver,
   InstallationLedgerResolver,
