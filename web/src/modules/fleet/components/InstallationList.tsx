@@ -66,9 +66,15 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
               </Link>
             </Cell>
             <Cell>
-              <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
+              <Link
+                component={RouterLink}
+                to={`/installations/${installation.id}`}
+                variant="body2"
+                sx={{ fontWeight: 600 }}
+                aria-label={`${tenant.slug} / ${installation.slug}: open the installation`}
+              >
                 {installation.slug}
-              </Typography>{' '}
+              </Link>{' '}
               <Typography component="span" variant="body2" color="text.secondary">
                 {installation.name}
               </Typography>

@@ -34,7 +34,8 @@ const SIDEBAR_WIDTH = 200;
 function NavList({ onNavigate }: { onNavigate?: () => void }) {
   return (
     <Box component="nav" aria-label="Main">
-      <List>
+      {/* Links, not list items: a <ul> may hold only <li>. */}
+      <List component="div">
         {NAV.map((item) => (
           <ListItemButton
             key={item.to}
