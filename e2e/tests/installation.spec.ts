@@ -176,12 +176,13 @@ test.describe('Installation page', () => {
     prepareRollout,
     createUser,
     signInAs,
+    installationsPage,
     installationPage,
   }) => {
     const prepared = await prepareRollout({ previousRelease: true });
     await signInAs(await createUser());
     await page.goto(`/installations?q=${prepared.tenantSlug}`);
-    await page.getByRole('link', { name: `${prepared.tenantSlug} / us: open the installation` }).click();
+    await installationsPage.row(prepared.tenantSlug, 'us').getByRole('link', { name: 'us', exact: true }).click();
     await installationPage.expectShown('Acme US');
 
     await page.goto(`/deployments?tenant=${prepared.tenantSlug}`);

@@ -66,13 +66,7 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
               </Link>
             </Cell>
             <Cell>
-              <Link
-                component={RouterLink}
-                to={`/installations/${installation.id}`}
-                variant="body2"
-                sx={{ fontWeight: 600 }}
-                aria-label={`${tenant.slug} / ${installation.slug}: open the installation`}
-              >
+              <Link component={RouterLink} to={`/installations/${installation.id}`} variant="body2" sx={{ fontWeight: 600 }}>
                 {installation.slug}
               </Link>{' '}
               <Typography component="span" variant="body2" color="text.secondary">
