@@ -13,6 +13,7 @@ import { Suspense, useState } from 'react';
 import { Link as RouterLink, NavLink, Outlet } from 'react-router';
 import { useSignOut } from '../../auth/hooks/useSignOut';
 import { PageFallback } from '../../ui/PageFallback';
+import { DisplaySettings } from './DisplaySettings';
 import { ViewerBadge } from './ViewerBadge';
 
 /** The main navigation, in the order people use it. */
@@ -83,6 +84,7 @@ export default function AppShell() {
             Shiplog
           </Typography>
           <Box sx={{ flexGrow: 1 }} />
+          <DisplaySettings />
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>
             Sign out
