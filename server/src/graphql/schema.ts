@@ -14,6 +14,7 @@ import {
   ReleaseTrackResolver,
 } from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
 import {
   ArtifactJourneyResolver,
@@ -52,6 +53,7 @@ const resolvers: NonEmptyArray<Function> = [
   ArtifactJourneyResolver,
   JourneyStepResolver,
   InstallationReleaseResolver,
+  SearchResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
