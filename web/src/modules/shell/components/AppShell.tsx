@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import { Suspense, useState } from 'react';
 import { Link as RouterLink, NavLink, Outlet } from 'react-router';
 import { useSignOut } from '../../auth/hooks/useSignOut';
+import { GlobalSearch } from '../../search/components/GlobalSearch';
 import { PageFallback } from '../../ui/PageFallback';
 import { DisplaySettings } from './DisplaySettings';
 import { ViewerBadge } from './ViewerBadge';
@@ -84,6 +85,7 @@ export default function AppShell() {
             Shiplog
           </Typography>
           <Box sx={{ flexGrow: 1 }} />
+          <GlobalSearch />
           <DisplaySettings />
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>
