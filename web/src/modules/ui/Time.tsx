@@ -1,6 +1,6 @@
 import Box from '@mui/material/Box';
 import Tooltip from '@mui/material/Tooltip';
-import { formatAbsolute, formatRelative, formatShort, useNow, useTimeZoneChoice } from './time';
+import { formatAbsolute, formatRelative, formatShort, useNow, useTimeZoneChoice } from './timeFormat';
 
 /**
  * A moment as people read it: "5 minutes ago" (a date beyond a week), with the exact time and its zone on hover

@@ -1,4 +1,4 @@
-import { formatShort, timeZoneChoice } from './time';
+import { formatShort, timeZoneChoice } from './timeFormat';
 
 /** A moment inside a sentence or a label, in the zone the viewer chose; on screen, times are shown with <Time>. */
 export function formatDateTime(iso: string): string {

@@ -18,6 +18,7 @@ import { describeError } from '../../apollo/errors';
 import { useCan } from '../../auth/hooks/useCan';
 import { LoadErrorAlert } from '../../ui/LoadErrorAlert';
 import { Time } from '../../ui/Time';
+import { formatClock, useTimeZoneChoice } from '../../ui/timeFormat';
 import { useLiveDeployment } from '../hooks/useLiveDeployment';
 import { journeyPath } from '../paths';
 import { DeploymentStatusChip, isDeploymentFinished } from './DeploymentStatusChip';
@@ -40,6 +41,7 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
   const end = useRef<HTMLDivElement>(null);
   const running = !isDeploymentFinished(deployment.status);
   const lines = deployment.logLines.nodes;
+  const zone = useTimeZoneChoice();
   useEffect(() => {
     if (running) end.current?.scrollIntoView?.({ block: 'nearest' });
   }, [lines.length, running]);
@@ -71,7 +73,7 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
       {lines.map((entry, index) => (
         <Box component="span" key={index} sx={{ display: 'block' }}>
           <Box component="span" sx={{ color: 'grey.500' }}>
-            {new Date(entry.at).toLocaleTimeString()}{' '}
+            {formatClock(entry.at, zone)}{' '}
           </Box>
           {entry.line}
         </Box>

@@ -7,7 +7,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { useId, useState } from 'react';
-import { setTimeZoneChoice, useTimeZoneChoice, type TimeZoneChoice } from '../../ui/time';
+import { setTimeZoneChoice, useTimeZoneChoice, type TimeZoneChoice } from '../../ui/timeFormat';
 
 type Mode = 'system' | 'light' | 'dark';
 

@@ -124,3 +124,15 @@ export function formatRelative(iso: string, nowMs: number): string | null {
   for (const candidate of UNITS) if (distance >= candidate[1] * 0.9 || candidate === UNITS[0]) unit = candidate;
   return relative.format(Math.round(seconds / unit[1]), unit[0]);
 }
+
+const clockFormats = new Map<TimeZoneChoice, Intl.DateTimeFormat>();
+
+/** "11:34:32", the time of day in the chosen zone, for log lines. */
+export function formatClock(iso: string, choice: TimeZoneChoice): string {
+  let format = clockFormats.get(choice);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium', ...(choice === 'utc' ? { timeZone: 'UTC' } : {}) });
+    clockFormats.set(choice, format);
+  }
+  return format.format(new Date(iso));
+}
