@@ -43,6 +43,11 @@ test.describe('Installation page', () => {
     await expect(rolloutRows.nth(1)).toContainText('Succeeded');
     await expectNoSeriousA11yViolations(page);
     await saveScreenshot('installation');
+    // At tablet width the page fits the screen: wide tables scroll inside their section.
+    await page.setViewportSize({ width: 820, height: 1000 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await saveScreenshot('installation-820');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Switch to a webhook driver: the secret is required, typed quickly, and never shown again.
     const settings = installationPage.settings;

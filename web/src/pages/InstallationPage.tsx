@@ -396,7 +396,7 @@ export default function InstallationPage() {
               {installation.tenant.blocked && <Chip label="Tenant blocked" color="error" />}
             </Stack>
           </Stack>
-          <LabelChips labels={installation.labels} wrap />
+          {installation.labels.length > 0 && <LabelChips labels={installation.labels} wrap />}
 
           <Section id="installation-running" title="What runs here">
             <RunningTable
