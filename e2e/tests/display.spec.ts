@@ -64,9 +64,12 @@ test.describe('Display settings', () => {
 
   test('the theme follows the system until one is chosen in the top bar, and the choice survives a reload', async ({
     page,
+    prepareRollout,
     createUser,
     signInAs,
   }) => {
+    test.setTimeout(60_000);
+    const prepared = await prepareRollout({ previousRelease: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await signInAs(await createUser());
     await expect.poll(async () => isDark(await background(page))).toBe(true);
@@ -90,6 +93,10 @@ test.describe('Display settings', () => {
     await page.keyboard.press('Escape');
     await page.emulateMedia({ colorScheme: 'light' });
     await expect.poll(async () => isDark(await background(page))).toBe(true);
+    await expectNoSeriousA11yViolations(page);
+    // The matrix, its sticky header included, reads well in the dark too.
+    await page.goto(`/matrix?q=${prepared.tenantSlug}`);
+    await expect(page.getByRole('link', { name: `${prepared.tenantSlug} / eu` })).toBeVisible();
     await expectNoSeriousA11yViolations(page);
 
     // Back to System: the light system wins again.

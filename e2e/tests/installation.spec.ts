@@ -192,7 +192,7 @@ test.describe('Installation page', () => {
 
     await page.goto(`/deployments?tenant=${prepared.tenantSlug}`);
     await page
-      .getByRole('link', { name: `Open the page of Acme ${uid} / Acme EU` })
+      .getByRole('link', { name: `Acme ${uid} / Acme EU: installation page` })
       .first()
       .click();
     await installationPage.expectShown('Acme EU');

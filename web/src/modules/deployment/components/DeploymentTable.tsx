@@ -86,7 +86,7 @@ export function DeploymentTable({
                       component={RouterLink}
                       to={`/installations/${installation.id}`}
                       onClick={(event) => event.stopPropagation()}
-                      aria-label={`Open the page of ${installation.tenant.name} / ${installation.name}`}
+                      aria-label={`${installation.tenant.name} / ${installation.name}: installation page`}
                     >
                       installation page
                     </Link>
