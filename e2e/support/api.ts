@@ -133,6 +133,7 @@ export class ShiplogApi {
     applicationSlug: string;
     version: string;
     imageRef: string;
+    digest?: string;
     commitSha?: string;
     buildUrl?: string;
   }): Promise<{ id: string; version: string }> {

@@ -7,6 +7,7 @@ import { seedFleet, type SeededFleet } from './fleet';
 import { AppShell } from './pages/app-shell';
 import { DeploymentDrawer, InstallationsPage, MatrixPage, TenantPage } from './pages/fleet.page';
 import { AuditPage } from './pages/audit.page';
+import { InstallationPage } from './pages/installation.page';
 import { ArtifactJourneyPage, DeploymentsPage } from './pages/deployments.page';
 import { OverviewPage } from './pages/overview.page';
 import { ReleasePage, ReleaseTrackPage, ReleaseTracksPage } from './pages/releases.page';
@@ -80,6 +81,7 @@ interface TestFixtures {
   /** Saves a full-page screenshot to e2e/artifacts/screenshots/<name>.png. */
   saveScreenshot: (name: string) => Promise<void>;
   installationsPage: InstallationsPage;
+  installationPage: InstallationPage;
   tenantPage: TenantPage;
   matrixPage: MatrixPage;
   deploymentDrawer: DeploymentDrawer;
@@ -269,6 +271,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
   installationsPage: async ({ page }, use) => {
     await use(new InstallationsPage(page));
+  },
+  installationPage: async ({ page }, use) => {
+    await use(new InstallationPage(page));
   },
   tenantPage: async ({ page }, use) => {
     await use(new TenantPage(page));

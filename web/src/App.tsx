@@ -15,6 +15,7 @@ const RolloutPage = lazy(() => import('./pages/RolloutPage'));
 const NewRolloutPage = lazy(() => import('./pages/NewRolloutPage'));
 const InstallationsPage = lazy(() => import('./pages/InstallationsPage'));
 const TenantPage = lazy(() => import('./pages/TenantPage'));
+const InstallationPage = lazy(() => import('./pages/InstallationPage'));
 const MatrixPage = lazy(() => import('./pages/MatrixPage'));
 const OverviewPage = lazy(() => import('./pages/OverviewPage'));
 const DeploymentsPage = lazy(() => import('./pages/DeploymentsPage'));
@@ -47,6 +48,7 @@ export function App() {
           <Route path="/rollouts/:id" element={<RolloutPage />} />
           <Route path="/tenants/:slug" element={<TenantPage />} />
           <Route path="/installations" element={<InstallationsPage />} />
+          <Route path="/installations/:id" element={<InstallationPage />} />
           <Route path="/matrix" element={<MatrixPage />} />
           <Route path="/deployments" element={<DeploymentsPage />} />
           <Route path="/artifacts/:app/:version" element={<ArtifactJourneyPage />} />

@@ -6,7 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { App } from './App';
 import { createApolloClient } from './modules/apollo/client';
-import { theme } from './modules/ui/theme';
+import { MODE_STORAGE_KEY, theme } from './modules/ui/theme';
 
 const client = createApolloClient();
 // A data router, so pages can hold back in-app navigation (useBlocker) while they have unsaved changes;
@@ -16,7 +16,7 @@ const router = createBrowserRouter([{ path: '*', element: <App /> }]);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ApolloProvider client={client}>
-      <ThemeProvider theme={theme}>
+      <ThemeProvider theme={theme} modeStorageKey={MODE_STORAGE_KEY}>
         <CssBaseline />
         <RouterProvider router={router} />
       </ThemeProvider>

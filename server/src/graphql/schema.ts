@@ -14,6 +14,7 @@ import {
   ReleaseTrackResolver,
 } from '../modules/release/release.resolver';
 import { InstallationResolver, TenantResolver } from '../modules/tenant/tenant.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { TierResolver } from '../modules/tier/tier.resolver';
 import { ConfigurationResolver } from '../modules/configuration/configuration.resolver';
 import {
@@ -23,7 +24,12 @@ import {
   InstallationLedgerResolver,
   RunningApplicationResolver,
 } from '../modules/deployment/deployment.resolver';
-import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
+import {
+  InstallationRolloutsResolver,
+  RolloutPlanResolver,
+  RolloutResolver,
+  RolloutTargetResolver,
+} from '../modules/rollout/rollout.resolver';
 import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -44,6 +50,7 @@ const resolvers: NonEmptyArray<Function> = [
   EventResolver,
   RolloutResolver,
   RolloutTargetResolver,
+  InstallationRolloutsResolver,
   RolloutPlanResolver,
   DeploymentResolver,
   InstallationLedgerResolver,
@@ -53,6 +60,7 @@ const resolvers: NonEmptyArray<Function> = [
   InstallationReleaseResolver,
   WebhookResolver,
   WebhookMessageResolver,
+  SearchResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {

@@ -19,6 +19,7 @@ import { ArtifactJourneyDocument, type ArtifactJourneyQuery } from '../generated
 import { describeError } from '../modules/apollo/errors';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
 import { formatDateTime } from '../modules/ui/format';
+import { Time } from '../modules/ui/Time';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useUrlParams } from '../modules/ui/searchParams';
 
@@ -145,7 +146,7 @@ export default function ArtifactJourneyPage() {
           <Typography color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
             {artifact.imageRef}
             {artifact.commitSha ? ` · commit ${artifact.commitSha.slice(0, 12)}` : ''} · registered{' '}
-            {formatDateTime(artifact.createdAt)} by {artifact.registeredBy}
+            <Time value={artifact.createdAt} /> by {artifact.registeredBy}
           </Typography>
         )}
       </Box>
@@ -187,7 +188,9 @@ export default function ArtifactJourneyPage() {
             <TableBody>
               {steps.map((step) => (
                 <TableRow key={step.deployment.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(step.at)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    <Time value={step.at} />
+                  </TableCell>
                   <TableCell>
                     <Chip size="small" label={step.tier.name} />
                   </TableCell>

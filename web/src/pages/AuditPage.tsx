@@ -18,6 +18,7 @@ import type { AuditEventFilter, AuditEventsQuery } from '../generated/graphql';
 import { AuditDiff } from '../modules/audit/components/AuditDiff';
 import { useAuditEvents } from '../modules/audit/hooks/useAuditEvents';
 import { formatDateTime } from '../modules/ui/format';
+import { Time } from '../modules/ui/Time';
 import { DateRangeFields } from '../modules/ui/DateRangeFields';
 import { DebouncedSearchField } from '../modules/ui/DebouncedSearchField';
 import { PagedListFrame } from '../modules/ui/PagedListFrame';
@@ -34,7 +35,9 @@ function EventRow({ event, open, onToggle }: { event: AuditEvent; open: boolean;
   return (
     <Fragment>
       <TableRow hover selected={open} sx={{ '& > td': { borderBottom: open ? 'none' : undefined } }}>
-        <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(event.at)}</TableCell>
+        <TableCell sx={{ whiteSpace: 'nowrap' }}>
+          <Time value={event.at} />
+        </TableCell>
         <TableCell sx={{ overflowWrap: 'break-word', minWidth: 120 }}>{event.actor}</TableCell>
         <TableCell sx={{ fontFamily: 'monospace' }}>{event.action}</TableCell>
         <TableCell sx={{ overflowWrap: 'anywhere' }}>

@@ -18,7 +18,8 @@ import { ReleaseStatusChip } from '../modules/release/components/ReleaseStatusCh
 import { ConnectionIndicator } from '../modules/rollout/components/ConnectionIndicator';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
-import { formatDateTime, plural } from '../modules/ui/format';
+import { plural } from '../modules/ui/format';
+import { Time } from '../modules/ui/Time';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { useDisabledWebhooks, type DisabledWebhook } from '../modules/webhook/hooks/useDisabledWebhooks';
@@ -158,7 +159,12 @@ function Attention({
                     {deployment.installation.name}
                   </Link>
                 }
-                secondary={`${formatDateTime(deployment.finishedAt ?? deployment.queuedAt)}${deployment.message ? ` · ${deployment.message}` : ''}`}
+                secondary={
+                  <>
+                    <Time value={deployment.finishedAt ?? deployment.queuedAt} />
+                    {deployment.message ? ` · ${deployment.message}` : ''}
+                  </>
+                }
               />
             </ListItem>
           ))}

@@ -22,7 +22,7 @@ import { ReleaseTransitionDialog } from '../modules/release/components/ReleaseTr
 import { ReleaseEditor } from '../modules/release/editor/ReleaseEditor';
 import { useLockRelease } from '../modules/release/hooks/useLockRelease';
 import { useReleaseTransition, type ReleaseTransition } from '../modules/release/hooks/useReleaseTransition';
-import { formatDateTime } from '../modules/ui/format';
+import { Time } from '../modules/ui/Time';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { Markdown } from '../modules/ui/Markdown';
 
@@ -179,13 +179,19 @@ export default function ReleasePage() {
           Created
         </Typography>
         <Typography component="dd" sx={{ m: 0 }}>
-          {formatDateTime(release.createdAt)} by {release.createdBy}
+          <Time value={release.createdAt} /> by {release.createdBy}
         </Typography>
         <Typography component="dt" color="text.secondary">
           Locked
         </Typography>
         <Typography component="dd" sx={{ m: 0 }} aria-label="Locked">
-          {release.lockedAt ? `${formatDateTime(release.lockedAt)} by ${release.lockedBy ?? 'unknown'}` : 'Not locked'}
+          {release.lockedAt ? (
+            <>
+              <Time value={release.lockedAt} /> by {release.lockedBy ?? 'unknown'}
+            </>
+          ) : (
+            'Not locked'
+          )}
         </Typography>
         {release.statusReason && (
           <>

@@ -17,7 +17,7 @@ import { RolloutsDocument, type RolloutStatus } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
-import { formatDateTime } from '../modules/ui/format';
+import { Time } from '../modules/ui/Time';
 import { FilterChips, useFilterChoice } from '../modules/ui/FilterChips';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useIsScoped } from '../modules/auth/hooks/useCan';
@@ -77,7 +77,9 @@ export default function RolloutsPage() {
                   <TableCell>
                     <RolloutProgressBar progress={rollout.progress} label="Progress" yours={scoped} />
                   </TableCell>
-                  <TableCell>{formatDateTime(rollout.createdAt)}</TableCell>
+                  <TableCell>
+                    <Time value={rollout.createdAt} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

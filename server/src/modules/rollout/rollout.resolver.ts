@@ -307,3 +307,16 @@ export class RolloutPlanResolver {
     return plan.overlaps.length;
   }
 }
+
+@injectable()
+@Resolver(() => Installation)
+export class InstallationRolloutsResolver {
+  constructor(private readonly service: RolloutService) {}
+
+  @FieldResolver(() => RolloutTargetConnection, {
+    description: 'The rollouts that touched this installation, as its targets in them, newest rollout first.',
+  })
+  rolloutTargets(@Ctx() { access }: Context, @Root() installation: Installation, @Args(() => PageArgs) page: PageArgs) {
+    return this.service.installationTargets(access, installation, page);
+  }
+}

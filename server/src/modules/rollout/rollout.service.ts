@@ -13,6 +13,7 @@ import { RolloutEngine } from '../../engine/rollout-engine';
 import type { UnitOfWork } from '../../engine/unit-of-work';
 import { CONFIG } from '../../tokens';
 import { Release } from '../release/release.entity';
+import type { Installation } from '../tenant/installation.entity';
 import { RolloutTarget } from './rollout-target.entity';
 import { FailurePolicy, Rollout, RolloutStatus } from './rollout.entity';
 import type { TargetOnNewerRelease } from './rollout.plan';
@@ -316,6 +317,29 @@ export class RolloutService {
         { expression: 't.id', direction: 'ASC', value: (t) => t.id },
       ],
       MAX_LIST_ITEMS,
+    );
+  }
+
+  /**
+   * The rollouts that touched an installation, as its targets, newest rollout first. Another tenant's installation
+   * has none, exactly as one that does not exist.
+   */
+  installationTargets(access: Access, installation: Installation, args: PageArgs) {
+    const scope = access.tenantScope();
+    const query = this.dataSource
+      .getRepository(RolloutTarget)
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.rollout', 'r')
+      .where('t.installation_id = :installationId', { installationId: installation.id });
+    if (scope !== null) query.andWhere('t.tenant_id = ANY(:scope)', { scope });
+    return paginate(
+      query,
+      args,
+      [
+        { expression: 'r.created_at', direction: 'DESC', value: (t) => t.rollout!.createdAt.toISOString() },
+        { expression: 't.id', direction: 'DESC', value: (t) => t.id },
+      ],
+      this.config.maxPageSize,
     );
   }
 }

@@ -107,6 +107,7 @@ export function createApolloClient(): ApolloClient {
           },
         },
         Tenant: { fields: { installations: pagedByFilter } },
+        Installation: { fields: { rolloutTargets: pagedByFilter } },
         ReleaseTrack: { fields: { releases: pagedByFilter } },
         Application: { fields: { artifacts: pagedByFilter } },
         Webhook: { fields: { messages: pagedByFilter } },

@@ -1,7 +1,8 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { formatShort, timeZoneChoice } from './timeFormat';
 
+/** A moment inside a sentence or a label, in the zone the viewer chose; on screen, times are shown with <Time>. */
 export function formatDateTime(iso: string): string {
-  return dateTime.format(new Date(iso));
+  return formatShort(iso, timeZoneChoice());
 }
 
 /** "1 installation", "2 installations"; `many` when the plural is not the singular plus s. */

@@ -10,15 +10,19 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useRef } from 'react';
+import Button from '@mui/material/Button';
+import { useEffect, useRef, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import type { DeploymentDetail_DeploymentFragment } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
-import { formatDateTime } from '../../ui/format';
+import { useCan } from '../../auth/hooks/useCan';
 import { LoadErrorAlert } from '../../ui/LoadErrorAlert';
+import { Time } from '../../ui/Time';
+import { formatClock, useTimeZoneChoice } from '../../ui/timeFormat';
 import { useLiveDeployment } from '../hooks/useLiveDeployment';
 import { journeyPath } from '../paths';
 import { DeploymentStatusChip, isDeploymentFinished } from './DeploymentStatusChip';
+import { RecordVerificationDialog } from './RecordVerificationDialog';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -37,6 +41,7 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
   const end = useRef<HTMLDivElement>(null);
   const running = !isDeploymentFinished(deployment.status);
   const lines = deployment.logLines.nodes;
+  const zone = useTimeZoneChoice();
   useEffect(() => {
     if (running) end.current?.scrollIntoView?.({ block: 'nearest' });
   }, [lines.length, running]);
@@ -68,7 +73,7 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
       {lines.map((entry, index) => (
         <Box component="span" key={index} sx={{ display: 'block' }}>
           <Box component="span" sx={{ color: 'grey.500' }}>
-            {new Date(entry.at).toLocaleTimeString()}{' '}
+            {formatClock(entry.at, zone)}{' '}
           </Box>
           {entry.line}
         </Box>
@@ -83,8 +88,16 @@ function LiveLog({ deployment }: { deployment: DeploymentDetail_DeploymentFragme
   );
 }
 
-function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_DeploymentFragment }) {
+function DeploymentDetails({
+  deployment,
+  onVerified,
+}: {
+  deployment: DeploymentDetail_DeploymentFragment;
+  onVerified: () => unknown;
+}) {
   const { installation, artifact, rollout } = deployment;
+  const canVerify = useCan('OPERATOR');
+  const [verifying, setVerifying] = useState(false);
   return (
     <Stack spacing={2}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
@@ -98,7 +111,11 @@ function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_Deploy
           <Link component={RouterLink} to={`/tenants/${installation.tenant.slug}`}>
             {installation.tenant.name}
           </Link>{' '}
-          / {installation.name} ({installation.tier.name})
+          /{' '}
+          <Link component={RouterLink} to={`/installations/${installation.id}`}>
+            {installation.name}
+          </Link>{' '}
+          ({installation.tier.name})
         </Fact>
         <Fact label="Artifact">
           <Link component={RouterLink} to={journeyPath(deployment.application.slug, artifact.version)}>
@@ -115,9 +132,15 @@ function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_Deploy
             </Link>
           </Fact>
         )}
-        <Fact label="Queued">{formatDateTime(deployment.queuedAt)}</Fact>
-        <Fact label="Started">{deployment.startedAt ? formatDateTime(deployment.startedAt) : '–'}</Fact>
-        <Fact label="Finished">{deployment.finishedAt ? formatDateTime(deployment.finishedAt) : '–'}</Fact>
+        <Fact label="Queued">
+          <Time value={deployment.queuedAt} />
+        </Fact>
+        <Fact label="Started">
+          <Time value={deployment.startedAt} />
+        </Fact>
+        <Fact label="Finished">
+          <Time value={deployment.finishedAt} />
+        </Fact>
         {artifact.commitSha && <Fact label="Commit">{artifact.commitSha.slice(0, 12)}</Fact>}
         {artifact.buildUrl && (
           <Fact label="Build">
@@ -137,9 +160,27 @@ function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_Deploy
       {deployment.message && <Alert severity={deployment.status === 'FAILED' ? 'error' : 'info'}>{deployment.message}</Alert>}
 
       <Divider />
-      <Typography variant="subtitle1" component="h3">
-        Verifications
-      </Typography>
+      <Stack direction="row" sx={{ alignItems: 'center' }}>
+        <Typography variant="subtitle1" component="h3" sx={{ flexGrow: 1 }}>
+          Verifications
+        </Typography>
+        {canVerify && deployment.status === 'SUCCEEDED' && (
+          <Button size="small" variant="outlined" onClick={() => setVerifying(true)}>
+            Record verification
+          </Button>
+        )}
+      </Stack>
+      {verifying && (
+        <RecordVerificationDialog
+          open
+          deployment={{
+            id: deployment.id,
+            what: `${deployment.application.name} ${artifact.version} on ${installation.tenant.name} / ${installation.name}`,
+          }}
+          onClose={() => setVerifying(false)}
+          onRecorded={onVerified}
+        />
+      )}
       {deployment.verifications.length === 0 ? (
         <Typography color="text.secondary" variant="body2">
           Not verified yet.
@@ -166,7 +207,11 @@ function DeploymentDetails({ deployment }: { deployment: DeploymentDetail_Deploy
                     )}
                   </>
                 }
-                secondary={`${formatDateTime(verification.at)} by ${verification.recordedBy}`}
+                secondary={
+                  <>
+                    <Time value={verification.at} /> by {verification.recordedBy}
+                  </>
+                }
               />
             </ListItem>
           ))}
@@ -206,7 +251,7 @@ export function DeploymentDrawer({ deploymentId, onClose }: { deploymentId: stri
       {loading && !deployment && <LinearProgress aria-label="Loading deployment" />}
       {error && <LoadErrorAlert what="the deployment" error={describeError(error)} onRetry={() => void refetch()} />}
       {data && !deployment && <Alert severity="warning">There is no such deployment.</Alert>}
-      {deployment && <DeploymentDetails deployment={deployment} />}
+      {deployment && <DeploymentDetails deployment={deployment} onVerified={() => refetch()} />}
     </Drawer>
   );
 }

@@ -9,7 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import type { DeploymentRow_DeploymentFragment } from '../../../generated/graphql';
-import { formatDateTime } from '../../ui/format';
+import { Time } from '../../ui/Time';
 import { journeyPath } from '../paths';
 import { DeploymentStatusChip } from './DeploymentStatusChip';
 
@@ -44,7 +44,9 @@ export function DeploymentTable({
             const what = `${application.name} ${artifact.version} on ${installation.tenant.name} / ${installation.name}`;
             return (
               <TableRow key={deployment.id} hover onClick={() => onOpen(deployment.id)} sx={{ cursor: 'pointer' }}>
-                <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(deployment.queuedAt)}</TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                  <Time value={deployment.queuedAt} />
+                </TableCell>
                 <TableCell>
                   <Typography variant="body2" component="span" sx={{ fontWeight: 600 }}>
                     {application.name}
@@ -79,7 +81,15 @@ export function DeploymentTable({
                     {installation.tenant.name} / {installation.name}
                   </Link>
                   <Typography variant="caption" color="text.secondary" component="div">
-                    {installation.tier.name}
+                    {installation.tier.name} ·{' '}
+                    <Link
+                      component={RouterLink}
+                      to={`/installations/${installation.id}`}
+                      onClick={(event) => event.stopPropagation()}
+                      aria-label={`${installation.tenant.name} / ${installation.name}: installation page`}
+                    >
+                      installation page
+                    </Link>
                   </Typography>
                 </TableCell>
                 <TableCell>

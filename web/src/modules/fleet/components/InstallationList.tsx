@@ -72,9 +72,9 @@ export function InstallationList({ installations, totalCount, hasMore, onNearEnd
               </Link>
             </Cell>
             <Cell>
-              <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
+              <Link component={RouterLink} to={`/installations/${installation.id}`} variant="body2" sx={{ fontWeight: 600 }}>
                 {installation.slug}
-              </Typography>{' '}
+              </Link>{' '}
               <Typography component="span" variant="body2" color="text.secondary">
                 {installation.name}
               </Typography>

@@ -9,8 +9,9 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
 import type { InstallationRow_InstallationFragment, RunningVersions_InstallationFragment } from '../../../generated/graphql';
-import { formatDateTime } from '../../ui/format';
+import { Time } from '../../ui/Time';
 import { DRIFT_LOOK, DRIFT_WORD, driftOf } from '../compare';
 import { LabelChips } from './LabelChips';
 
@@ -48,7 +49,9 @@ export function InstallationVersions({
     <Paper variant="outlined" component="section" aria-labelledby={headingId} sx={{ p: 2 }}>
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'center' }, mb: 1 }}>
         <Typography id={headingId} variant="h6" component="h3" sx={{ flexGrow: 1 }}>
-          {installation.name}{' '}
+          <Link component={RouterLink} to={`/installations/${installation.id}`} underline="hover" color="inherit">
+            {installation.name}
+          </Link>{' '}
           <Typography component="span" color="text.secondary">
             ({installation.slug})
           </Typography>
@@ -106,7 +109,9 @@ export function InstallationVersions({
                         '–'
                       )}
                     </TableCell>
-                    <TableCell>{entry ? formatDateTime(entry.since) : '–'}</TableCell>
+                    <TableCell>
+                      <Time value={entry?.since} />
+                    </TableCell>
                     {release && <TableCell>{target ?? '–'}</TableCell>}
                     {release && (
                       <TableCell>

@@ -12,10 +12,11 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
+import { Link as RouterLink } from 'react-router';
 import { TenantHistoryDocument } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 import { DeploymentStatusChip } from '../../deployment/components/DeploymentStatusChip';
-import { formatDateTime } from '../../ui/format';
+import { Time } from '../../ui/Time';
 import { LoadErrorAlert } from '../../ui/LoadErrorAlert';
 
 const PAGE_SIZE = 20;
@@ -60,8 +61,14 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
             <TableBody>
               {connection.nodes.map((deployment) => (
                 <TableRow key={deployment.id} hover>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatDateTime(deployment.queuedAt)}</TableCell>
-                  <TableCell>{deployment.installation.slug}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
+                    <Time value={deployment.queuedAt} />
+                  </TableCell>
+                  <TableCell>
+                    <Link component={RouterLink} to={`/installations/${deployment.installation.id}`}>
+                      {deployment.installation.slug}
+                    </Link>
+                  </TableCell>
                   <TableCell>
                     <Link
                       component="button"

@@ -1,5 +1,7 @@
 import Box from '@mui/material/Box';
+import Link from '@mui/material/Link';
 import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
 import type { MatrixInstallationsQuery } from '../../../generated/graphql';
 import { DRIFT_LOOK, driftOf } from '../compare';
 import { VirtualTable } from './VirtualTable';
@@ -118,9 +120,9 @@ export function VersionMatrix({
               role="rowheader"
               sx={{ ...PINNED, minWidth: 0, overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}
             >
-              <Typography component="span" variant="body2" sx={{ fontWeight: 600 }}>
+              <Link component={RouterLink} to={`/installations/${installation.id}`} variant="body2" sx={{ fontWeight: 600 }}>
                 {where}
-              </Typography>{' '}
+              </Link>{' '}
               <Typography component="span" variant="caption" color="text.secondary">
                 {installation.tier.name}
               </Typography>

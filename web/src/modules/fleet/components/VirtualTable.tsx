@@ -76,7 +76,13 @@ export function VirtualTable({
         '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main' },
       }}
     >
-      <Box role="rowgroup" sx={{ position: 'sticky', top: 0, zIndex: 2, bgcolor: 'grey.100', minWidth }}>
+      <Box
+        role="rowgroup"
+        sx={[
+          { position: 'sticky', top: 0, zIndex: 2, bgcolor: 'grey.100', minWidth },
+          (theme) => theme.applyStyles('dark', { bgcolor: 'grey.900' }),
+        ]}
+      >
         <Box
           role="row"
           aria-rowindex={1}

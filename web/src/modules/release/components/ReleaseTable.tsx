@@ -8,7 +8,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { Link as RouterLink } from 'react-router';
 import type { ReleaseRow_ReleaseFragment } from '../../../generated/graphql';
-import { formatDateTime } from '../../ui/format';
+import { Time } from '../../ui/Time';
 import { ArtifactSelectionChip, ReleaseStatusChip } from './ReleaseStatusChip';
 
 export function ReleaseTable({ releases, busy }: { releases: readonly ReleaseRow_ReleaseFragment[]; busy: boolean }) {
@@ -38,8 +38,12 @@ export function ReleaseTable({ releases, busy }: { releases: readonly ReleaseRow
               <TableCell>
                 <ArtifactSelectionChip selection={release.artifactSelection} />
               </TableCell>
-              <TableCell>{formatDateTime(release.createdAt)}</TableCell>
-              <TableCell>{release.lockedAt ? formatDateTime(release.lockedAt) : '—'}</TableCell>
+              <TableCell>
+                <Time value={release.createdAt} />
+              </TableCell>
+              <TableCell>
+                <Time value={release.lockedAt} />
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -8,7 +8,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { ApplicationArtifactsDocument } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
-import { formatDateTime } from '../../ui/format';
+import { Time } from '../../ui/Time';
 
 const PAGE = 25;
 const NONE = '';
@@ -95,7 +95,12 @@ export function ArtifactPicker({
           <MenuItem key={artifact.id} value={artifact.version}>
             <ListItemText
               primary={artifact.version}
-              secondary={`${shortSha(artifact.commitSha) ? `commit ${shortSha(artifact.commitSha)} · ` : ''}registered ${formatDateTime(artifact.createdAt)}`}
+              secondary={
+                <>
+                  {shortSha(artifact.commitSha) ? `commit ${shortSha(artifact.commitSha)} · ` : ''}registered{' '}
+                  <Time value={artifact.createdAt} />
+                </>
+              }
             />
           </MenuItem>
         ))}

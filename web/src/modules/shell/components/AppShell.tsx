@@ -14,7 +14,9 @@ import { Link as RouterLink, NavLink, Outlet } from 'react-router';
 import type { Role } from '../../../generated/graphql';
 import { useCan } from '../../auth/hooks/useCan';
 import { useSignOut } from '../../auth/hooks/useSignOut';
+import { GlobalSearch } from '../../search/components/GlobalSearch';
 import { PageFallback } from '../../ui/PageFallback';
+import { DisplaySettings } from './DisplaySettings';
 import { ViewerBadge } from './ViewerBadge';
 
 /** The main navigation, in the order people use it. */
@@ -38,7 +40,8 @@ function NavList({ onNavigate }: { onNavigate?: () => void }) {
   const admin = useCan('ADMIN');
   return (
     <Box component="nav" aria-label="Main">
-      <List>
+      {/* Links, not list items: a <ul> may hold only <li>. */}
+      <List component="div">
         {NAV.filter((item) => item.role !== 'ADMIN' || admin).map((item) => (
           <ListItemButton
             key={item.to}
@@ -86,6 +89,8 @@ export default function AppShell() {
             Shiplog
           </Typography>
           <Box sx={{ flexGrow: 1 }} />
+          <GlobalSearch />
+          <DisplaySettings />
           <ViewerBadge />
           <Button color="inherit" variant="outlined" onClick={() => void signOut()} disabled={signingOut}>
             Sign out

@@ -1,0 +1,108 @@
+import { expectNoSeriousA11yViolations } from '../support/a11y';
+import { expect, test, type Page } from '../support/fixtures';
+
+/** The page's background colour as the browser paints it. */
+function background(page: Page): Promise<string> {
+  return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+}
+
+/** Dark when the colour's channels are low. */
+function isDark(rgb: string): boolean {
+  const [r, g, b] = (rgb.match(/\d+/g) ?? []).map(Number);
+  return r + g + b < 3 * 80;
+}
+
+test.describe('Display settings', () => {
+  test('times read "… ago" with the exact time and zone on hover and focus, and in UTC once chosen, after a reload too', async ({
+    page,
+    prepareRollout,
+    createUser,
+    signInAs,
+    installationPage,
+  }) => {
+    test.setTimeout(60_000);
+    const prepared = await prepareRollout({ previousRelease: true });
+    await signInAs(await createUser());
+    await installationPage.goto(prepared.installationIds[0]);
+    await installationPage.expectShown('Acme EU');
+
+    const since = installationPage.runningRow(prepared.applicationSlugs[0]).locator('time');
+    await expect(since).toHaveText(/just now|minutes? ago/);
+    const iso = await since.getAttribute('datetime');
+    expect(iso).toBeTruthy();
+    await since.hover();
+    const tooltip = page.getByRole('tooltip');
+    // The browser here runs in UTC unless told otherwise; the zone is named either way.
+    await expect(tooltip).toHaveText(/\d{1,2}:\d{2}:\d{2}.*(UTC|GMT|[A-Z]{2,5}|\(.+\))/);
+
+    await page.getByRole('button', { name: 'Display' }).click();
+    const settings = page.getByRole('dialog', { name: 'Display settings' });
+    await settings.getByRole('button', { name: 'UTC' }).click();
+    await expect(settings.getByRole('button', { name: 'UTC' })).toHaveAttribute('aria-pressed', 'true');
+    await page.keyboard.press('Escape');
+    await expect(settings).toBeHidden();
+
+    await page.reload();
+    await installationPage.expectShown('Acme EU');
+    // Keyboard focus shows the exact time too.
+    await installationPage.runningRow(prepared.applicationSlugs[0]).locator('time').focus();
+    const exact = new Date(iso!);
+    const hhmm = `${String(exact.getUTCHours()).padStart(2, '0')}:${String(exact.getUTCMinutes()).padStart(2, '0')}`;
+    await expect(page.getByRole('tooltip')).toContainText(hhmm);
+    await expect(page.getByRole('tooltip')).toContainText('UTC');
+
+    // The choice shows in the settings, and switches back.
+    await page.getByRole('button', { name: 'Display' }).click();
+    await expect(page.getByRole('dialog', { name: 'Display settings' }).getByRole('button', { name: 'UTC' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await page.getByRole('dialog', { name: 'Display settings' }).getByRole('button', { name: 'Local time' }).click();
+    await page.keyboard.press('Escape');
+    await expectNoSeriousA11yViolations(page);
+  });
+
+  test('the theme follows the system until one is chosen in the top bar, and the choice survives a reload', async ({
+    page,
+    prepareRollout,
+    createUser,
+    signInAs,
+  }) => {
+    test.setTimeout(60_000);
+    const prepared = await prepareRollout({ previousRelease: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await signInAs(await createUser());
+    await expect.poll(async () => isDark(await background(page))).toBe(true);
+
+    await page.getByRole('button', { name: 'Display' }).click();
+    const settings = page.getByRole('dialog', { name: 'Display settings' });
+    await expect(settings.getByRole('button', { name: 'System' })).toHaveAttribute('aria-pressed', 'true');
+    await settings.getByRole('button', { name: 'Light' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => isDark(await background(page))).toBe(false);
+
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect.poll(async () => isDark(await background(page))).toBe(false);
+
+    // With the keyboard: open the settings and pick Dark; the system turning light does not change it.
+    await page.getByRole('button', { name: 'Display' }).focus();
+    await page.keyboard.press('Enter');
+    await settings.getByRole('button', { name: 'Dark' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(async () => isDark(await background(page))).toBe(true);
+    await expectNoSeriousA11yViolations(page);
+    // The matrix, its sticky header included, reads well in the dark too.
+    await page.goto(`/matrix?q=${prepared.tenantSlug}`);
+    await expect(page.getByRole('link', { name: `${prepared.tenantSlug} / eu` })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+
+    // Back to System: the light system wins again.
+    await page.getByRole('button', { name: 'Display' }).click();
+    await settings.getByRole('button', { name: 'System' }).click();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => isDark(await background(page))).toBe(false);
+  });
+});
