@@ -25,6 +25,12 @@ import {
 } from '../modules/deployment/deployment.resolver';
 import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
+import {
+  ApplicationSuccessRateResolver,
+  InsightsResolver,
+  ReleaseArrivalResolver,
+  TenantSuccessRateResolver,
+} from '../modules/insights/insights.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -53,6 +59,10 @@ const resolvers: NonEmptyArray<Function> = [
   InstallationReleaseResolver,
   WebhookResolver,
   WebhookMessageResolver,
+  InsightsResolver,
+  TenantSuccessRateResolver,
+  ApplicationSuccessRateResolver,
+  ReleaseArrivalResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
