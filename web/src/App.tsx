@@ -23,6 +23,7 @@ const ArtifactJourneyPage = lazy(() => import('./pages/ArtifactJourneyPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
 const WebhookPage = lazy(() => import('./pages/WebhookPage'));
+const InsightsPage = lazy(() => import('./pages/InsightsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -55,6 +56,7 @@ export function App() {
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/webhooks" element={<WebhooksPage />} />
           <Route path="/webhooks/:id" element={<WebhookPage />} />
+          <Route path="/insights" element={<InsightsPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

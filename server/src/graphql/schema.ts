@@ -31,6 +31,12 @@ import {
   RolloutTargetResolver,
 } from '../modules/rollout/rollout.resolver';
 import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
+import {
+  ApplicationSuccessRateResolver,
+  InsightsResolver,
+  ReleaseArrivalResolver,
+  TenantSuccessRateResolver,
+} from '../modules/insights/insights.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -61,6 +67,10 @@ const resolvers: NonEmptyArray<Function> = [
   WebhookResolver,
   WebhookMessageResolver,
   SearchResolver,
+  InsightsResolver,
+  TenantSuccessRateResolver,
+  ApplicationSuccessRateResolver,
+  ReleaseArrivalResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {

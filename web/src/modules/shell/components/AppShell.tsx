@@ -28,6 +28,7 @@ const NAV: { to: string; label: string; role?: Role }[] = [
   { to: '/tracks', label: 'Releases' },
   { to: '/rollouts', label: 'Rollouts' },
   { to: '/deployments', label: 'Deployments' },
+  { to: '/insights', label: 'Insights' },
   { to: '/audit', label: 'Audit log' },
   { to: '/webhooks', label: 'Webhooks', role: 'ADMIN' },
 ];
