@@ -306,6 +306,51 @@ describe('outbound webhooks', () => {
     expect(listed.map((w: any) => w.id)).toEqual([own.id]);
   });
 
+  it('delivers to a fast endpoint while a slow one holds every request open, and to the slow one after', async () => {
+    let holding = true;
+    const slow = await startReceiver(() => ({ status: 200, hold: holding }));
+    receivers.push(slow);
+    const fast = await receiver();
+    const slowHook = await createWebhook(server, { url: slow.url, eventTypes: ['WEBHOOK_TEST'], description: 'slow' });
+    const fastHook = await createWebhook(server, { url: fast.url, eventTypes: ['WEBHOOK_TEST'], description: 'fast' });
+    const test = `mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`;
+    // The slow endpoint's messages first: they are at the head of the queue when the fast one's arrive.
+    const count = 20;
+    for (let i = 0; i < count; i++) dataOf(await server.gql(test, { id: slowHook.id }));
+    for (let i = 0; i < count; i++) dataOf(await server.gql(test, { id: fastHook.id }));
+    const statuses = async (id: string) =>
+      (await messagesOf(server, id)).messages.nodes as { status: string; webhookMessageId: string; attempts: any[] }[];
+
+    // Every fast message is delivered while the slow endpoint still holds its first requests open: only as many
+    // as one endpoint may have under way at once, none of them answered or given up on.
+    const [fastDone] = await waitFor(
+      'the fast endpoint to get everything while the slow one holds its requests',
+      async () => [await statuses(fastHook.id), slow.held()] as const,
+      ([nodes, held]) => nodes.length === count && nodes.every((n) => n.status === 'SUCCEEDED') && held === 8,
+    );
+    const slowWaiting = await statuses(slowHook.id);
+    expect(slowWaiting).toHaveLength(count);
+    expect(slowWaiting.every((n) => n.status === 'PENDING' && n.attempts.length === 0)).toBe(true);
+    expect(slow.requests).toHaveLength(8);
+    expect(slow.held()).toBe(8);
+    expect(fast.requests).toHaveLength(count);
+    expect(fast.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(fastDone.map((n) => n.webhookMessageId).sort());
+
+    // Released, the held requests succeed and the rest follow: each message once, as the log says.
+    holding = false;
+    slow.release();
+    const slowDone = await waitFor(
+      'the slow endpoint to get everything',
+      () => statuses(slowHook.id),
+      (nodes) => nodes.every((n) => n.status === 'SUCCEEDED'),
+    );
+    expect(slowDone.every((n) => n.attempts.length === 1 && n.attempts[0].httpStatus === 200)).toBe(true);
+    expect(slow.requests).toHaveLength(count);
+    expect(slow.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(slowDone.map((n) => n.webhookMessageId).sort());
+    slow.requests.forEach((request) => expect(verified(slowHook.secret, request)).toMatchObject({ type: 'webhook.test' }));
+    expect(fast.requests).toHaveLength(count);
+  });
+
   it('refuses link-local targets and writes no message for a rolled-back transaction', async () => {
     const refused = await server.gql(CREATE, { input: { url: 'http://169.254.169.254/latest' } });
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
