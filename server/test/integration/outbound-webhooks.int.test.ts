@@ -11,7 +11,7 @@ import {
 } from '../factories/rollouts';
 import { auditEvents, createSignedInUser } from '../factories/tenants';
 import { startReceiver, type Answer, type ReceivedRequest } from '../support/receiver';
-import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+import { dataOf, errorCode, startReplica, startTestServer, type TestServer } from '../support/server';
 
 const WEBHOOK_FIELDS = 'id url description eventTypes tenantSlugs enabled disabledReason format secret';
 const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { ${WEBHOOK_FIELDS} } }`;
@@ -411,5 +411,63 @@ describe('outbound webhooks failing for too long', () => {
     expect(audit.nodes).toHaveLength(1);
     const attention = dataOf(await server.gql(`{ webhooks(first: 10, filter: { disabledByShiplog: true }) { nodes { id } } }`));
     expect(attention.webhooks.nodes).toEqual([{ id: webhook.id }]);
+  });
+});
+
+describe('outbound webhooks, a replica stopping mid-request', () => {
+  let server: TestServer;
+  let endpoint: Receiver;
+  beforeAll(async () => {
+    // This server sends nothing itself: which replica sends is the test's choice.
+    server = await startTestServer({ SHIPLOG_ENGINE: 'false' });
+    // The first request is held open; every later one is answered at once.
+    endpoint = await startReceiver((_request, earlier) => ({ status: 200, hold: earlier.length === 0 }));
+  });
+  afterAll(async () => {
+    await endpoint.close();
+    await server.close();
+  });
+
+  it('leaves the message to the next replica, unrecorded, under the same webhook-id', async () => {
+    const webhook = await createWebhook(server, { url: endpoint.url, eventTypes: ['WEBHOOK_TEST'] });
+    const sender = await startReplica(server, { SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s' });
+    const message = dataOf(
+      await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id webhookMessageId } }`, {
+        id: webhook.id,
+      }),
+    ).testWebhook;
+    await waitFor(
+      'the request to be held open',
+      async () => endpoint.held(),
+      (n) => n === 1,
+    );
+    // The stop abandons the request under way: no attempt is recorded, and the message is due again at once.
+    await sender.close();
+    const [row] = await server.dataSource.query(
+      `SELECT status, claimed_until, next_attempt_at <= now() AS due,
+              (SELECT count(*)::int FROM webhook_attempt a WHERE a.message_id = m.id) AS attempts
+         FROM webhook_message m WHERE id = $1`,
+      [message.id],
+    );
+    expect(row).toEqual({ status: 'PENDING', claimed_until: null, due: true, attempts: 0 });
+    await waitFor(
+      'the held request to be given up',
+      async () => endpoint.held(),
+      (n) => n === 0,
+    );
+
+    const next = await startReplica(server, { SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s' });
+    try {
+      const delivered = await waitFor(
+        'the next replica to deliver it',
+        async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
+        (node) => node.status === 'SUCCEEDED',
+      );
+      expect(delivered.attempts.map((a: any) => a.httpStatus)).toEqual([200]);
+      expect(endpoint.requests.map((r) => r.headers['webhook-id'])).toEqual([message.webhookMessageId, message.webhookMessageId]);
+      expect(verified(webhook.secret, endpoint.requests[1])).toMatchObject({ type: 'webhook.test' });
+    } finally {
+      await next.close();
+    }
   });
 });

@@ -105,7 +105,12 @@ export class WebhookDelivery {
 
   async start(): Promise<void> {
     // A batch of jobs is one claim: each says "something is due", and one claim takes what is due.
-    await this.jobs.work(QUEUES.webhookMessage, () => this.claimDue(), 16, () => 'claim');
+    await this.jobs.work(
+      QUEUES.webhookMessage,
+      () => this.claimDue(),
+      16,
+      () => 'claim',
+    );
     this.lookAgain = setInterval(() => this.wake(), LOOK_AGAIN_MS);
     this.lookAgain.unref();
     this.wake();
@@ -169,7 +174,9 @@ export class WebhookDelivery {
     }
     for (const { id } of claimed) {
       const attempt = this.attempt(id)
-        .catch((error: unknown) => log.warn(`Webhook message ${id}: the attempt failed; another is made when its claim runs out`, error))
+        .catch((error: unknown) =>
+          log.warn(`Webhook message ${id}: the attempt failed; another is made when its claim runs out`, error),
+        )
         .finally(() => {
           this.inFlight.delete(id);
           // Its endpoint has room again, and so has this replica.
