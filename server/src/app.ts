@@ -241,9 +241,10 @@ export async function createApp(config: Config, dataSource: DataSource, options:
   await apollo.start();
   await events.start();
   await credentials.start();
-  if (config.engine) {
+  const webhookDelivery = config.engine ? container.resolve(WebhookDelivery) : null;
+  if (webhookDelivery) {
     await container.resolve(Dispatcher).start();
-    await container.resolve(WebhookDelivery).start();
+    await webhookDelivery.start();
   }
 
   // Every response: no MIME sniffing, never framed, no referrer. HSTS is for whoever terminates TLS (Shiplog serves
@@ -331,6 +332,8 @@ export async function createApp(config: Config, dataSource: DataSource, options:
       // replica), new connections are refused, and requests under way get a grace period to finish.
       await Promise.all([wsCleanup.dispose(), apollo.stop()]);
       await credentials.stop();
+      // Webhook requests under way are abandoned, their messages due again for another replica.
+      await webhookDelivery?.stop();
       // Jobs under way finish; what does not finish in time is handed to another replica when it expires.
       await jobs.stop();
       await events.stop();

@@ -13,9 +13,12 @@ export const QUEUES = {
   promote: 'rollout-promote',
   /** One attempt to POST a signed request to a WEBHOOK driver's orchestrator; a failed attempt queues the next. */
   webhook: 'webhook-delivery',
-  /** One attempt to send an outbound event webhook's message; a failed attempt queues the next. */
+  /**
+   * An outbound event webhook's message is due (its first attempt, or the next after a failed one): wakes a
+   * replica to claim due messages, a few per endpoint, and send them.
+   */
   webhookMessage: 'webhook-message',
-  /** Periodic: retention of the delivery log, messages whose job was lost, endpoints failing for too long. */
+  /** Periodic: retention of the delivery log, endpoints failing for too long. */
   webhookMaintenance: 'webhook-maintenance',
 } as const;
 
@@ -80,7 +83,7 @@ export class JobQueue {
         retryLimit: 5,
         retryDelay: 1,
         retryBackoff: true,
-        // Handlers finish in well under a second (a webhook attempt times out after at most 60 s): a job still active after
+        // Handlers finish in well under a second (a WEBHOOK driver's attempt times out after at most 60 s): a job still active after
         // this belongs to a replica that died, and is retried elsewhere.
         expireInSeconds: name === QUEUES.webhook ? 90 : name === QUEUES.webhookMessage ? 60 : 10,
       });

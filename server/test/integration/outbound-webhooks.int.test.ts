@@ -11,7 +11,7 @@ import {
 } from '../factories/rollouts';
 import { auditEvents, createSignedInUser } from '../factories/tenants';
 import { startReceiver, type Answer, type ReceivedRequest } from '../support/receiver';
-import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+import { dataOf, errorCode, startReplica, startTestServer, type TestServer } from '../support/server';
 
 const WEBHOOK_FIELDS = 'id url description eventTypes tenantSlugs enabled disabledReason format secret';
 const CREATE = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { ${WEBHOOK_FIELDS} } }`;
@@ -306,6 +306,51 @@ describe('outbound webhooks', () => {
     expect(listed.map((w: any) => w.id)).toEqual([own.id]);
   });
 
+  it('delivers to a fast endpoint while a slow one holds every request open, and to the slow one after', async () => {
+    let holding = true;
+    const slow = await startReceiver(() => ({ status: 200, hold: holding }));
+    receivers.push(slow);
+    const fast = await receiver();
+    const slowHook = await createWebhook(server, { url: slow.url, eventTypes: ['WEBHOOK_TEST'], description: 'slow' });
+    const fastHook = await createWebhook(server, { url: fast.url, eventTypes: ['WEBHOOK_TEST'], description: 'fast' });
+    const test = `mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`;
+    // The slow endpoint's messages first: they are at the head of the queue when the fast one's arrive.
+    const count = 20;
+    for (let i = 0; i < count; i++) dataOf(await server.gql(test, { id: slowHook.id }));
+    for (let i = 0; i < count; i++) dataOf(await server.gql(test, { id: fastHook.id }));
+    const statuses = async (id: string) =>
+      (await messagesOf(server, id)).messages.nodes as { status: string; webhookMessageId: string; attempts: any[] }[];
+
+    // Every fast message is delivered while the slow endpoint still holds its first requests open: only as many
+    // as one endpoint may have under way at once, none of them answered or given up on.
+    const [fastDone] = await waitFor(
+      'the fast endpoint to get everything while the slow one holds its requests',
+      async () => [await statuses(fastHook.id), slow.held()] as const,
+      ([nodes, held]) => nodes.length === count && nodes.every((n) => n.status === 'SUCCEEDED') && held === 8,
+    );
+    const slowWaiting = await statuses(slowHook.id);
+    expect(slowWaiting).toHaveLength(count);
+    expect(slowWaiting.every((n) => n.status === 'PENDING' && n.attempts.length === 0)).toBe(true);
+    expect(slow.requests).toHaveLength(8);
+    expect(slow.held()).toBe(8);
+    expect(fast.requests).toHaveLength(count);
+    expect(fast.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(fastDone.map((n) => n.webhookMessageId).sort());
+
+    // Released, the held requests succeed and the rest follow: each message once, as the log says.
+    holding = false;
+    slow.release();
+    const slowDone = await waitFor(
+      'the slow endpoint to get everything',
+      () => statuses(slowHook.id),
+      (nodes) => nodes.every((n) => n.status === 'SUCCEEDED'),
+    );
+    expect(slowDone.every((n) => n.attempts.length === 1 && n.attempts[0].httpStatus === 200)).toBe(true);
+    expect(slow.requests).toHaveLength(count);
+    expect(slow.requests.map((r) => r.headers['webhook-id']).sort()).toEqual(slowDone.map((n) => n.webhookMessageId).sort());
+    slow.requests.forEach((request) => expect(verified(slowHook.secret, request)).toMatchObject({ type: 'webhook.test' }));
+    expect(fast.requests).toHaveLength(count);
+  });
+
   it('refuses link-local targets and writes no message for a rolled-back transaction', async () => {
     const refused = await server.gql(CREATE, { input: { url: 'http://169.254.169.254/latest' } });
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
@@ -366,5 +411,63 @@ describe('outbound webhooks failing for too long', () => {
     expect(audit.nodes).toHaveLength(1);
     const attention = dataOf(await server.gql(`{ webhooks(first: 10, filter: { disabledByShiplog: true }) { nodes { id } } }`));
     expect(attention.webhooks.nodes).toEqual([{ id: webhook.id }]);
+  });
+});
+
+describe('outbound webhooks, a replica stopping mid-request', () => {
+  let server: TestServer;
+  let endpoint: Receiver;
+  beforeAll(async () => {
+    // This server sends nothing itself: which replica sends is the test's choice.
+    server = await startTestServer({ SHIPLOG_ENGINE: 'false' });
+    // The first request is held open; every later one is answered at once.
+    endpoint = await startReceiver((_request, earlier) => ({ status: 200, hold: earlier.length === 0 }));
+  });
+  afterAll(async () => {
+    await endpoint.close();
+    await server.close();
+  });
+
+  it('leaves the message to the next replica, unrecorded, under the same webhook-id', async () => {
+    const webhook = await createWebhook(server, { url: endpoint.url, eventTypes: ['WEBHOOK_TEST'] });
+    const sender = await startReplica(server, { SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s' });
+    const message = dataOf(
+      await server.gql(`mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id webhookMessageId } }`, {
+        id: webhook.id,
+      }),
+    ).testWebhook;
+    await waitFor(
+      'the request to be held open',
+      async () => endpoint.held(),
+      (n) => n === 1,
+    );
+    // The stop abandons the request under way: no attempt is recorded, and the message is due again at once.
+    await sender.close();
+    const [row] = await server.dataSource.query(
+      `SELECT status, claimed_until, next_attempt_at <= now() AS due,
+              (SELECT count(*)::int FROM webhook_attempt a WHERE a.message_id = m.id) AS attempts
+         FROM webhook_message m WHERE id = $1`,
+      [message.id],
+    );
+    expect(row).toEqual({ status: 'PENDING', claimed_until: null, due: true, attempts: 0 });
+    await waitFor(
+      'the held request to be given up',
+      async () => endpoint.held(),
+      (n) => n === 0,
+    );
+
+    const next = await startReplica(server, { SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s' });
+    try {
+      const delivered = await waitFor(
+        'the next replica to deliver it',
+        async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
+        (node) => node.status === 'SUCCEEDED',
+      );
+      expect(delivered.attempts.map((a: any) => a.httpStatus)).toEqual([200]);
+      expect(endpoint.requests.map((r) => r.headers['webhook-id'])).toEqual([message.webhookMessageId, message.webhookMessageId]);
+      expect(verified(webhook.secret, endpoint.requests[1])).toMatchObject({ type: 'webhook.test' });
+    } finally {
+      await next.close();
+    }
   });
 });

@@ -65,7 +65,7 @@ describe('an outbound webhook message, its server killed before delivery', () =>
         await processEnvironment(database.url, TOKEN, { SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s,1s' }),
       );
       processes.push(second);
-      // The killed process's job expires (60 s) and is taken up by the new process.
+      // The killed process's claim runs out (45 s) and the new process, looking for due messages, takes it up.
       const [message] = await waitFor(
         'the message to be delivered',
         statusOf,

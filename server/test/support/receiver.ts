@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -9,7 +9,10 @@ export interface ReceivedRequest {
   answered: number;
 }
 
-/** `hold`: never answer (the request stays open until the sender gives up or dies). */
+/**
+ * `hold`: do not answer yet: the request stays open until `release()` answers it, the sender gives up, or the
+ * sender dies.
+ */
 export type Answer = { status: number; headers?: Record<string, string>; hold?: boolean };
 
 /**
@@ -18,8 +21,18 @@ export type Answer = { status: number; headers?: Record<string, string>; hold?: 
  */
 export async function startReceiver(
   answer: (request: Omit<ReceivedRequest, 'answered'>, earlier: ReceivedRequest[]) => Answer = () => ({ status: 200 }),
-): Promise<{ url: string; requests: ReceivedRequest[]; close(): Promise<void>; server: Server }> {
+): Promise<{
+  url: string;
+  requests: ReceivedRequest[];
+  /** How many held requests are still open (not answered, and not given up by the sender). */
+  held(): number;
+  /** Answers every request held so far with `status`. */
+  release(status?: number): void;
+  close(): Promise<void>;
+  server: Server;
+}> {
   const requests: ReceivedRequest[] = [];
+  const held = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -34,7 +47,11 @@ export async function startReceiver(
       const request = { path: req.url ?? '/', headers: req.headers, raw, body };
       const { status, headers, hold } = answer(request, requests);
       requests.push({ ...request, answered: status });
-      if (hold) return;
+      if (hold) {
+        held.add(res);
+        res.on('close', () => held.delete(res));
+        return;
+      }
       res.writeHead(status, { 'content-type': 'application/json', ...(headers ?? {}) }).end('{}');
     });
   });
@@ -44,6 +61,13 @@ export async function startReceiver(
     url,
     requests,
     server,
+    held: () => held.size,
+    release: (status = 200) => {
+      for (const res of [...held]) {
+        held.delete(res);
+        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -16,12 +16,49 @@ import { Webhook, WebhookFormat } from './webhook.entity';
 
 /**
  * How long an attempt under way holds its message: longer than the request may take. A replica that dies
- * mid-attempt leaves the message to be taken up again after this (its job expires and runs elsewhere).
+ * mid-attempt leaves the message to be taken up again after this, by whichever replica looks next.
  */
 const CLAIM_SECONDS = 45;
-/** A message due this long ago without an attempt lost its job (it cannot have: the sweep is a safety net). */
-const LOST_AFTER_MINUTES = 10;
+/**
+ * At most this many attempts under way at one endpoint (replicas claiming at the same moment may each take its
+ * share): a slow or dead endpoint ties up this many slots, and the others' messages go past it.
+ */
+const PER_ENDPOINT = 8;
+/** At most this many attempts under way in one replica, over all endpoints. */
+const MAX_IN_FLIGHT = 32;
+/**
+ * How often each replica looks for due messages without being woken: an attempt a replica abandoned when it died,
+ * a message held back by its endpoint's limit while another replica's attempts there were under way.
+ */
+const LOOK_AGAIN_MS = 5000;
 const MAINTENANCE_BATCH = 5000;
+
+/**
+ * Claims due messages fairly: for each endpoint, its oldest due messages up to what it has room for (PER_ENDPOINT
+ * less its claims under way), then round by round over the endpoints (every endpoint's first, then every second…)
+ * up to the replica's room ($2). Each endpoint's share is read from the index of its pending messages, so a large
+ * backlog at one endpoint costs a few index entries per claim, not a scan. Messages another replica is claiming
+ * at the same moment are skipped, not waited for.
+ */
+const CLAIM_DUE = `
+  WITH due AS (
+    SELECT picked.id, picked.round, picked.next_attempt_at
+      FROM webhook w
+      CROSS JOIN LATERAL (
+        SELECT share.id, share.next_attempt_at, row_number() OVER (ORDER BY share.next_attempt_at) AS round
+          FROM (SELECT m.id, m.next_attempt_at FROM webhook_message m
+                 WHERE m.webhook_id = w.id AND m.status = 'PENDING' AND m.next_attempt_at <= now()
+                 ORDER BY m.next_attempt_at
+                 LIMIT greatest($1 - (SELECT count(*) FROM webhook_message c
+                                       WHERE c.webhook_id = w.id AND c.claimed_until > now()), 0)
+                 FOR UPDATE OF m SKIP LOCKED) share
+      ) picked
+     ORDER BY picked.round, picked.next_attempt_at
+     LIMIT $2)
+  UPDATE webhook_message m
+     SET next_attempt_at = now() + $3 * interval '1 second', claimed_until = now() + $3 * interval '1 second'
+    FROM due WHERE m.id = due.id
+  RETURNING m.id`;
 
 /** "3 days", "90 seconds": how a period reads in a reason. */
 export function describePeriod(ms: number): string {
@@ -38,13 +75,26 @@ export function describePeriod(ms: number): string {
 }
 
 /**
- * Sends outbound webhook messages: one pg-boss job per attempt, carrying only the message's id. Whichever replica
- * takes the job claims the message, sends it, records the attempt, and queues the next attempt by the retry
- * schedule, or ends the message SUCCEEDED or FAILED. Endpoints are disabled in the open: on 410 Gone, or when
+ * Sends outbound webhook messages. Each attempt due is a pg-boss job carrying only the message's id, which wakes a
+ * replica; the replica then claims due messages in the webhook_message table, a few per endpoint (CLAIM_DUE), and
+ * sends each by itself, so a slow endpoint holds up only its own messages: the replica claims more as soon as any
+ * attempt ends, up to MAX_IN_FLIGHT at once. Each attempt is recorded with the next one scheduled by the retry
+ * schedule (and a job to wake a replica then), or the message ends SUCCEEDED or FAILED. A replica that dies
+ * mid-attempt leaves its claims to run out; every replica looks for due messages every few seconds. Endpoints are disabled in the open: on 410 Gone, or when
  * every message failed for SHIPLOG_WEBHOOK_DISABLE_AFTER, with a webhook.disabled event and an audit record.
  */
 @injectable()
 export class WebhookDelivery {
+  /** This replica's attempts under way, by message id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Aborted on stop: the requests under way end, their messages are left to another replica. */
+  private readonly abandon = new AbortController();
+  private stopped = false;
+  /** The claim under way, and whether another was asked for meanwhile. */
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  private lookAgain: NodeJS.Timeout | null = null;
+
   constructor(
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(CONFIG) private readonly config: Config,
@@ -54,10 +104,16 @@ export class WebhookDelivery {
   ) {}
 
   async start(): Promise<void> {
-    // Two workers, each sending a batch at once: a slow endpoint holds back a few messages, not the queue.
-    for (let worker = 0; worker < 2; worker++) {
-      await this.jobs.work(QUEUES.webhookMessage, (data) => this.attempt(data.messageId), 8);
-    }
+    // A batch of jobs is one claim: each says "something is due", and one claim takes what is due.
+    await this.jobs.work(
+      QUEUES.webhookMessage,
+      () => this.claimDue(),
+      16,
+      () => 'claim',
+    );
+    this.lookAgain = setInterval(() => this.wake(), LOOK_AGAIN_MS);
+    this.lookAgain.unref();
+    this.wake();
     await this.jobs.work(QUEUES.webhookMaintenance, () => this.maintain(), 1);
     await this.jobs.schedule(QUEUES.webhookMaintenance, '* * * * *');
   }
@@ -66,20 +122,87 @@ export class WebhookDelivery {
     return this.config.publicUrl ?? `http://localhost:${this.config.port}`;
   }
 
-  /** One attempt at a message, if it is still due: a second job for the same attempt finds it claimed. */
-  async attempt(messageId: string): Promise<void> {
+  /**
+   * Stops claiming, abandons the requests under way (their messages are due again at once, for another replica;
+   * nothing is recorded of them) and waits until every attempt has ended.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.lookAgain) clearInterval(this.lookAgain);
+    this.abandon.abort();
+    await this.claiming?.catch(() => undefined);
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** Claims what is due now, without waiting; a failure is retried at the next wake. */
+  private wake(): void {
+    if (this.stopped) return;
+    this.claimDue().catch((error: unknown) => log.warn('Could not claim due webhook messages', error));
+  }
+
+  /**
+   * Claims due messages and starts sending them; resolves when they are claimed, not sent. Asked while a claim
+   * is under way, it claims once more after that one (whatever asked may have been committed after it looked).
+   */
+  claimDue(): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return this.claiming;
+    }
+    const claiming = (async () => {
+      try {
+        do {
+          this.claimAgain = false;
+          await this.claimOnce();
+        } while (this.claimAgain && !this.stopped);
+      } finally {
+        this.claiming = null;
+      }
+    })();
+    this.claiming = claiming;
+    return claiming;
+  }
+
+  private async claimOnce(): Promise<void> {
+    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    if (this.stopped || room <= 0) return;
     // An UPDATE answers [rows, count].
-    const [claimed]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE webhook_message SET next_attempt_at = now() + $2 * interval '1 second'
-        WHERE id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
-        RETURNING id`,
-      [messageId, CLAIM_SECONDS],
+    const [claimed]: [{ id: string }[], number] = await this.dataSource.query(CLAIM_DUE, [PER_ENDPOINT, room, CLAIM_SECONDS]);
+    if (this.stopped) {
+      await this.release(claimed.map(({ id }) => id));
+      return;
+    }
+    for (const { id } of claimed) {
+      const attempt = this.attempt(id)
+        .catch((error: unknown) =>
+          log.warn(`Webhook message ${id}: the attempt failed; another is made when its claim runs out`, error),
+        )
+        .finally(() => {
+          this.inFlight.delete(id);
+          // Its endpoint has room again, and so has this replica.
+          this.wake();
+        });
+      this.inFlight.set(id, attempt);
+    }
+  }
+
+  /** Makes claimed messages due again now, for whichever replica looks next. */
+  private async release(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE webhook_message SET next_attempt_at = now(), claimed_until = NULL
+        WHERE id = ANY($1) AND status = 'PENDING' AND claimed_until IS NOT NULL`,
+      [messageIds],
     );
-    if (claimed.length === 0) return;
+  }
+
+  /** One attempt at a message this replica has claimed. */
+  private async attempt(messageId: string): Promise<void> {
     const manager = this.dataSource.manager;
     const message = await manager.getRepository(WebhookMessage).findOneBy({ id: messageId });
     const webhook = message && (await manager.getRepository(Webhook).findOneBy({ id: message.webhookId }));
     if (!message || !webhook) return;
+    if (this.stopped) return this.release([messageId]);
     const at = new Date();
     if (!webhook.enabled && message.eventType !== WebhookEventType.WEBHOOK_TEST) {
       await this.record(
@@ -116,7 +239,10 @@ export class WebhookDelivery {
       },
       body,
       this.config.webhookTargets,
+      this.abandon.signal,
     );
+    // Stopped mid-request: not the endpoint's failure, so not an attempt; the next replica sends it again.
+    if (!result.ok && this.abandon.signal.aborted) return this.release([messageId]);
     if (!result.ok) log.debug(`Webhook ${webhook.id} message ${id}: ${result.error ?? `answered ${result.httpStatus}`}`);
     await this.record(message, webhook, at, result);
   }
@@ -150,7 +276,8 @@ export class WebhookDelivery {
       const attempts = current.attempts_in_round + 1;
       if (result.ok) {
         await manager.query(
-          `UPDATE webhook_message SET status = 'SUCCEEDED', attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = NULL
+          `UPDATE webhook_message
+              SET status = 'SUCCEEDED', attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = NULL, claimed_until = NULL
             WHERE id = $1`,
           [message.id, attempts, at],
         );
@@ -163,14 +290,16 @@ export class WebhookDelivery {
         const delay = Math.max(schedule[attempts], result.retryAfterMs ?? 0);
         const next = new Date(Date.now() + delay);
         await manager.query(
-          'UPDATE webhook_message SET attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = $4 WHERE id = $1',
+          `UPDATE webhook_message SET attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = $4, claimed_until = NULL
+            WHERE id = $1`,
           [message.id, attempts, at, next],
         );
         await this.jobs.send(manager, QUEUES.webhookMessage, { messageId: message.id }, { startAfter: next });
         return;
       }
       await manager.query(
-        `UPDATE webhook_message SET status = 'FAILED', attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = NULL
+        `UPDATE webhook_message
+            SET status = 'FAILED', attempts_in_round = $2, last_attempt_at = $3, next_attempt_at = NULL, claimed_until = NULL
           WHERE id = $1`,
         [message.id, attempts, at],
       );
@@ -226,8 +355,8 @@ export class WebhookDelivery {
   }
 
   /**
-   * Runs every minute on one replica: drops messages older than the retention, queues again messages whose job
-   * was lost, and disables endpoints that have been failing for too long.
+   * Runs every minute on one replica: drops messages older than the retention and disables endpoints that have
+   * been failing for too long. (A message whose job was lost needs nothing: every replica looks for due messages.)
    */
   async maintain(): Promise<void> {
     for (;;) {
@@ -244,19 +373,6 @@ export class WebhookDelivery {
       );
       if (removed.length < MAINTENANCE_BATCH) break;
     }
-    await this.dataSource.transaction(async (manager) => {
-      const lost: { id: string }[] = await manager.query(
-        `SELECT id FROM webhook_message
-          WHERE status = 'PENDING' AND next_attempt_at < now() - $1 * interval '1 minute'
-          LIMIT $2`,
-        [LOST_AFTER_MINUTES, MAINTENANCE_BATCH],
-      );
-      await this.jobs.sendMany(
-        manager,
-        QUEUES.webhookMessage,
-        lost.map(({ id }) => ({ messageId: id })),
-      );
-    });
     const failing: { id: string }[] = await this.dataSource.query(
       `SELECT w.id FROM webhook w
         WHERE w.enabled AND w.failing_since <= now() - $1 * interval '1 millisecond'

@@ -16,6 +16,8 @@ registerEnumType(WebhookMessageStatus, { name: 'WebhookMessageStatus' });
 @Index('IDX_webhook_message_webhook', ['webhookId', 'createdAt', 'id'])
 @Index('IDX_webhook_message_due', ['status', 'nextAttemptAt'])
 @Index('IDX_webhook_message_created', ['createdAt'])
+@Index('IDX_webhook_message_pending', ['webhookId', 'nextAttemptAt'], { where: "status = 'PENDING'" })
+@Index('IDX_webhook_message_claimed', ['webhookId'], { where: 'claimed_until IS NOT NULL' })
 export class WebhookMessage {
   @Field(() => ID)
   @PrimaryGeneratedColumn('uuid')
@@ -51,6 +53,13 @@ export class WebhookMessage {
   /** When the next attempt is due; while an attempt is under way, when it may be taken over by another replica. */
   @Column({ type: 'timestamptz', nullable: true, default: () => 'now()' })
   nextAttemptAt: Date | null;
+
+  /**
+   * While an attempt is under way, until when its replica holds the message (the same time as nextAttemptAt);
+   * null otherwise. Counts the attempts under way at each endpoint.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  claimedUntil: Date | null;
 
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })

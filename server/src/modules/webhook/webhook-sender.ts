@@ -66,13 +66,15 @@ async function readLimited(response: Awaited<ReturnType<typeof fetch>>): Promise
 
 /**
  * One attempt: POSTs `body` with the Standard Webhooks headers. Only a 2xx answer succeeds; a redirect fails and
- * is never followed. The target must be allowed by `policy`, checked again where the connection is made.
+ * is never followed. The target must be allowed by `policy`, checked again where the connection is made. `abandon`
+ * ends the attempt early (the process is stopping): the caller then records nothing of it.
  */
 export async function sendAttempt(
   url: string,
   headers: Record<string, string>,
   body: string,
   policy: TargetPolicy,
+  abandon?: AbortSignal,
 ): Promise<AttemptResult> {
   const started = Date.now();
   const failure = (error: string): AttemptResult => ({
@@ -95,11 +97,14 @@ export async function sendAttempt(
       dispatcher: agentFor(policy),
       headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Shiplog-Webhooks' },
       body,
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      signal: abandon
+        ? AbortSignal.any([AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), abandon])
+        : AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
   } catch (error) {
     const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
     if (cause?.code === 'ETARGETREFUSED') return failure(cause.message);
+    if (abandon?.aborted) return failure('Abandoned: the server is stopping');
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return failure(
       timedOut ? `No answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : `No answer (${cause?.code ?? 'the connection failed'})`,
