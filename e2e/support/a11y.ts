@@ -7,7 +7,10 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map(
-      (violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}` +
+        // What axe saw on the first node (colours and ratio, or the name against the text), to fix it without a rerun.
+        ` (${violation.nodes[0]?.failureSummary?.replace(/\s+/g, ' ').trim() ?? ''})`,
     );
   expect(serious, 'serious or critical accessibility violations').toEqual([]);
 }

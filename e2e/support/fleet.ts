@@ -7,6 +7,8 @@ export interface SeededFleet {
   tenants: { acme: string; globex: string; initech: string };
   apps: { api: string; web: string; worker: string };
   track: { slug: string; name: string };
+  /** The track's locked releases 1.0.0 and 1.1.0. */
+  releases: { r100: string; r110: string };
   installations: Record<'acme/prod' | 'acme/qa' | 'globex/prod' | 'globex/qa' | 'initech/prod', string>;
   /** The deployment that put api 1.1.0 on acme/prod, with a passed verification. */
   verifiedDeployment: string;
@@ -124,6 +126,7 @@ export async function seedFleet(api: ShiplogApi, uid: string): Promise<SeededFle
     tenants: { acme: acme.slug, globex: globex.slug, initech: initech.slug },
     apps,
     track,
+    releases: { r100, r110 },
     installations,
     verifiedDeployment,
     reason,

@@ -7,6 +7,9 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { App } from './App';
 import { createApolloClient } from './modules/apollo/client';
 import { MODE_STORAGE_KEY, theme } from './modules/ui/theme';
+import { preloadOpenedPage } from './preloadOpenedPage';
+
+preloadOpenedPage(window.location.pathname);
 
 const client = createApolloClient();
 // A data router, so pages can hold back in-app navigation (useBlocker) while they have unsaved changes;

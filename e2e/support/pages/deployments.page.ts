@@ -50,7 +50,7 @@ export class DeploymentsPage {
 
   /** Opens the drawer of the deployment of `application` on `installation` ("Tenant / Installation"). */
   async open(application: string, version: string, installation: string) {
-    await this.table.getByRole('button', { name: `Details of ${application} ${version} on ${installation}` }).click();
+    await this.table.getByRole('button', { name: `Open details of ${application} ${version} on ${installation}` }).click();
   }
 }
 

@@ -76,9 +76,9 @@ export class RolloutPage {
 
   /** Opens the deployments of one stage on one installation (a menu when the stage has several applications). */
   async openStage(tenantSlug: string, installationSlug: string, stage: number) {
-    await this.page
-      .getByRole('button', { name: `Stage ${stage} deployments on ${tenantSlug} / ${installationSlug}`, exact: true })
-      .click();
+    // The button's name ends with the state it shows, e.g. ": Failed".
+    const where = `${tenantSlug} / ${installationSlug}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await this.page.getByRole('button', { name: new RegExp(`^Stage ${stage} deployments on ${where}: `) }).click();
   }
 
   /** The deployment drawer. */

@@ -218,7 +218,7 @@ export default function ArtifactJourneyPage() {
                       type="button"
                       variant="body2"
                       onClick={() => set({ deployment: step.deployment.id }, { replace: false })}
-                      aria-label={`Details of the deployment to ${step.installation.tenant.name} / ${step.installation.name}`}
+                      aria-label={`Open details of the deployment to ${step.installation.tenant.name} / ${step.installation.name}`}
                     >
                       Open
                     </Link>

@@ -60,6 +60,8 @@ function InstallationSelect({
       value={known ? (value ?? '') : ''}
       disabled={!tenantSlug || loading}
       helperText={tenantSlug ? undefined : 'Choose a tenant first'}
+      // The hint explains the disabled field, so it reads as text, not greyed out with it.
+      slotProps={{ formHelperText: { disabled: false } }}
       onChange={(event) => onChange(event.target.value || null)}
       sx={FIELD_SX}
     >

@@ -107,7 +107,7 @@ export function DeploymentTable({
                       event.stopPropagation();
                       onOpen(deployment.id);
                     }}
-                    aria-label={`Details of ${what}`}
+                    aria-label={`Open details of ${what}`}
                   >
                     Open
                   </Link>

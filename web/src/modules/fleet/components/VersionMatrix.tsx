@@ -94,7 +94,15 @@ export function VersionMatrix({
       busy={busy}
       header={
         <>
-          <Typography role="columnheader" variant="body2" sx={{ ...PINNED, fontWeight: 600, bgcolor: 'grey.100' }}>
+          <Typography
+            role="columnheader"
+            variant="body2"
+            // The same grey as the header row behind it, in either scheme.
+            sx={[
+              { ...PINNED, fontWeight: 600, bgcolor: 'grey.100' },
+              (theme) => theme.applyStyles('dark', { bgcolor: 'grey.900' }),
+            ]}
+          >
             Installation
           </Typography>
           {applications.map((application) => (
