@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 
@@ -78,6 +79,56 @@ test.describe('Starting a rollout from the browser', () => {
     await expect(newRolloutPage.preview).toContainText(
       `${prepared.tenantSlug} / us: Installation ${prepared.tenantSlug}/us is frozen`,
     );
+    await expect(newRolloutPage.startButton).toBeEnabled();
+  });
+});
+
+test.describe('Promotion rules', () => {
+  test('a tier rule the release does not meet is named, with a link to the rollout that meets it', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    newRolloutPage,
+  }) => {
+    const rank = 300 + randomBytes(3).readUIntBE(0, 3);
+    const qa = await api.createEnvironmentTier({ name: `qa-${uid}`, rank });
+    const gated = await api.createEnvironmentTier({ name: `gated-${uid}`, rank: rank + 1, requiredTiers: [qa.name] });
+    const tenant = await api.createTenant({ slug: `rules-${uid}`, name: `Rules ${uid}` });
+    for (const [slug, tier] of [
+      ['check', qa.name],
+      ['live', gated.name],
+    ]) {
+      await api.createInstallation({ tenantSlug: tenant.slug, slug, name: slug, tier, driverConfig: { delayMs: 0 } });
+    }
+    await api.createApplication({ slug: `svc-${uid}`, name: `Service ${uid}` });
+    await api.registerArtifact({ applicationSlug: `svc-${uid}`, version: '1.0.0', imageRef: `registry.example/svc:${uid}` });
+    const track = await api.createReleaseTrack({ slug: `rules-${uid}`, name: `Rules ${uid}` });
+    const release = await api.createRelease({ trackSlug: track.slug, version: '1.0.0' });
+    await api.setReleaseComponents({
+      releaseId: release.id,
+      components: [{ applicationSlug: `svc-${uid}`, artifactVersion: '1.0.0', stage: 1 }],
+    });
+    await api.lockRelease(release.id);
+
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/releases/${release.id}/rollout`);
+    await newRolloutPage.chooseTargetsBy('Installations one by one');
+    await newRolloutPage.chooseInstallation(tenant.slug, `${tenant.slug} / live`);
+    const refusal = newRolloutPage.preview.getByRole('alert');
+    await expect(refusal).toContainText(`${gated.name} requires the release to have succeeded on ${qa.name} first`);
+    await expect(newRolloutPage.startButton).toBeDisabled();
+
+    // The link leads to the rollout that meets the rule: the same release, to the required tier.
+    const meet = refusal.getByRole('link', { name: `Roll this release out to ${qa.name} first` });
+    await meet.focus();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(new RegExp(`/releases/${release.id}/rollout\\?.*tier=${qa.name}`));
+    await expect(newRolloutPage.summary.getByText('1 installation', { exact: true })).toBeVisible();
+    await expect(newRolloutPage.preview.getByRole('alert')).toHaveCount(0);
+    await expect(newRolloutPage.startButton).toBeDisabled(); // until a reason is given
+    await newRolloutPage.reason.fill('Meeting the rule');
     await expect(newRolloutPage.startButton).toBeEnabled();
   });
 });

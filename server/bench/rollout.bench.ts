@@ -235,7 +235,8 @@ async function webhookCase(app: App, db: Client) {
       created.push(await webhooks.create(system, { url: receiver.url, description }));
     }
     await db.query(
-      `INSERT INTO artifact (application_id, version, image_ref, registered_by) SELECT id, '2.0.0', 'img', 'bench' FROM application`,
+      `INSERT INTO artifact (application_id, version, sort_key, image_ref, registered_by) SELECT id, '2.0.0', $1, 'img', 'bench' FROM application`,
+      [versionSortKey('2.0.0')],
     );
     const releases = app.container.resolve(ReleaseService);
     const release = await releases.create(system, { trackSlug: 'bench', version: '2.0.0' });

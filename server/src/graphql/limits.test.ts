@@ -46,6 +46,7 @@ const FIXED_LENGTH_LISTS = new Set([
   'Release.lockBlockers', // at most one per component
   'RolloutPlan.blockers', // per release, tier and explicitly chosen installation
   'RolloutPlan.waves', // the requested waves (at most 20) and the rest
+  'RolloutPlan.promotionGaps', // one per tier of the plan and tier its rule names
   'ConfigurationPlan.kinds', // one per kind of object
   'ConfigurationKindPlan.creates', // one per object of the documents sent (bounded by the request size)
   'ConfigurationKindPlan.updates',

@@ -46,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const PLAN_FIELDS = `blockers waveCount waves { index label targetCount } deploymentCount skipCount release { id }
+const PLAN_FIELDS = `blockers promotionGaps { tier requiredTier missing } waveCount waves { index label targetCount } deploymentCount skipCount release { id }
   excluded(first: 100) { installation { slug tenant { slug } } reason }
   targets(first: 100) { wave requiresApproval installation { slug tenant { slug } }
     stages { stage deployments { action application { slug } artifact { version } running { version } } } }`;
@@ -235,9 +235,9 @@ describe('startRollout refusals', () => {
     const early = await startRollout(server, { releaseId, installationIds: [ids['acme/prod']] });
     expect(errorCode(early)).toBe('CONFLICT');
     expect(blockersOf(early).join()).toContain('prod requires the release to have succeeded on qa first');
-    expect(dataOf(await preview({ releaseId, installationIds: [ids['acme/prod']] })).previewRollout.blockers).toEqual(
-      blockersOf(early),
-    );
+    const plan = dataOf(await preview({ releaseId, installationIds: [ids['acme/prod']] })).previewRollout;
+    expect(plan.blockers).toEqual(blockersOf(early));
+    expect(plan.promotionGaps).toEqual([{ tier: 'prod', requiredTier: 'qa', missing: 'SUCCESS' }]);
 
     await startAndWait({ releaseId, installationIds: [ids['acme/qa']] });
     await startAndWait({ releaseId, installationIds: [ids['acme/prod']] });
@@ -259,10 +259,14 @@ describe('startRollout refusals', () => {
       expect(errorCode(response)).toBe('CONFLICT');
       expect(blockersOf(response).join()).toContain('secure requires a passed verification of the release on qa');
     };
+    const gaps = async () =>
+      dataOf(await preview({ releaseId, installationIds: [ids['acme/secure']] })).previewRollout.promotionGaps;
     await refused();
+    expect(await gaps()).toEqual([{ tier: 'secure', requiredTier: 'qa', missing: 'VERIFICATION' }]);
     await verify('FAILED');
     await refused();
     await verify('PASSED');
+    expect(await gaps()).toEqual([]);
     await startAndWait({ releaseId, installationIds: [ids['acme/secure']] });
   });
 

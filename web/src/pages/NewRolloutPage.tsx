@@ -202,7 +202,7 @@ export default function NewRolloutPage() {
         {preview.error && (
           <LoadErrorAlert what="the preview" error={describeError(preview.error)} onRetry={() => void preview.refetch()} />
         )}
-        {planInput !== null && plan && <RolloutPreview plan={plan} />}
+        {planInput !== null && plan && <RolloutPreview plan={plan} releaseId={releaseId} />}
       </Section>
 
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'flex-start' } }}>

@@ -96,6 +96,28 @@ export class TargetOnNewerRelease {
   newerRelease: Release;
 }
 
+export enum PromotionMissing {
+  SUCCESS = 'SUCCESS',
+  VERIFICATION = 'VERIFICATION',
+}
+registerEnumType(PromotionMissing, {
+  name: 'PromotionMissing',
+  description:
+    'What a tier promotion rule still waits for: the release to succeed on the required tier, or a passed verification there.',
+});
+
+@ObjectType({ description: "A tier's promotion rule the release does not meet yet, as data: one blocker each." })
+export class PromotionGap {
+  @Field(() => String, { description: 'The tier being rolled out to.' })
+  tier: string;
+
+  @Field(() => String, { description: 'The tier its rule names.' })
+  requiredTier: string;
+
+  @Field(() => PromotionMissing)
+  missing: PromotionMissing;
+}
+
 @ObjectType({ description: 'What a rollout would do; nothing is changed.' })
 export class RolloutPlan {
   @Field(() => Release)
@@ -117,6 +139,11 @@ export class RolloutPlan {
 
   @Field(() => [String], { description: 'Why startRollout would be refused; empty when it can start.' })
   blockers: string[];
+
+  @Field(() => [PromotionGap], {
+    description: 'The promotion rules among the blockers, as data, so a client can link to what would meet them.',
+  })
+  promotionGaps: PromotionGap[];
 
   @Field(() => Int)
   deploymentCount: number;

@@ -19,6 +19,8 @@ import {
   PlannedAction,
   type ExcludedInstallation,
   type PlannedTarget,
+  PromotionMissing,
+  type PromotionGap,
   type RolloutOverlap,
   type RolloutPlan,
 } from './rollout.plan';
@@ -76,7 +78,8 @@ export class RolloutPlanner {
       else excluded.push({ installation: candidate.installation, reason });
     }
     if (eligible.length === 0) blockers.push('No installation to roll out to');
-    blockers.push(...(await this.promotionBlockers(manager, release, eligible)));
+    const promotionGaps = await this.promotionGaps(manager, release, eligible);
+    blockers.push(...promotionGaps.map((gap) => promotionBlocker(gap, release)));
 
     eligible.sort(
       (a, b) =>
@@ -139,6 +142,7 @@ export class RolloutPlanner {
       excluded,
       overlaps: await this.overlaps(manager, targets),
       blockers,
+      promotionGaps,
       deploymentCount,
       skipCount,
     };
@@ -209,7 +213,7 @@ export class RolloutPlanner {
   }
 
   /** A tier's promotion rule: the release must have succeeded (and been verified, if the tier says so) on the tiers it names. */
-  private async promotionBlockers(manager: EntityManager, release: Release, targets: Candidate[]): Promise<string[]> {
+  private async promotionGaps(manager: EntityManager, release: Release, targets: Candidate[]): Promise<PromotionGap[]> {
     const tiers = new Map(targets.map((c) => [c.tier.id, c.tier]));
     const required = [...new Set([...tiers.values()].flatMap((tier) => tier.requiredTiers))];
     if (required.length === 0) return [];
@@ -226,17 +230,16 @@ export class RolloutPlanner {
       [release.id, required],
     );
     const reached = new Map(rows.map((row) => [row.name, row.verified]));
-    const blockers: string[] = [];
+    const gaps: PromotionGap[] = [];
     for (const tier of tiers.values()) {
       for (const name of tier.requiredTiers) {
-        if (!reached.has(name)) {
-          blockers.push(`${tier.name} requires the release to have succeeded on ${name} first; ${release.version} has not`);
-        } else if (tier.requireVerification && !reached.get(name)) {
-          blockers.push(`${tier.name} requires a passed verification of the release on ${name}; there is none yet`);
+        if (!reached.has(name)) gaps.push({ tier: tier.name, requiredTier: name, missing: PromotionMissing.SUCCESS });
+        else if (tier.requireVerification && !reached.get(name)) {
+          gaps.push({ tier: tier.name, requiredTier: name, missing: PromotionMissing.VERIFICATION });
         }
       }
     }
-    return blockers;
+    return gaps;
   }
 
   /** Each requested wave with what it takes (maybe nothing), then the rest (when anything is left, or no wave was asked for). */
@@ -267,4 +270,11 @@ export class RolloutPlanner {
     else if (remaining.length > 0) waves.push({ label: 'the rest', taken: remaining });
     return waves;
   }
+}
+
+/** A promotion gap as the blocker people read. */
+function promotionBlocker(gap: PromotionGap, release: Release): string {
+  return gap.missing === PromotionMissing.SUCCESS
+    ? `${gap.tier} requires the release to have succeeded on ${gap.requiredTier} first; ${release.version} has not`
+    : `${gap.tier} requires a passed verification of the release on ${gap.requiredTier}; there is none yet`;
 }

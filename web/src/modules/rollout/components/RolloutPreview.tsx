@@ -131,8 +131,35 @@ function TenantRow({ tenant, stages }: { tenant: TenantPlan; stages: number[] })
   );
 }
 
+/** Where to meet each promotion rule the release does not meet yet. */
+function PromotionGapLinks({ gaps, releaseId }: { gaps: Plan['promotionGaps']; releaseId: string }) {
+  return (
+    <Box sx={{ mt: 1 }}>
+      <Typography variant="body2" sx={{ fontWeight: 600 }}>
+        To meet the promotion rules:
+      </Typography>
+      <ul style={{ margin: 0, paddingLeft: 20 }}>
+        {gaps.map((gap) => (
+          <li key={`${gap.tier}/${gap.requiredTier}`}>
+            {gap.missing === 'SUCCESS' ? (
+              <Link component={RouterLink} to={`/releases/${releaseId}/rollout?tier=${encodeURIComponent(gap.requiredTier)}`}>
+                Roll this release out to {gap.requiredTier} first
+              </Link>
+            ) : (
+              <Link component={RouterLink} to="/deployments?status=SUCCEEDED">
+                Record a passed verification on a {gap.requiredTier} deployment of this release
+              </Link>
+            )}{' '}
+            (required by {gap.tier})
+          </li>
+        ))}
+      </ul>
+    </Box>
+  );
+}
+
 /** What startRollout would do: blockers first, then per tenant and stage what would be deployed or skipped. */
-export function RolloutPreview({ plan }: { plan: Plan }) {
+export function RolloutPreview({ plan, releaseId }: { plan: Plan; releaseId: string }) {
   const tenants = byTenant(plan);
   const stages = [...new Set(plan.targets.flatMap((t) => t.stages.map((s) => s.stage)))].sort((a, b) => a - b);
   return (
@@ -145,6 +172,7 @@ export function RolloutPreview({ plan }: { plan: Plan }) {
               <li key={blocker}>{blocker}</li>
             ))}
           </ul>
+          {plan.promotionGaps.length > 0 && <PromotionGapLinks gaps={plan.promotionGaps} releaseId={releaseId} />}
         </Alert>
       )}
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }} aria-label="Plan summary" role="group">
