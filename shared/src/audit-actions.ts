@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'rollout.resume',
   'rollout.start',
   'rollout.target.approve',
+  'rollout.target.exclude',
   'rollout.target.reject',
   'rollout.target.retry',
   'tenant.archive',
