@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'application.restore',
   'application.update',
   'artifact.register',
+  'attention.acknowledge',
   'configuration.apply',
   'deployment.verify',
   'installation.archive',

@@ -25,6 +25,7 @@ import {
 } from '../modules/deployment/deployment.resolver';
 import { RolloutPlanResolver, RolloutResolver, RolloutTargetResolver } from '../modules/rollout/rollout.resolver';
 import { WebhookMessageResolver, WebhookResolver } from '../modules/webhook/webhook.resolver';
+import { AttentionResolver } from '../modules/attention/attention.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -53,6 +54,7 @@ const resolvers: NonEmptyArray<Function> = [
   InstallationReleaseResolver,
   WebhookResolver,
   WebhookMessageResolver,
+  AttentionResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {
