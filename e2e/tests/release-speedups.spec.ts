@@ -71,3 +71,31 @@ test.describe('Release editor speed-ups', () => {
     await expect(editor.saveStatus).toHaveText('No unsaved changes');
   });
 });
+
+test.describe('Label fields suggest existing values', () => {
+  test('the tenant-label field of a new rollout offers the labels tenants carry; the keyboard picks one', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+  }) => {
+    const prepared = await prepareRollout();
+    await api.updateTenant({ slug: prepared.tenantSlug, labels: [{ key: `cohort-${uid}`, value: 'early-adopter' }] });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/releases/${prepared.releaseId}/rollout`);
+    await newRolloutPage.expectShown(prepared.releaseName);
+
+    const field = page.getByRole('combobox', { name: 'Tenant labels' });
+    await field.focus();
+    await page.keyboard.type(`cohort-${uid}=ea`);
+    const suggestion = page.getByRole('option', { name: `cohort-${uid}=early-adopter` });
+    await expect(suggestion).toBeVisible();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('button', { name: `cohort-${uid}=early-adopter` })).toBeVisible();
+    await expect(newRolloutPage.summary).toContainText('2 installations');
+  });
+});
