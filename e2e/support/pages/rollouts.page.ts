@@ -67,7 +67,7 @@ export class RolloutPage {
 
   /** Retry (on a paused rollout: alone, or and resume), Approve, Reject or Roll back one installation of the rollout. */
   targetAction(
-    action: 'Retry' | 'Retry this installation' | 'Retry and resume' | 'Approve' | 'Reject' | 'Roll back',
+    action: 'Retry' | 'Retry this installation' | 'Retry and resume' | 'Approve' | 'Reject' | 'Roll back' | 'Exclude',
     tenantSlug: string,
     installationSlug: string,
   ): Locator {

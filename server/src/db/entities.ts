@@ -20,8 +20,10 @@ import { RolloutTarget } from '../modules/rollout/rollout-target.entity';
 import { Rollout } from '../modules/rollout/rollout.entity';
 import { WebhookAttempt, WebhookMessage } from '../modules/webhook/webhook-message.entity';
 import { Webhook } from '../modules/webhook/webhook.entity';
+import { AttentionAcknowledgement } from '../modules/attention/attention-acknowledgement.entity';
 
 export const entities = [
+  AttentionAcknowledgement,
   Webhook,
   WebhookMessage,
   WebhookAttempt,

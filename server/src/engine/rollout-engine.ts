@@ -236,16 +236,32 @@ export class RolloutEngine {
   }
 
   /**
-   * Leaves targets yet to start out of the rollout (SKIPPED with the reason). Each must be PENDING or
-   * AWAITING_APPROVAL in this rollout; the targets are locked in id order.
+   * Leaves targets out of the rollout with the reason: SKIPPED (yet to start, e.g. on a newer release when the
+   * rollout resumes) or EXCLUDED (a person's choice; a FAILED target may be excluded too). Each must be in this
+   * rollout and not running; the targets are locked in id order. Nothing is deployed for them afterwards: `advance`
+   * starts only PENDING targets and `retry` only FAILED ones.
    */
-  async skipTargets(uow: UnitOfWork, rollout: Rollout, targetIds: string[], reason: string): Promise<void> {
+  async skipTargets(
+    uow: UnitOfWork,
+    rollout: Rollout,
+    targetIds: string[],
+    reason: string,
+    { as = TargetStatus.SKIPPED }: { as?: TargetStatus.SKIPPED | TargetStatus.EXCLUDED } = {},
+  ): Promise<void> {
+    const allowed =
+      as === TargetStatus.EXCLUDED
+        ? [TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL, TargetStatus.FAILED]
+        : [TargetStatus.PENDING, TargetStatus.AWAITING_APPROVAL];
     for (const id of [...new Set(targetIds)].sort()) {
       const target = isId(id) ? await this.lockTarget(uow, id) : null;
       if (!target || target.rolloutId !== rollout.id) throw notFound('Rollout target', id);
-      if (target.status !== TargetStatus.PENDING && target.status !== TargetStatus.AWAITING_APPROVAL)
-        throw conflict(`The installation is ${target.status}; only one that has not started can be left out`);
-      await this.finishTarget(uow, target, TargetStatus.SKIPPED, reason);
+      if (!allowed.includes(target.status))
+        throw conflict(
+          as === TargetStatus.EXCLUDED
+            ? `The installation is ${target.status}; only a FAILED one or one that has not started can be excluded`
+            : `The installation is ${target.status}; only one that has not started can be left out`,
+        );
+      await this.finishTarget(uow, target, as, reason);
     }
   }
 
@@ -565,7 +581,13 @@ export class RolloutEngine {
       `SELECT count(*) FILTER (WHERE wave = $2 AND status = ANY($3)) AS open,
               count(*) FILTER (WHERE status <> ALL($4)) AS unsuccessful
          FROM rollout_target WHERE rollout_id = $1`,
-      [rollout.id, rollout.currentWave, OPEN_TARGET_STATUSES, [TargetStatus.SUCCEEDED, TargetStatus.SKIPPED]],
+      // An installation a person excluded does not count against the rollout: they chose to go on without it.
+      [
+        rollout.id,
+        rollout.currentWave,
+        OPEN_TARGET_STATUSES,
+        [TargetStatus.SUCCEEDED, TargetStatus.SKIPPED, TargetStatus.EXCLUDED],
+      ],
     );
     if (Number(open) > 0) return;
     uow.emit(rolloutEvent(rollout, EventType.ROLLOUT_WAVE_COMPLETED, { wave: rollout.currentWave, waves: rollout.waveCount }));

@@ -37,6 +37,7 @@ import {
   ReleaseArrivalResolver,
   TenantSuccessRateResolver,
 } from '../modules/insights/insights.resolver';
+import { AttentionResolver } from '../modules/attention/attention.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 const resolvers: NonEmptyArray<Function> = [
@@ -71,6 +72,7 @@ const resolvers: NonEmptyArray<Function> = [
   TenantSuccessRateResolver,
   ApplicationSuccessRateResolver,
   ReleaseArrivalResolver,
+  AttentionResolver,
 ];
 
 export async function createSchema(container?: DependencyContainer): Promise<GraphQLSchema> {

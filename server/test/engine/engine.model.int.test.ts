@@ -196,6 +196,23 @@ async function perform(step: Step, rolloutId: string, installations: { id: strin
           input({ rolloutId, reason: 'model' }),
         ),
       );
+    case 'exclude': {
+      // A person leaves out a failed installation or one yet to start (refused unless the rollout is paused).
+      const targets = await query(
+        `SELECT id FROM rollout_target WHERE rollout_id = $1 AND status IN ('FAILED', 'PENDING', 'AWAITING_APPROVAL')
+          ORDER BY position, id`,
+        [rolloutId],
+      );
+      for (const target of pick(targets)) {
+        await act(
+          server.gql(
+            `mutation ($input: ExcludeRolloutTargetInput!) { excludeRolloutTarget(input: $input) { id } }`,
+            input({ targetId: target.id, reason: 'model' }),
+          ),
+        );
+      }
+      return;
+    }
     case 'approve':
     case 'reject':
     case 'retry': {

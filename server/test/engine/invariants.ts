@@ -14,7 +14,7 @@ export interface Observed {
 }
 
 const TERMINAL_ROLLOUT = ['SUCCEEDED', 'FAILED', 'ABORTED'];
-const TERMINAL_TARGET = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'ROLLED_BACK', 'CANCELLED', 'REJECTED'];
+const TERMINAL_TARGET = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'ROLLED_BACK', 'CANCELLED', 'REJECTED', 'EXCLUDED'];
 const TERMINAL_DEPLOYMENT = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
 
 export async function violations(query: Query, observed: Observed): Promise<string[]> {
@@ -56,6 +56,15 @@ export async function violations(query: Query, observed: Observed): Promise<stri
     targets
       .filter((t) => ['PENDING', 'AWAITING_APPROVAL', 'REJECTED'].includes(t.status))
       .filter((t) => mine.some((d) => d.target_id === t.id))
+      .map((t) => t.id),
+  );
+  say(
+    '1: an excluded target was deployed to after it was left out',
+    targets
+      .filter((t) => t.status === 'EXCLUDED')
+      .filter((t) =>
+        mine.some((d) => d.target_id === t.id && (d.queued_at > t.finished_at || !TERMINAL_DEPLOYMENT.includes(d.status))),
+      )
       .map((t) => t.id),
   );
   const byId = new Map(deployments.map((d) => [d.id, d]));

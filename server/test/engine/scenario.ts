@@ -14,7 +14,8 @@ export interface InstallationSpec {
   fails: boolean[];
 }
 
-export type StepKind = 'pause' | 'resume' | 'abort' | 'retry' | 'rollback' | 'approve' | 'reject' | 'promote' | 'report';
+export type StepKind =
+  'pause' | 'resume' | 'abort' | 'retry' | 'exclude' | 'rollback' | 'approve' | 'reject' | 'promote' | 'report';
 
 export interface Step {
   kind: StepKind;
@@ -66,6 +67,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
             'resume',
             'abort',
             'retry',
+            'exclude',
             'rollback',
             'approve',
             'reject',

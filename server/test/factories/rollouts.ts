@@ -124,7 +124,7 @@ export function resetTracks() {
 }
 
 export const ROLLOUT_FIELDS = `id status currentWave waveCount statusReason startedAt finishedAt
-  progress { total pending awaitingApproval running succeeded failed skipped rolledBack cancelled rejected finished percentComplete }
+  progress { total pending awaitingApproval running succeeded failed skipped rolledBack cancelled rejected excluded finished percentComplete }
   targets(first: 50) { id wave status currentStage statusReason finishedAt installation { id slug tenant { slug } }
     deployments(first: 30) { id status stage kind finishedAt application { slug } artifact { version } } }`;
 

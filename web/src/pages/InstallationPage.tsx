@@ -53,6 +53,7 @@ const TARGET_STATUS: Record<RolloutTargetStatus, string> = {
   ROLLED_BACK: 'Rolled back',
   CANCELLED: 'Cancelled',
   REJECTED: 'Rejected',
+  EXCLUDED: 'Excluded',
 };
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {

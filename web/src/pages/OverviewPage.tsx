@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import type { OverviewQuery, OverviewRollout_RolloutFragment } from '../generated/graphql';
 import { describeError } from '../modules/apollo/errors';
+import { AttentionList } from '../modules/dashboard/components/AttentionList';
 import { DeploymentsChart } from '../modules/dashboard/components/DeploymentsChart';
 import { CHART_DAYS, useLiveOverview } from '../modules/dashboard/hooks/useLiveOverview';
 import { ReleaseStatusChip } from '../modules/release/components/ReleaseStatusChip';
@@ -19,7 +20,6 @@ import { ConnectionIndicator } from '../modules/rollout/components/ConnectionInd
 import { RolloutProgressBar } from '../modules/rollout/components/RolloutProgressBar';
 import { RolloutStatusChip } from '../modules/rollout/components/RolloutStatusChip';
 import { plural } from '../modules/ui/format';
-import { Time } from '../modules/ui/Time';
 import { LoadErrorAlert } from '../modules/ui/LoadErrorAlert';
 import { useCan, useIsScoped } from '../modules/auth/hooks/useCan';
 import { useDisabledWebhooks, type DisabledWebhook } from '../modules/webhook/hooks/useDisabledWebhooks';
@@ -117,65 +117,14 @@ function Attention({
   failureWindowDays: number;
   webhooks: DisabledWebhook[];
 }) {
-  const paused = data.activeRollouts.nodes.filter((rollout) => rollout.status === 'PAUSED');
-  const failed = data.failedRollouts.nodes.filter((rollout) => (rollout.finishedAt ?? rollout.createdAt) >= failedSince);
-  const rollouts = [...paused, ...failed];
-  const deployments = data.failedDeployments;
-  if (rollouts.length === 0 && deployments.nodes.length === 0 && webhooks.length === 0) {
-    return <Quiet>Nothing failed in the last {failureWindowDays} days.</Quiet>;
-  }
+  // Grouped and acknowledgeable on the server; refreshed whenever the overview is.
   return (
-    <Stack spacing={1}>
-      {webhooks.length > 0 && <DisabledWebhooks webhooks={webhooks} />}
-      {rollouts.length > 0 && (
-        <List aria-label="Rollouts needing attention" dense disablePadding>
-          {rollouts.map((rollout) => (
-            <ListItem key={rollout.id} disableGutters divider>
-              <ListItemText
-                primary={
-                  <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-                    <Link component={RouterLink} to={`/rollouts/${rollout.id}`} sx={{ fontWeight: 600 }}>
-                      Rollout of {rolloutTitle(rollout)}
-                    </Link>
-                    <RolloutStatusChip status={rollout.status} />
-                  </Stack>
-                }
-                secondary={
-                  rollout.statusReason ?? `${rollout.progress.failed} of ${plural(rollout.progress.total, 'installation')} failed`
-                }
-              />
-            </ListItem>
-          ))}
-        </List>
-      )}
-      {deployments.nodes.length > 0 && (
-        <List aria-label="Failed deployments" dense disablePadding>
-          {deployments.nodes.map((deployment) => (
-            <ListItem key={deployment.id} disableGutters divider>
-              <ListItemText
-                primary={
-                  <Link component={RouterLink} to={`/deployments?status=FAILED&deployment=${deployment.id}`}>
-                    {deployment.application.name} {deployment.artifact.version} failed on {deployment.installation.tenant.name} /{' '}
-                    {deployment.installation.name}
-                  </Link>
-                }
-                secondary={
-                  <>
-                    <Time value={deployment.finishedAt ?? deployment.queuedAt} />
-                    {deployment.message ? ` · ${deployment.message}` : ''}
-                  </>
-                }
-              />
-            </ListItem>
-          ))}
-        </List>
-      )}
-      {deployments.totalCount > deployments.nodes.length && (
-        <Link component={RouterLink} to="/deployments?status=FAILED" variant="body2">
-          All {plural(deployments.totalCount, 'failed deployment')} of the last {plural(failureWindowDays, 'day')}
-        </Link>
-      )}
-    </Stack>
+    <AttentionList
+      since={failedSince}
+      failureWindowDays={failureWindowDays}
+      refreshKey={data}
+      extra={webhooks.length > 0 ? <DisabledWebhooks webhooks={webhooks} /> : undefined}
+    />
   );
 }
 

@@ -40,6 +40,7 @@ const FILTERS: { key: string; label: string; statuses: RolloutTargetStatus[] | n
   { key: 'approval', label: 'Awaiting approval', statuses: ['AWAITING_APPROVAL'] },
   { key: 'failed', label: 'Failed', statuses: ['FAILED', 'ROLLED_BACK', 'REJECTED'] },
   { key: 'completed', label: 'Completed', statuses: ['SUCCEEDED', 'SKIPPED', 'CANCELLED'] },
+  { key: 'excluded', label: 'Excluded', statuses: ['EXCLUDED'] },
 ];
 
 export default function RolloutPage() {
@@ -51,6 +52,7 @@ export default function RolloutPage() {
   const scoped = useIsScoped();
   const [aborting, setAborting] = useState(false);
   const [rejecting, setRejecting] = useState<Target | null>(null);
+  const [excluding, setExcluding] = useState<Target | null>(null);
   const [rollingBack, setRollingBack] = useState<Target | null>(null);
   // Opening a deployment adds a history entry, so Back closes the drawer.
   const [openDeployment, setOpenDeployment] = useSearchParam('deployment', { push: true });
@@ -212,6 +214,7 @@ export default function RolloutPage() {
             onRetry: (target, resume) => void actions.retry(target.id, targetName(target), resume),
             onApprove: (target) => void actions.approve(target.id),
             onReject: setRejecting,
+            onExclude: setExcluding,
             onRollback: setRollingBack,
           }}
         />
@@ -237,6 +240,17 @@ export default function RolloutPage() {
         onConfirm={(reason) => {
           if (rejecting) void actions.reject(rejecting.id, reason);
           setRejecting(null);
+        }}
+      />
+      <ReasonDialog
+        open={excluding !== null}
+        title={excluding ? `Exclude ${targetName(excluding)}` : 'Exclude'}
+        description="The installation is left out of this rollout: nothing more is deployed there by it. Resume the rollout afterwards to go on with the others."
+        confirmLabel="Exclude"
+        onClose={() => setExcluding(null)}
+        onConfirm={(reason) => {
+          if (excluding) void actions.exclude(excluding.id, targetName(excluding), reason);
+          setExcluding(null);
         }}
       />
       <RollbackDialog

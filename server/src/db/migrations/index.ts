@@ -12,6 +12,7 @@ import { ErrorBudgetFraction1763930000000 } from './1763930000000-ErrorBudgetFra
 import { Webhooks1764000000000 } from './1764000000000-Webhooks';
 import { Archiving1764100000000 } from './1764100000000-Archiving';
 import { ArtifactSortKey1764600000000 } from './1764600000000-ArtifactSortKey';
+import { AttentionAcknowledgement1764800000000 } from './1764800000000-AttentionAcknowledgement';
 import { WebhookFairness1764900000000 } from './1764900000000-WebhookFairness';
 
 /** Every migration, in order; applied at start. */
@@ -30,5 +31,6 @@ export const migrations = [
   Webhooks1764000000000,
   Archiving1764100000000,
   ArtifactSortKey1764600000000,
+  AttentionAcknowledgement1764800000000,
   WebhookFairness1764900000000,
 ];

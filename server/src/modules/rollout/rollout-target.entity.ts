@@ -13,6 +13,8 @@ export enum TargetStatus {
   ROLLED_BACK = 'ROLLED_BACK',
   CANCELLED = 'CANCELLED',
   REJECTED = 'REJECTED',
+  /** Left out of a paused rollout by a person (after failing, or before starting), with the reason. */
+  EXCLUDED = 'EXCLUDED',
 }
 registerEnumType(TargetStatus, { name: 'RolloutTargetStatus' });
 
@@ -23,6 +25,7 @@ export const FINISHED_TARGET_STATUSES = [
   TargetStatus.ROLLED_BACK,
   TargetStatus.CANCELLED,
   TargetStatus.REJECTED,
+  TargetStatus.EXCLUDED,
 ];
 
 @ObjectType({ description: 'One installation of a rollout.' })
@@ -83,7 +86,7 @@ export class RolloutTarget {
   @Column({ type: 'text', nullable: true })
   approvedBy: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why it was rejected, failed or cancelled.' })
+  @Field(() => String, { nullable: true, description: 'Why it was rejected, failed, cancelled or excluded.' })
   @Column({ type: 'text', nullable: true })
   statusReason: string | null;
 

@@ -160,6 +160,13 @@ export class RejectRolloutTargetInput extends TargetIdInput {
 }
 
 @InputType()
+export class ExcludeRolloutTargetInput extends TargetIdInput {
+  @Field({ description: 'Why the installation is left out; recorded on it and in the audit log.' })
+  @IsReason()
+  reason: string;
+}
+
+@InputType()
 export class RollbackInstallationInput {
   @Field(() => ID)
   installationId: string;

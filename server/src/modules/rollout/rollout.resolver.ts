@@ -13,6 +13,7 @@ import { Rollout } from './rollout.entity';
 import {
   AbortRolloutInput,
   PauseRolloutInput,
+  ExcludeRolloutTargetInput,
   RejectRolloutTargetInput,
   ResumeRolloutInput,
   RetryRolloutTargetInput,
@@ -66,6 +67,9 @@ export class RolloutProgress {
 
   @Field(() => Int)
   rejected: number;
+
+  @Field(() => Int, { description: 'Installations a person left out of the rollout (excludeRolloutTarget).' })
+  excluded: number;
 
   @Field(() => Int, { description: 'Installations that have finished, in any way.' })
   finished: number;
@@ -138,6 +142,17 @@ export class RolloutResolver {
 
   @Mutation(() => RolloutTarget, {
     description:
+      'Leaves a FAILED or not yet started installation out of a PAUSED rollout (EXCLUDED, with the reason); nothing more is deployed there by this rollout, which can then be resumed.',
+  })
+  excludeRolloutTarget(
+    @Ctx() { access }: Context,
+    @Arg('input', () => ExcludeRolloutTargetInput) input: ExcludeRolloutTargetInput,
+  ) {
+    return this.service.exclude(access, input);
+  }
+
+  @Mutation(() => RolloutTarget, {
+    description:
       'Redeploys what failed on a FAILED installation and goes on from there; a PAUSED rollout resumes unless resume is false.',
   })
   retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => RetryRolloutTargetInput) input: RetryRolloutTargetInput) {
@@ -204,7 +219,8 @@ export class RolloutResolver {
       count(TargetStatus.SKIPPED) +
       count(TargetStatus.ROLLED_BACK) +
       count(TargetStatus.CANCELLED) +
-      count(TargetStatus.REJECTED);
+      count(TargetStatus.REJECTED) +
+      count(TargetStatus.EXCLUDED);
     return {
       total,
       pending: count(TargetStatus.PENDING),
@@ -216,6 +232,7 @@ export class RolloutResolver {
       rolledBack: count(TargetStatus.ROLLED_BACK),
       cancelled: count(TargetStatus.CANCELLED),
       rejected: count(TargetStatus.REJECTED),
+      excluded: count(TargetStatus.EXCLUDED),
       finished,
       percentComplete: total === 0 ? 100 : Math.floor((finished * 100) / total),
     };

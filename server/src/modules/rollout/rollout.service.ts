@@ -14,11 +14,12 @@ import type { UnitOfWork } from '../../engine/unit-of-work';
 import { CONFIG } from '../../tokens';
 import { Release } from '../release/release.entity';
 import type { Installation } from '../tenant/installation.entity';
-import { RolloutTarget } from './rollout-target.entity';
+import { RolloutTarget, TargetStatus } from './rollout-target.entity';
 import { FailurePolicy, Rollout, RolloutStatus } from './rollout.entity';
 import type { TargetOnNewerRelease } from './rollout.plan';
 import type {
   AbortRolloutInput,
+  ExcludeRolloutTargetInput,
   PauseRolloutInput,
   RejectRolloutTargetInput,
   RolloutFilter,
@@ -257,6 +258,18 @@ export class RolloutService {
     return this.targetCommand(access, input.targetId, 'rollout.target.reject', input.reason, (uow, rollout, target) =>
       this.engine.reject(uow, rollout, target, input.reason),
     );
+  }
+
+  /** Leaves one installation of a paused rollout out (a failed one, or one yet to start), through the engine's skip path. */
+  exclude(access: Access, input: ExcludeRolloutTargetInput) {
+    return this.targetCommand(access, input.targetId, 'rollout.target.exclude', input.reason, async (uow, rollout, target) => {
+      if (rollout.status !== RolloutStatus.PAUSED)
+        throw conflict(`The rollout is ${rollout.status}; pause it before leaving an installation out`);
+      await this.engine.skipTargets(uow, rollout, [target.id], `Excluded by ${access.actor}: ${input.reason}`, {
+        as: TargetStatus.EXCLUDED,
+      });
+      Object.assign(target, await uow.manager.getRepository(RolloutTarget).findOneByOrFail({ id: target.id }));
+    });
   }
 
   retry(access: Access, targetId: string, resume: boolean) {

@@ -1,9 +1,22 @@
 import { recordToLabels } from '@shiplog/shared';
 import { GraphQLJSON } from 'graphql-scalars';
 import { injectable } from 'tsyringe';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Label } from '../../common/labels';
-import { Connection, PageArgs } from '../../common/pagination';
+import { Connection, listLimit, PageArgs } from '../../common/pagination';
 import type { Context } from '../../graphql/context';
 import { EnvironmentTier } from '../tier/environment-tier.entity';
 import { redactDriverConfig } from './driver-config';
@@ -28,6 +41,12 @@ export class TenantConnection extends Connection(Tenant) {}
 @ObjectType()
 export class InstallationConnection extends Connection(Installation) {}
 
+export enum LabelOwner {
+  TENANT = 'TENANT',
+  INSTALLATION = 'INSTALLATION',
+}
+registerEnumType(LabelOwner, { name: 'LabelOwner', description: 'What carries the labels.' });
+
 @injectable()
 @Resolver(() => Tenant)
 export class TenantResolver {
@@ -40,6 +59,19 @@ export class TenantResolver {
     @Arg('filter', () => TenantFilter, { nullable: true }) filter?: TenantFilter,
   ) {
     return this.service.list(access, page, filter);
+  }
+
+  @Query(() => [Label], {
+    description:
+      'key=value labels in use on tenants (or installations), most used first, for suggesting existing values; a tenant-scoped caller sees its own.',
+  })
+  labelSuggestions(
+    @Ctx() { access }: Context,
+    @Arg('of', () => LabelOwner, { defaultValue: LabelOwner.TENANT }) of: LabelOwner,
+    @Arg('search', () => String, { nullable: true, description: 'Part of key=value.' }) search: string | null,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many (default 20, at most 1000).' }) first: number,
+  ) {
+    return this.service.labelSuggestions(access, of, search, listLimit(first));
   }
 
   @Query(() => Tenant, { nullable: true })

@@ -60,6 +60,28 @@ export class TenantService {
     return tenant && access.canSeeTenant(tenant.id) ? tenant : null;
   }
 
+  /**
+   * Labels in use, most used first, for forms that suggest existing values: of active tenants (or of their
+   * installations), only those the caller may see, containing `search` when given.
+   */
+  async labelSuggestions(access: Access, of: 'TENANT' | 'INSTALLATION', search: string | null | undefined, first: number) {
+    const scope = access.tenantScope();
+    const source =
+      of === 'TENANT'
+        ? 'SELECT t.labels FROM tenant t WHERE t.archived_at IS NULL AND ($1::uuid[] IS NULL OR t.id = ANY($1))'
+        : `SELECT i.labels FROM installation i JOIN tenant t ON t.id = i.tenant_id
+            WHERE i.archived_at IS NULL AND t.archived_at IS NULL AND ($1::uuid[] IS NULL OR t.id = ANY($1))`;
+    const rows: { key: string; value: string }[] = await this.dataSource.query(
+      `SELECT l.key, l.value FROM (${source}) owner, jsonb_each_text(owner.labels) l
+        WHERE $2::text IS NULL OR strpos(lower(l.key || '=' || l.value), lower($2)) > 0
+        GROUP BY l.key, l.value
+        ORDER BY count(*) DESC, l.key, l.value
+        LIMIT $3`,
+      [scope, search?.trim() || null, first],
+    );
+    return rows;
+  }
+
   async list(access: Access, args: PageArgs, filter: TenantFilter | null | undefined) {
     const scope = access.tenantScope();
     const query = this.dataSource.getRepository(Tenant).createQueryBuilder('t');

@@ -28,9 +28,9 @@ export const CHART_DAYS = 28;
  * (throttled), so progress bars, failures and the chart move while rollouts run.
  */
 export function useLiveOverview() {
-  // Fixed for the life of the page, so the variables (and the cached answer) stay the same across refetches.
+  // Fixed for the life of the page, so the attention list's variables (and its cached answer) stay the same.
   const [failedSince] = useState(() => new Date(Date.now() - FAILURE_WINDOW_DAYS * 24 * 3600 * 1000).toISOString());
-  const overview = useQuery(OverviewDocument, { variables: { failedSince }, notifyOnNetworkStatusChange: false });
+  const overview = useQuery(OverviewDocument, { notifyOnNetworkStatusChange: false });
   const stats = useQuery(DeploymentStatsDocument, { variables: { days: CHART_DAYS } });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const statsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);

@@ -9,7 +9,7 @@ import {
   type DragEndEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { useQuery } from '@apollo/client/react';
+import { useApolloClient, useQuery } from '@apollo/client/react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -25,7 +25,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useBlocker } from 'react-router';
-import { ApplicationChoicesDocument, type ReleaseComponents_ReleaseFragment } from '../../../generated/graphql';
+import {
+  ApplicationChoicesDocument,
+  NewestArtifactsDocument,
+  type ReleaseComponents_ReleaseFragment,
+} from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
 import { MarkdownEditor } from '../../ui/MarkdownEditor';
 import { useSaveRelease } from '../hooks/useSaveRelease';
@@ -39,6 +43,7 @@ import {
   moveToStage,
   removeApplication,
   removeStage,
+  withNewestArtifacts,
   sameComponents,
   setComponentInstructions,
   type ReleaseDraft,
@@ -137,6 +142,9 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
   const [edited, setEdited] = useState<ReleaseDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [justSaved, setJustSaved] = useState(false);
+  const [newestNotice, setNewestNotice] = useState<string | null>(null);
+  const [findingNewest, setFindingNewest] = useState(false);
+  const client = useApolloClient();
   const draft = edited ?? saved;
   const dirty = edited !== null && (!sameComponents(edited, saved) || edited.instructions !== saved.instructions);
   const { save, saving } = useSaveRelease(release.id);
@@ -179,6 +187,35 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
     const slug = String(active.id);
     if (draft.components.find((component) => component.applicationSlug === slug)?.stage === stage) return;
     change((current) => moveToStage(current, slug, stage));
+  };
+
+  /** One step for the common case: every component on its application's newest artifact; the person still saves. */
+  const applyNewestArtifacts = async () => {
+    setNewestNotice(null);
+    setFindingNewest(true);
+    try {
+      const { data } = await client.query({
+        query: NewestArtifactsDocument,
+        variables: { first: APPLICATION_CHOICES },
+        fetchPolicy: 'network-only',
+      });
+      const newest = new Map<string, string>();
+      for (const application of data?.applications.nodes ?? []) {
+        const version = application.newest.nodes[0]?.version;
+        if (version) newest.set(application.slug, version);
+      }
+      const result = withNewestArtifacts(draft, newest);
+      if (result.changed > 0) change(() => result.draft);
+      setNewestNotice(
+        result.changed === 0
+          ? 'Every component already uses its newest artifact.'
+          : `${result.changed === 1 ? '1 component now uses' : `${result.changed} components now use`} the newest artifact; save to keep the change.`,
+      );
+    } catch (caught) {
+      setNewestNotice(`Could not find the newest artifacts: ${describeError(caught)}`);
+    } finally {
+      setFindingNewest(false);
+    }
   };
 
   const onSave = () => {
@@ -228,10 +265,22 @@ export function ReleaseEditor({ release, onDirtyChange }: { release: EditableRel
               </MenuItem>
             ))}
           </TextField>
+          <Button
+            variant="outlined"
+            onClick={() => void applyNewestArtifacts()}
+            disabled={saving || findingNewest || draft.components.length === 0}
+          >
+            {findingNewest ? 'Finding newest…' : 'Use newest artifacts'}
+          </Button>
           <Button variant="outlined" onClick={() => change(addStage)} disabled={saving}>
             Add stage
           </Button>
         </Stack>
+        {newestNotice && (
+          <Alert severity="info" role="status" onClose={() => setNewestNotice(null)}>
+            {newestNotice}
+          </Alert>
+        )}
 
         {draft.components.length === 0 && (
           <Alert severity="info">This release has no components yet: add the applications it ships with “Add application”.</Alert>

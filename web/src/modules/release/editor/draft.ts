@@ -117,3 +117,21 @@ export function removeStage(draft: ReleaseDraft, stage: number): ReleaseDraft {
     ),
   };
 }
+
+/**
+ * Sets every component to its application's newest registered artifact (`newest`: version by application slug);
+ * components of applications with no artifact are left as they are. Returns how many changed.
+ */
+export function withNewestArtifacts(
+  draft: ReleaseDraft,
+  newest: ReadonlyMap<string, string>,
+): { draft: ReleaseDraft; changed: number } {
+  let changed = 0;
+  const components = draft.components.map((component) => {
+    const version = newest.get(component.applicationSlug);
+    if (version === undefined || version === component.artifactVersion) return component;
+    changed += 1;
+    return { ...component, artifactVersion: version };
+  });
+  return { draft: { ...draft, components }, changed };
+}

@@ -88,6 +88,8 @@ export interface TargetActions {
   onRetry(target: Target, resume: boolean): void;
   onApprove(target: Target): void;
   onReject(target: Target): void;
+  /** Leaves a failed or waiting installation out of the paused rollout. */
+  onExclude(target: Target): void;
   onRollback(target: Target): void;
 }
 
@@ -171,6 +173,19 @@ function TargetActionButtons({ target, actions }: { target: Target; actions: Tar
           </Button>
         </>
       )}
+      {actions.allowed &&
+        actions.rolloutPaused &&
+        (target.status === 'FAILED' || target.status === 'PENDING' || target.status === 'AWAITING_APPROVAL') && (
+          <Button
+            size="small"
+            aria-label={`Exclude ${name}`}
+            title="Leaves this installation out of the rollout; resuming goes on without it"
+            onClick={() => actions.onExclude(target)}
+            disabled={actions.busy}
+          >
+            Exclude
+          </Button>
+        )}
       {actions.allowed && touched && rollbackReason === null && (
         <Button size="small" aria-label={`Roll back ${name}`} onClick={() => actions.onRollback(target)} disabled={actions.busy}>
           Roll back

@@ -13,6 +13,7 @@ const SEGMENTS: { key: Count; label: string; color: string }[] = [
   { key: 'rolledBack', label: 'Rolled back', color: 'warning.dark' },
   { key: 'rejected', label: 'Rejected', color: 'warning.main' },
   { key: 'cancelled', label: 'Cancelled', color: 'grey.500' },
+  { key: 'excluded', label: 'Excluded', color: 'grey.400' },
   { key: 'running', label: 'Running', color: 'info.main' },
   { key: 'awaitingApproval', label: 'Awaiting approval', color: 'secondary.main' },
 ];
@@ -20,6 +21,7 @@ const SEGMENTS: { key: Count; label: string; color: string }[] = [
 const COUNTS: { key: Count; label: string }[] = [
   { key: 'succeeded', label: 'succeeded' },
   { key: 'failed', label: 'failed' },
+  { key: 'excluded', label: 'excluded' },
   { key: 'running', label: 'running' },
   { key: 'awaitingApproval', label: 'awaiting approval' },
   { key: 'pending', label: 'pending' },

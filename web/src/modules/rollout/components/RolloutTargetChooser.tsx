@@ -7,7 +7,7 @@ import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useEffect, useState } from 'react';
-import { InstallationOptionsDocument, TenantOptionsDocument } from '../../../generated/graphql';
+import { InstallationOptionsDocument, LabelSuggestionsDocument, TenantOptionsDocument } from '../../../generated/graphql';
 import { parseLabel, type RolloutForm } from '../hooks/useRolloutForm';
 
 /** Text typed into a picker, handed on once typing pauses. */
@@ -80,11 +80,17 @@ function InstallationPicker({ value, onChange }: { value: string[]; onChange: (i
 function LabelPicker({ value, onChange }: { value: string[]; onChange: (labels: string[]) => void }) {
   const [input, setInput] = useState('');
   const invalid = input.trim() !== '' && parseLabel(input) === null;
+  // Labels tenants carry now, so a typo ("cohort=earyadopter") is less likely; any key=value may still be typed.
+  const search = useDebounced(input.trim());
+  const { data } = useQuery(LabelSuggestionsDocument, { variables: { search: search || null } });
+  const options = (data?.labelSuggestions ?? []).map((label) => `${label.key}=${label.value}`);
   return (
     <Autocomplete
       multiple
       freeSolo
-      options={[]}
+      options={options}
+      filterOptions={(all) => all}
+      filterSelectedOptions
       value={value}
       inputValue={input}
       onInputChange={(_event, next) => setInput(next)}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import {
   AbortRolloutDocument,
   ApproveRolloutTargetDocument,
+  ExcludeRolloutTargetDocument,
   PauseRolloutDocument,
   PromoteRolloutDocument,
   RejectRolloutTargetDocument,
@@ -25,6 +26,7 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
   const [approve, approveState] = useMutation(ApproveRolloutTargetDocument);
   const [reject, rejectState] = useMutation(RejectRolloutTargetDocument);
   const [rollback, rollbackState] = useMutation(RollbackInstallationDocument);
+  const [exclude, excludeState] = useMutation(ExcludeRolloutTargetDocument);
 
   async function run(action: () => Promise<string | null | void>) {
     setFailure(null);
@@ -42,7 +44,8 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     failure,
     notice,
     busy: pauseState.loading || resumeState.loading || abortState.loading || promoteState.loading,
-    targetBusy: retryState.loading || approveState.loading || rejectState.loading || rollbackState.loading,
+    targetBusy:
+      retryState.loading || approveState.loading || rejectState.loading || rollbackState.loading || excludeState.loading,
     pause: () => run(async () => void (await pause({ variables: { input: { rolloutId } } }))),
     resume: (skipTargetIds: string[] = []) =>
       run(async () => {
@@ -60,6 +63,11 @@ export function useRolloutActions(rolloutId: string, refresh: () => void) {
     approve: (targetId: string) => run(async () => void (await approve({ variables: { input: { targetId } } }))),
     reject: (targetId: string, reason: string) =>
       run(async () => void (await reject({ variables: { input: { targetId, reason } } }))),
+    exclude: (targetId: string, name: string, reason: string) =>
+      run(async () => {
+        await exclude({ variables: { input: { targetId, reason } } });
+        return `Excluded ${name} from this rollout; resume the rollout to go on without it.`;
+      }),
     /** Rejects with the refusal, which the dialog shows; on success the page shows what is being restored. */
     rollback: async (installationId: string, name: string, applicationSlugs: string[], reason: string) => {
       setFailure(null);
