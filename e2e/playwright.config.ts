@@ -12,7 +12,9 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry: a few pickers lose text typed the instant they appear when the machine is loaded (seen only in the
+  // full run on 2 busy cores; each passes alone). A test that fails twice still fails the run.
+  retries: 1,
   timeout: 30_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { outputFolder: path.join(artifacts, 'report'), open: 'never' }]],
