@@ -8,18 +8,16 @@ import { useSearchParams } from 'react-router';
 export function useUrlParams() {
   const [params, setParams] = useSearchParams();
   const set = useCallback(
-    (changes: Record<string, string | null>, options: { replace?: boolean } = { replace: true }) =>
-      setParams(
-        (current) => {
-          const updated = new URLSearchParams(current);
-          for (const [key, value] of Object.entries(changes)) {
-            if (value) updated.set(key, value);
-            else updated.delete(key);
-          }
-          return updated;
-        },
-        { replace: options.replace },
-      ),
+    (changes: Record<string, string | null>, options: { replace?: boolean } = { replace: true }) => {
+      // From the address as it is now, not as of the last render: two fields set one right after the other (a
+      // hurried person) must both stay; the router's own "current" is the rendered one and lost the first.
+      const updated = new URLSearchParams(window.location.search);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value) updated.set(key, value);
+        else updated.delete(key);
+      }
+      setParams(updated, { replace: options.replace });
+    },
     [setParams],
   );
   const get = useCallback((key: string) => params.get(key)?.trim() || null, [params]);
