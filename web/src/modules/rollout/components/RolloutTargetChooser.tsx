@@ -6,7 +6,7 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { InstallationOptionsDocument, LabelSuggestionsDocument, TenantOptionsDocument } from '../../../generated/graphql';
 import { parseLabel, type RolloutForm } from '../hooks/useRolloutForm';
 
@@ -54,12 +54,17 @@ function InstallationPicker({ value, onChange }: { value: string[]; onChange: (i
   const chosen = useQuery(InstallationOptionsDocument, { variables: { filter: { ids: value } }, skip: value.length === 0 });
   const label = (node: { slug: string; tenant: { slug: string }; tier: { name: string } }) =>
     `${node.tenant.slug} / ${node.slug} (${node.tier.name})`;
-  const named = new Map((chosen.data?.installations.nodes ?? []).map((node) => [node.id, label(node)]));
+
   const options: InstallationOption[] = (found.data?.installations.nodes ?? []).map((node) => ({
     id: node.id,
     label: label(node),
   }));
-  const selected: InstallationOption[] = value.map((id) => ({ id, label: named.get(id) ?? id }));
+  // The same array until the choice or its names change: the Autocomplete clears the text being typed whenever
+  // its value changes, and a new array each render (say, when the first options arrive) counts as a change.
+  const selected: InstallationOption[] = useMemo(() => {
+    const named = new Map((chosen.data?.installations.nodes ?? []).map((node) => [node.id, label(node)]));
+    return value.map((id) => ({ id, label: named.get(id) ?? id }));
+  }, [value, chosen.data]);
   return (
     <Autocomplete
       multiple
