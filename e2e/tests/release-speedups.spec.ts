@@ -83,19 +83,30 @@ test.describe('Label fields suggest existing values', () => {
     newRolloutPage,
   }) => {
     const prepared = await prepareRollout();
-    await api.updateTenant({ slug: prepared.tenantSlug, labels: [{ key: `cohort-${uid}`, value: 'early-adopter' }] });
+    // A second label that a shorter text also finds, sorted ahead of the one wanted.
+    await api.updateTenant({
+      slug: prepared.tenantSlug,
+      labels: [
+        { key: `cohort-${uid}`, value: 'early-adopter' },
+        { key: `aa-cohort-${uid}`, value: 'zz' },
+      ],
+    });
     await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
     await page.goto(`/releases/${prepared.releaseId}/rollout`);
     await newRolloutPage.expectShown(prepared.releaseName);
 
     const field = page.getByRole('combobox', { name: 'Tenant labels' });
     await field.focus();
-    await page.keyboard.type(`cohort-${uid}=ea`);
+    await page.keyboard.type(`cohort-${uid}`);
+    await expect(page.getByRole('option', { name: `aa-cohort-${uid}=zz` })).toBeVisible();
+    // Typed on at once: the options found for the shorter text that no longer match are not offered meanwhile.
+    await page.keyboard.type('=ea');
     const suggestion = page.getByRole('option', { name: `cohort-${uid}=early-adopter` });
     await expect(suggestion).toBeVisible();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await expect(page.getByRole('button', { name: `cohort-${uid}=early-adopter` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `cohort-${uid}=early-adopter`, exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: `aa-cohort-${uid}=zz` })).toHaveCount(0);
     await expect(newRolloutPage.summary).toContainText('2 installations');
   });
 });

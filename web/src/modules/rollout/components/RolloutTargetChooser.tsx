@@ -94,7 +94,12 @@ function LabelPicker({ value, onChange }: { value: string[]; onChange: (labels: 
       multiple
       freeSolo
       options={options}
-      filterOptions={(all) => all}
+      // The server filters by the debounced text; options from an older text that no longer match what is typed are
+      // hidden, so ArrowDown and Enter never pick a label from a moment ago.
+      filterOptions={(all, state) => {
+        const typed = state.inputValue.trim().toLowerCase();
+        return all.filter((text) => text.toLowerCase().includes(typed));
+      }}
       filterSelectedOptions
       value={value}
       inputValue={input}
