@@ -21,7 +21,10 @@ createRoot(document.getElementById('root')!).render(
     <ApolloProvider client={client}>
       <ThemeProvider theme={theme} modeStorageKey={MODE_STORAGE_KEY}>
         <CssBaseline />
-        <RouterProvider router={router} />
+        {/* Navigations render as plain updates, not transitions: a transition that keystrokes kept interrupting
+            (typing right after "Clear filters") committed the old address under the field, and its late end then
+            wiped what had been typed. */}
+        <RouterProvider router={router} useTransitions={false} />
       </ThemeProvider>
     </ApolloProvider>
   </StrictMode>,

@@ -335,6 +335,10 @@ export class RolloutEngine {
     if (rollout.status === RolloutStatus.PAUSED && resume) {
       rollout.acknowledgedAt = new Date();
       await this.setRolloutStatus(uow, rollout, RolloutStatus.RUNNING);
+    } else if (rollout.status === RolloutStatus.WAITING_FOR_PROMOTION && target.wave === rollout.currentWave) {
+      // The wave that waited for promotion is open again: the rollout runs until this installation finishes and
+      // then waits again. A promotion timer set when the wave first ended still counts from then.
+      await this.setRolloutStatus(uow, rollout, RolloutStatus.RUNNING);
     }
     uow.requestAdvance(rollout.id);
   }

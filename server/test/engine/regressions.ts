@@ -74,4 +74,24 @@ export const REGRESSIONS: { name: string; scenario: Scenario }[] = [
       ],
     },
   },
+  {
+    // Seed 1977081429: after a retry under CONTINUE, a wave stayed waiting for promotion while it still had open
+    // targets.
+    name: 'retrying a failed target of a CONTINUE rollout whose first wave is three',
+    scenario: {
+      stages: [2, 1, 2, 3],
+      installations: [
+        { driver: 'WEBHOOK', approval: false, current: [true, true, false, true], fails: [false, true, true, true] },
+        { driver: 'INSTANT', approval: false, current: [false, false, false, true], fails: [false, false, false, false] },
+        { driver: 'INSTANT', approval: false, current: [false, false, true, true], fails: [false, false, false, false] },
+        { driver: 'WEBHOOK', approval: true, current: [false, false, false, true], fails: [false, false, true, false] },
+        { driver: 'INSTANT', approval: false, current: [false, true, true, true], fails: [true, false, false, false] },
+      ],
+      policy: 'CONTINUE',
+      errorBudgetPercent: 58,
+      maxParallel: 3,
+      firstWave: 3,
+      steps: [{ kind: 'retry', pick: 481620899, succeed: true, settle: true }],
+    },
+  },
 ];

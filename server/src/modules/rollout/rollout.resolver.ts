@@ -153,7 +153,7 @@ export class RolloutResolver {
 
   @Mutation(() => RolloutTarget, {
     description:
-      'Redeploys what failed on a FAILED installation and goes on from there; a PAUSED rollout resumes unless resume is false.',
+      'Redeploys what failed on a FAILED installation and goes on from there; a PAUSED rollout resumes unless resume is false, and a rollout WAITING_FOR_PROMOTION of that wave runs again until the installation finishes.',
   })
   retryRolloutTarget(@Ctx() { access }: Context, @Arg('input', () => RetryRolloutTargetInput) input: RetryRolloutTargetInput) {
     return this.service.retry(access, input.targetId, input.resume ?? true);
