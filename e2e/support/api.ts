@@ -47,7 +47,12 @@ export class ShiplogApi {
     return body.data;
   }
 
-  async createEnvironmentTier(input: { name: string; rank: number; requiredTiers?: string[] }): Promise<{ name: string }> {
+  async createEnvironmentTier(input: {
+    name: string;
+    rank: number;
+    requiredTiers?: string[];
+    requireVerification?: boolean;
+  }): Promise<{ name: string }> {
     const data = await this.request<{ createEnvironmentTier: { name: string } }>(
       'createEnvironmentTier',
       `mutation ($input: CreateEnvironmentTierInput!) { createEnvironmentTier(input: $input) { id name } }`,
@@ -94,6 +99,7 @@ export class ShiplogApi {
   async updateInstallation(input: {
     tenantSlug: string;
     slug: string;
+    labels?: Label[];
     driverConfig?: Record<string, unknown>;
     requiresApproval?: boolean;
     frozen?: boolean;

@@ -11,7 +11,16 @@ export interface RunningServer {
   adminToken: string;
   /** Set when the database is on a PostgreSQL server (DATABASE_URL), not embedded. */
   databaseUrl?: string;
+  /** What the server has printed since it started. */
+  output(): string;
   stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Load the demo data set, as a first start on the embedded database does. */
+  demoData?: boolean;
+  /** The log file's name in e2e/artifacts. */
+  logName?: string;
 }
 
 const START_TIMEOUT_MS = 90_000;
@@ -72,8 +81,8 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await waitForExit(child, 5_000);
 }
 
-/** Starts the built server (server/dist) on a free port with an empty database of its own. */
-export async function startServer(): Promise<RunningServer> {
+/** Starts the built server (server/dist) on a free port with a database of its own, empty unless demoData. */
+export async function startServer({ demoData = false, logName = 'server.log' }: ServerOptions = {}): Promise<RunningServer> {
   for (const [file, what] of [
     [serverMain, 'the server'],
     [webIndex, 'the web app'],
@@ -91,8 +100,9 @@ export async function startServer(): Promise<RunningServer> {
     // The server must not pick up a developer's database or data folder.
     const { DATABASE_URL: _url, SHIPLOG_DATA_DIR: _dir, ...inherited } = process.env;
     fs.mkdirSync(artifactsDir, { recursive: true });
-    const log = fs.createWriteStream(path.join(artifactsDir, 'server.log'));
+    const log = fs.createWriteStream(path.join(artifactsDir, logName));
     let recent: string[] = [];
+    let printed = '';
     const started = spawn(process.execPath, [serverMain], {
       cwd: path.join(repositoryRoot, 'server'),
       env: {
@@ -102,7 +112,7 @@ export async function startServer(): Promise<RunningServer> {
         HOST: '127.0.0.1',
         PORT: String(port),
         SHIPLOG_ADMIN_TOKEN: adminToken,
-        SHIPLOG_DEMO_DATA: 'false',
+        SHIPLOG_DEMO_DATA: String(demoData),
         // Outbound webhooks retry within seconds, so a browser test sees a message fail for good.
         SHIPLOG_WEBHOOK_RETRY_SCHEDULE: '0s,1s,1s',
         SHIPLOG_LOG_LEVEL: process.env.SHIPLOG_LOG_LEVEL ?? 'info',
@@ -113,6 +123,7 @@ export async function startServer(): Promise<RunningServer> {
     for (const stream of [started.stdout, started.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
         log.write(chunk);
+        if (printed.length < 1_000_000) printed += chunk.toString();
         recent = [...recent, ...chunk.toString().split('\n').filter(Boolean)].slice(-40);
       });
     }
@@ -128,6 +139,7 @@ export async function startServer(): Promise<RunningServer> {
       url,
       adminToken,
       databaseUrl: database.url,
+      output: () => printed,
       stop: async () => {
         process.off('exit', killOnExit);
         try {

@@ -108,4 +108,31 @@ test.describe('Display settings', () => {
     await page.keyboard.press('Escape');
     await expect.poll(async () => isDark(await background(page))).toBe(false);
   });
+
+  test('a page chosen dark is dark from its first paint, before the dashboard has loaded', async ({
+    page,
+    createUser,
+    signInAs,
+  }) => {
+    await signInAs(await createUser());
+    await page.getByRole('button', { name: 'Display' }).click();
+    await page.getByRole('dialog', { name: 'Display settings' }).getByRole('button', { name: 'Dark' }).click();
+    await page.keyboard.press('Escape');
+
+    // The dashboard's code is held back: what shows meanwhile is the page before the app runs.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto('/', { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.body !== null);
+    expect(isDark(await background(page))).toBe(true);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveCount(0);
+    release();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(isDark(await background(page))).toBe(true);
+  });
 });

@@ -66,6 +66,47 @@ test.describe('Installations list and tenant page', () => {
     await expect(page.getByRole('alert')).toContainText("'zone' is not a key=value label");
   });
 
+  test('label filters suggest the labels in use: the keyboard completes the label being typed after a comma', async ({
+    page,
+    api,
+    uid,
+    seedFleet,
+    createUser,
+    signInAs,
+    installationsPage,
+  }) => {
+    const fleet = await seedFleet();
+    await api.updateInstallation({
+      tenantSlug: fleet.tenants.acme,
+      slug: 'qa',
+      labels: [
+        { key: 'zone', value: 'b' },
+        { key: `rack-${uid}`, value: 'r7' },
+      ],
+    });
+    await signInAs(await createUser({ role: 'VIEWER', name: 'viewer' }));
+    await installationsPage.goto();
+
+    const labels = installationsPage.field('Installation labels');
+    await labels.click();
+    await page.keyboard.type(`zone=b, rack-${uid}`);
+    const suggestion = page.getByRole('option', { name: `rack-${uid}=r7` });
+    await expect(suggestion).toBeVisible();
+    // Only what matches the label being typed is offered, not the one before the comma.
+    await expect(page.getByRole('option')).toHaveCount(1);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(labels).toHaveValue(`zone=b, rack-${uid}=r7`);
+    await expect(page).toHaveURL(new RegExp(`[?&]labels=zone%3Db%2C(\\+|%20)rack-${uid}%3Dr7(&|$)`));
+    await expect(installationsPage.rows).toHaveCount(1);
+    await expect(installationsPage.row(fleet.tenants.acme, 'qa')).toBeVisible();
+
+    // A label nobody carries can still be typed; it is searched as it is.
+    await labels.fill(`rack-${uid}=r8`);
+    await expect(page.getByRole('option')).toHaveCount(0);
+    await expect(page.getByText('No installations match these filters')).toBeVisible();
+  });
+
   test('the tenants list filters by labels, tier and status and links to the tenant page', async ({
     page,
     uid,
@@ -79,7 +120,7 @@ test.describe('Installations list and tenant page', () => {
     await tenantsPage.goto(uid);
     await expect(tenantsPage.rows).toHaveCount(3);
 
-    await page.getByRole('searchbox', { name: 'Labels' }).fill('region=eu');
+    await page.getByRole('combobox', { name: 'Labels', exact: true }).fill('region=eu');
     await expect(tenantsPage.rows).toHaveCount(2);
     await page.getByRole('combobox', { name: 'Status' }).click();
     await page.getByRole('option', { name: 'Blocked', exact: true }).click();

@@ -133,6 +133,73 @@ test.describe('Promotion rules', () => {
   });
 });
 
+test.describe('Promotion rules that want a verification', () => {
+  test('a missing verification links to the deployments of this release on the required tier', async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    newRolloutPage,
+  }) => {
+    const rank = 300 + randomBytes(3).readUIntBE(0, 3);
+    const qa = await api.createEnvironmentTier({ name: `qa-${uid}`, rank });
+    const gated = await api.createEnvironmentTier({
+      name: `gated-${uid}`,
+      rank: rank + 1,
+      requiredTiers: [qa.name],
+      requireVerification: true,
+    });
+    const tenant = await api.createTenant({ slug: `verify-${uid}`, name: `Verify ${uid}` });
+    const ids: Record<string, string> = {};
+    for (const [slug, tier] of [
+      ['check', qa.name],
+      ['other', qa.name],
+      ['live', gated.name],
+    ]) {
+      ids[slug] = (
+        await api.createInstallation({ tenantSlug: tenant.slug, slug, name: slug, tier, driverConfig: { delayMs: 0 } })
+      ).id;
+    }
+    await api.createApplication({ slug: `svc-${uid}`, name: `Service ${uid}` });
+    for (const version of ['1.0.0', '1.1.0'])
+      await api.registerArtifact({ applicationSlug: `svc-${uid}`, version, imageRef: `registry.example/svc:${version}-${uid}` });
+    const track = await api.createReleaseTrack({ slug: `verify-${uid}`, name: `Verify ${uid}` });
+    const releases: Record<string, string> = {};
+    for (const version of ['1.0.0', '1.1.0']) {
+      const release = await api.createRelease({ trackSlug: track.slug, version });
+      await api.setReleaseComponents({
+        releaseId: release.id,
+        components: [{ applicationSlug: `svc-${uid}`, artifactVersion: version, stage: 1 }],
+      });
+      await api.lockRelease(release.id);
+      releases[version] = release.id;
+    }
+    // 1.1.0 reached qa on "check"; 1.0.0 reached "other" (a deployment of another release, not to be listed).
+    await api.waitForRollout(
+      (await api.startRollout({ releaseId: releases['1.0.0'], installationIds: [ids.other], reason: 'older' })).id,
+    );
+    await api.waitForRollout(
+      (await api.startRollout({ releaseId: releases['1.1.0'], installationIds: [ids.check], reason: 'qa first' })).id,
+    );
+
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/releases/${releases['1.1.0']}/rollout`);
+    await newRolloutPage.chooseTargetsBy('Installations one by one');
+    await newRolloutPage.chooseInstallation(tenant.slug, `${tenant.slug} / live`);
+    const refusal = newRolloutPage.preview.getByRole('alert');
+    await refusal.getByRole('link', { name: `Record a passed verification on a ${qa.name} deployment of this release` }).click();
+
+    await expect(page).toHaveURL(/\/deployments\?/);
+    await expect(page.getByRole('button', { name: `Release filter: Verify ${uid} 1.1.0` })).toBeVisible();
+    await expect(page.getByRole('button', { name: `Tier filter: ${qa.name}` })).toBeVisible();
+    const rows = page.getByRole('table').getByRole('row');
+    await expect(rows.filter({ hasText: '1.1.0' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: '1.0.0' })).toHaveCount(0);
+    await expect(rows.filter({ hasText: 'check' })).toHaveCount(1);
+  });
+});
+
 test.describe('Typing into the new-rollout form at speed', () => {
   /** Types one key at a time with uneven pauses of 80 to 250 ms, as a person in a hurry does. */
   async function typeHurriedly(field: Locator, text: string) {
@@ -180,7 +247,7 @@ test.describe('Typing into the new-rollout form at speed', () => {
     await second.getByRole('combobox', { name: 'Wave 2' }).click();
     await page.getByRole('option', { name: 'Percent of installations' }).click();
 
-    const label = first.getByRole('textbox', { name: 'key=value' });
+    const label = first.getByRole('combobox', { name: 'key=value' });
     const percent = second.getByRole('textbox', { name: '1–100' });
     const budget = page.getByRole('textbox', { name: 'Error budget %' });
     await label.click();
@@ -245,7 +312,7 @@ test.describe('Waves that would be empty', () => {
     const first = page.getByRole('group', { name: 'Wave 1', exact: true });
     await first.getByRole('combobox', { name: 'Wave 1' }).click();
     await page.getByRole('option', { name: 'Tenants labelled' }).click();
-    await first.getByRole('textbox', { name: 'key=value' }).pressSequentially('cohort=nobody', { delay: 80 });
+    await first.getByRole('combobox', { name: 'key=value' }).pressSequentially('cohort=nobody', { delay: 80 });
 
     await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
       'Wave 1: tenants labelled cohort=nobody · empty',

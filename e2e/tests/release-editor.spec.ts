@@ -228,7 +228,7 @@ test.describe('Release editor', () => {
     await editor.addApplication(names.jobs);
     await editor.chooseArtifact(names.jobs, '3.0.0');
     // With the keyboard alone: pick up Web, arrow down to stage 2, drop.
-    await editor.keyboardMove(names.web, 'ArrowDown');
+    await editor.keyboardMove(names.web, 'ArrowDown', 2);
     await expect(editor.stage(2).getByRole('group', { name: names.web })).toBeVisible();
     await editor.save();
 

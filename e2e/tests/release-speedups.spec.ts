@@ -109,4 +109,36 @@ test.describe('Label fields suggest existing values', () => {
     await expect(page.getByRole('button', { name: `aa-cohort-${uid}=zz` })).toHaveCount(0);
     await expect(newRolloutPage.summary).toContainText('2 installations');
   });
+
+  test("a wave's label field offers the labels tenants carry, so the canary wave names a label that exists", async ({
+    page,
+    api,
+    uid,
+    createUser,
+    signInAs,
+    prepareRollout,
+    newRolloutPage,
+  }) => {
+    const prepared = await prepareRollout();
+    await api.updateTenant({ slug: prepared.tenantSlug, labels: [{ key: `ring-${uid}`, value: 'canary' }] });
+    await signInAs(await createUser({ role: 'RELEASE_MANAGER', name: 'rm' }));
+    await page.goto(`/releases/${prepared.releaseId}/rollout`);
+    await newRolloutPage.expectShown(prepared.releaseName);
+    await newRolloutPage.chooseTenant(prepared.tenantSlug);
+
+    await page.getByRole('button', { name: 'Add a wave' }).click();
+    const first = page.getByRole('group', { name: 'Wave 1', exact: true });
+    await first.getByRole('combobox', { name: 'Wave 1' }).click();
+    await page.getByRole('option', { name: 'Tenants labelled' }).click();
+    const label = first.getByRole('combobox', { name: 'key=value' });
+    await label.click();
+    await page.keyboard.type(`ring-${uid}=can`);
+    await expect(page.getByRole('option', { name: `ring-${uid}=canary` })).toBeVisible();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(label).toHaveValue(`ring-${uid}=canary`);
+    await expect(newRolloutPage.waves.getByRole('listitem')).toHaveText([
+      `Wave 1: tenants labelled ring-${uid}=canary · 2 installations`,
+    ]);
+  });
 });

@@ -30,8 +30,11 @@ export class InstallationsPage {
     await expect(this.heading).toBeVisible();
   }
 
+  /** A filter field: a search box, or a combobox where the field suggests values (labels). */
   field(label: string): Locator {
-    return this.page.getByRole('searchbox', { name: label, exact: true });
+    return this.page
+      .getByRole('searchbox', { name: label, exact: true })
+      .or(this.page.getByRole('combobox', { name: label, exact: true }));
   }
 
   async chooseTier(tier: string) {
@@ -101,8 +104,11 @@ export class MatrixPage {
     await expect(this.heading).toBeVisible();
   }
 
+  /** A filter field: a search box, or a combobox where the field suggests values (labels). */
   field(label: string): Locator {
-    return this.page.getByRole('searchbox', { name: label, exact: true });
+    return this.page
+      .getByRole('searchbox', { name: label, exact: true })
+      .or(this.page.getByRole('combobox', { name: label, exact: true }));
   }
 
   async chooseTrack(name: string) {

@@ -90,11 +90,18 @@ export class ReleaseEditor {
   }
 
   /** Moves a component with the keyboard: pick it up, arrow to the stage, drop it. */
-  async keyboardMove(name: string, arrow: 'ArrowDown' | 'ArrowUp', times = 1) {
+  /**
+   * Picks a component up with Space, moves it with the arrow keys and drops it with Space, each key once the
+   * screen reader has been told the previous one took effect (as a keyboard user hears it).
+   */
+  async keyboardMove(name: string, arrow: 'ArrowDown' | 'ArrowUp', toStage: number) {
     const handle = this.page.getByRole('button', { name: `Drag ${name} to another stage` });
+    const announced = this.page.getByRole('status').filter({ hasText: name });
     await handle.focus();
     await this.page.keyboard.press('Space');
-    for (let i = 0; i < times; i += 1) await this.page.keyboard.press(arrow);
+    await expect(handle).toHaveAttribute('aria-pressed', 'true');
+    await this.page.keyboard.press(arrow);
+    await expect(announced).toContainText(`${name} is over stage ${toStage}.`);
     await this.page.keyboard.press('Space');
   }
 

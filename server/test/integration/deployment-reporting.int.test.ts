@@ -551,6 +551,27 @@ describe('the ledger', () => {
     expect((await ledger({ tenantSlug: 'ledger-b', status: 'FAILED' })).totalCount).toBe(0);
   });
 
+  it('filters deployments by the release whose rollout made them and by the tier of their installation', async () => {
+    expect((await ledger({ releaseId: previous })).totalCount).toBe(6);
+    const ofCurrent = await ledger({ releaseId: current });
+    expect(ofCurrent.totalCount).toBe(2);
+    expect(ofCurrent.nodes.every((d: any) => d.artifact.version === '2.1.0' && d.installation.slug === 'one')).toBe(true);
+    expect((await ledger({ releaseId: previous, tier: 'prod', tenantSlug: 'ledger-b' })).totalCount).toBe(2);
+    expect((await ledger({ releaseId: previous, tier: 'no-such-tier' })).totalCount).toBe(0);
+    expect((await ledger({ releaseId: 'not-an-id' })).totalCount).toBe(0);
+    // A tenant-scoped viewer sees only its own tenant's deployments of the release.
+    const scoped = await createApiToken(server, { role: 'VIEWER', tenantSlugs: ['ledger-b'] });
+    const seen = dataOf(
+      await server.gql(
+        `query ($filter: DeploymentFilter) { deployments(filter: $filter) { totalCount nodes { installation { tenant { slug } } } } }`,
+        { filter: { releaseId: previous } },
+        scoped.token,
+      ),
+    ).deployments;
+    expect(seen.totalCount).toBe(2);
+    expect(seen.nodes.map((d: any) => d.installation.tenant.slug)).toEqual(['ledger-b', 'ledger-b']);
+  });
+
   it('lists the ledger newest first, a page at a time', async () => {
     const pages = [await ledger({ tenantSlug: 'ledger-a' }, 4)];
     expect(pages[0]).toMatchObject({ totalCount: 6, pageInfo: { hasNextPage: true } });

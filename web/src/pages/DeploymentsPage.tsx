@@ -8,6 +8,7 @@ import Typography from '@mui/material/Typography';
 import { useMemo } from 'react';
 import {
   InstallationNameDocument,
+  ReleaseNameDocument,
   TenantInstallationsDocument,
   type DeploymentFilter,
   type DeploymentStatus,
@@ -22,7 +23,7 @@ import { PagedListFrame } from '../modules/ui/PagedListFrame';
 import { endOfDay, parseDay, startOfDay, useUrlParams } from '../modules/ui/searchParams';
 
 const STATUSES: DeploymentStatus[] = ['QUEUED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
-const FILTER_KEYS = ['app', 'version', 'tenant', 'installation', 'status', 'from', 'to'];
+const FILTER_KEYS = ['app', 'version', 'tenant', 'installation', 'status', 'from', 'to', 'release', 'tier'];
 const FIELD_SX = { width: { xs: '100%', sm: 180 } };
 
 function parseStatus(value: string | null): DeploymentStatus | null {
@@ -34,6 +35,14 @@ function InstallationChip({ id, onDelete }: { id: string; onDelete: () => void }
   const installation = data?.installation;
   const label = installation ? `${installation.tenant.name} / ${installation.name}` : data ? 'an unknown installation' : '…';
   return <Chip label={`Installation: ${label}`} onDelete={onDelete} aria-label={`Installation filter: ${label}`} />;
+}
+
+/** Deployments of one release's rollouts, as linked from a promotion rule the release does not meet yet. */
+function ReleaseChip({ id, onDelete }: { id: string; onDelete: () => void }) {
+  const { data } = useQuery(ReleaseNameDocument, { variables: { id } });
+  const release = data?.release;
+  const label = release ? `${release.track.name} ${release.version}` : data ? 'an unknown release' : '…';
+  return <Chip label={`Release: ${label}`} onDelete={onDelete} aria-label={`Release filter: ${label}`} />;
 }
 
 /** The installations of the chosen tenant; without a tenant there is nothing to choose from. */
@@ -85,6 +94,8 @@ export default function DeploymentsPage() {
   const from = parseDay(get('from'));
   const to = parseDay(get('to'));
   const open = get('deployment');
+  const releaseId = get('release');
+  const tier = get('tier');
 
   const filter = useMemo<DeploymentFilter>(
     () => ({
@@ -93,10 +104,12 @@ export default function DeploymentsPage() {
       tenantSlug: tenant,
       installationId,
       status,
+      releaseId,
+      tier,
       since: from ? startOfDay(from) : null,
       until: to ? endOfDay(to) : null,
     }),
-    [application, version, tenant, installationId, status, from, to],
+    [application, version, tenant, installationId, status, releaseId, tier, from, to],
   );
   const ledger = useDeployments(filter);
   const filtered = FILTER_KEYS.some((key) => get(key) !== null);
@@ -151,6 +164,8 @@ export default function DeploymentsPage() {
         <DateRangeFields what="Queued" from={from} to={to} onChange={(range) => set(range)} />
         {/* Chosen from a row of another tenant (or with no tenant), the installation shows as a chip instead. */}
         {installationId && !tenant && <InstallationChip id={installationId} onDelete={() => set({ installation: null })} />}
+        {releaseId && <ReleaseChip id={releaseId} onDelete={() => set({ release: null })} />}
+        {tier && <Chip label={`Tier: ${tier}`} onDelete={() => set({ tier: null })} aria-label={`Tier filter: ${tier}`} />}
         {filtered && (
           <Button onClick={clearFilters} size="small">
             Clear filters

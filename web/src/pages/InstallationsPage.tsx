@@ -20,8 +20,8 @@ const PAGE_SIZE = 100;
 
 const FIELDS = [
   { key: 'search', label: 'Search installations', placeholder: 'Installation or tenant' },
-  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu' },
-  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a' },
+  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu', suggest: 'TENANT' },
+  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a', suggest: 'INSTALLATION' },
   { key: 'tier', label: 'Tier' },
   { key: 'blocked', label: 'Tenant state' },
 ] as const;

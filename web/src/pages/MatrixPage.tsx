@@ -28,8 +28,8 @@ const PAGE_SIZE = 50;
 
 const FIELDS = [
   { key: 'tenant', label: 'Tenant', placeholder: 'Tenant slug' },
-  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu' },
-  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a' },
+  { key: 'tenantLabels', label: 'Tenant labels', placeholder: 'region=eu', suggest: 'TENANT' },
+  { key: 'labels', label: 'Installation labels', placeholder: 'zone=a', suggest: 'INSTALLATION' },
   { key: 'tier', label: 'Tier' },
 ] as const;
 

@@ -18,7 +18,7 @@ import { plural } from '../modules/ui/format';
 
 const FIELDS = [
   { key: 'search', label: 'Search tenants', placeholder: 'Slug or name' },
-  { key: 'labels', label: 'Labels', placeholder: 'region=eu' },
+  { key: 'labels', label: 'Labels', placeholder: 'region=eu', suggest: 'TENANT' },
   { key: 'tier', label: 'Has a tier' },
   { key: 'blocked', label: 'Status' },
 ] as const;

@@ -75,6 +75,12 @@ export class DeploymentFilter {
   @Field(() => ID, { nullable: true })
   rolloutId?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'Made by rollouts of this release.' })
+  releaseId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'On installations of this environment tier (its name).' })
+  tier?: string | null;
+
   @Field(() => DeploymentStatus, { nullable: true })
   status?: DeploymentStatus | null;
 

@@ -207,6 +207,15 @@ export class DeploymentService {
       });
     if (filter?.rolloutId)
       query.andWhere('d.rollout_id = :rolloutId', { rolloutId: isId(filter.rolloutId) ? filter.rolloutId : null });
+    if (filter?.releaseId)
+      query.andWhere('d.rollout_id IN (SELECT r.id FROM rollout r WHERE r.release_id = :releaseId)', {
+        releaseId: isId(filter.releaseId) ? filter.releaseId : null,
+      });
+    if (filter?.tier)
+      query.andWhere(
+        `d.installation_id IN (SELECT i.id FROM installation i JOIN environment_tier et ON et.id = i.tier_id WHERE et.name = :tier)`,
+        { tier: filter.tier },
+      );
     const statuses = [...(filter?.statuses ?? []), ...(filter?.status ? [filter.status] : [])];
     if (statuses.length) query.andWhere('d.status = ANY(:statuses)', { statuses });
     if (filter?.since) query.andWhere('d.queued_at >= :since', { since: filter.since });

@@ -4,16 +4,17 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { FleetTiersDocument } from '../../../generated/graphql';
-import { DebouncedSearchField } from '../../ui/DebouncedSearchField';
+import { FleetTiersDocument, type LabelOwner } from '../../../generated/graphql';
+import { DebouncedSearchField, useDebouncedText } from '../../ui/DebouncedSearchField';
+import { LabelSuggestField } from './LabelSuggestField';
 import type { FilterKey, useFleetFilters } from '../hooks/useFleetFilters';
 
 type Filters = ReturnType<typeof useFleetFilters>;
 
 export interface FleetFilterBarProps {
   filters: Filters;
-  /** Which fields to offer, in order, with their labels. */
-  fields: readonly { key: FilterKey; label: string; placeholder?: string }[];
+  /** Which fields to offer, in order, with their labels; a label field suggests the labels in use on `suggest`. */
+  fields: readonly { key: FilterKey; label: string; placeholder?: string; suggest?: LabelOwner }[];
   /** Words for the blocked filter: what a blocked / an unblocked row is. */
   blockedWords?: { any: string; yes: string; no: string };
 }
@@ -43,6 +44,35 @@ function TierField({ label, value, onChange }: { label: string; value: string; o
   );
 }
 
+/** key=value labels separated by commas, with the labels in use suggested; searched once typing pauses. */
+function LabelFilterField({
+  label,
+  placeholder,
+  of,
+  value,
+  onSearch,
+}: {
+  label: string;
+  placeholder?: string;
+  of: LabelOwner;
+  value: string;
+  onSearch: (value: string) => void;
+}) {
+  const { text, type, commit } = useDebouncedText(value, onSearch);
+  return (
+    <LabelSuggestField
+      list
+      of={of}
+      label={label}
+      placeholder={placeholder}
+      text={text}
+      onType={type}
+      onCommit={commit}
+      sx={{ width: { xs: '100%', sm: 260 } }}
+    />
+  );
+}
+
 /** The fleet filters as fields; every change goes to the URL. */
 export function FleetFilterBar({ filters, fields, blockedWords }: FleetFilterBarProps) {
   const words = blockedWords ?? { any: 'Any tenant', yes: 'Blocked tenants', no: 'Active tenants' };
@@ -57,7 +87,7 @@ export function FleetFilterBar({ filters, fields, blockedWords }: FleetFilterBar
         role="search"
         aria-label="Filters"
       >
-        {fields.map(({ key, label, placeholder }) => {
+        {fields.map(({ key, label, placeholder, suggest }) => {
           if (key === 'tier')
             return <TierField key={key} label={label} value={filters.values.tier} onChange={(v) => filters.set('tier', v)} />;
           if (key === 'blocked')
@@ -75,6 +105,17 @@ export function FleetFilterBar({ filters, fields, blockedWords }: FleetFilterBar
                 <MenuItem value="yes">{words.yes}</MenuItem>
                 <MenuItem value="no">{words.no}</MenuItem>
               </TextField>
+            );
+          if (suggest)
+            return (
+              <LabelFilterField
+                key={key}
+                label={label}
+                placeholder={placeholder}
+                of={suggest}
+                value={filters.values[key]}
+                onSearch={(value) => filters.set(key, value)}
+              />
             );
           return (
             <DebouncedSearchField

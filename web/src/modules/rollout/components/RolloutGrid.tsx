@@ -1,6 +1,7 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import ButtonBase from '@mui/material/ButtonBase';
+import Link from '@mui/material/Link';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
@@ -13,6 +14,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import { useState } from 'react';
+import { Link as RouterLink } from 'react-router';
 import type { DeploymentStatus, RolloutLive_RolloutFragment } from '../../../generated/graphql';
 import { deploymentStatusLabel } from '../../deployment/components/DeploymentStatusChip';
 import { rollbackCandidates } from './RollbackDialog';
@@ -293,7 +295,9 @@ export function RolloutGrid({
             return (
               <TableRow key={target.id} aria-label={name}>
                 <TableCell component="th" scope="row">
-                  {name}
+                  <Link component={RouterLink} to={`/installations/${target.installation.id}`} underline="hover" color="inherit">
+                    {name}
+                  </Link>
                 </TableCell>
                 <TableCell>{target.wave}</TableCell>
                 {stages.map((stage) => (

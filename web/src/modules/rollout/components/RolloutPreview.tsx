@@ -146,7 +146,10 @@ function PromotionGapLinks({ gaps, releaseId }: { gaps: Plan['promotionGaps']; r
                 Roll this release out to {gap.requiredTier} first
               </Link>
             ) : (
-              <Link component={RouterLink} to="/deployments?status=SUCCEEDED">
+              <Link
+                component={RouterLink}
+                to={`/deployments?status=SUCCEEDED&release=${releaseId}&tier=${encodeURIComponent(gap.requiredTier)}`}
+              >
                 Record a passed verification on a {gap.requiredTier} deployment of this release
               </Link>
             )}{' '}

@@ -6,19 +6,11 @@ import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useEffect, useMemo, useState } from 'react';
-import { InstallationOptionsDocument, LabelSuggestionsDocument, TenantOptionsDocument } from '../../../generated/graphql';
+import { useMemo, useState } from 'react';
+import { InstallationOptionsDocument, TenantOptionsDocument } from '../../../generated/graphql';
+import { matchingLabels, useLabelSuggestions } from '../../fleet/hooks/useLabelSuggestions';
+import { useDebounced } from '../../ui/useDebounced';
 import { parseLabel, type RolloutForm } from '../hooks/useRolloutForm';
-
-/** Text typed into a picker, handed on once typing pauses. */
-function useDebounced(value: string, delayMs = 250): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
 
 export function TenantPicker({ value, onChange }: { value: string[]; onChange: (slugs: string[]) => void }) {
   const [input, setInput] = useState('');
@@ -86,20 +78,13 @@ function LabelPicker({ value, onChange }: { value: string[]; onChange: (labels: 
   const [input, setInput] = useState('');
   const invalid = input.trim() !== '' && parseLabel(input) === null;
   // Labels tenants carry now, so a typo ("cohort=earyadopter") is less likely; any key=value may still be typed.
-  const search = useDebounced(input.trim());
-  const { data } = useQuery(LabelSuggestionsDocument, { variables: { search: search || null } });
-  const options = (data?.labelSuggestions ?? []).map((label) => `${label.key}=${label.value}`);
+  const options = useLabelSuggestions('TENANT', input);
   return (
     <Autocomplete
       multiple
       freeSolo
       options={options}
-      // The server filters by the debounced text; options from an older text that no longer match what is typed are
-      // hidden, so ArrowDown and Enter never pick a label from a moment ago.
-      filterOptions={(all, state) => {
-        const typed = state.inputValue.trim().toLowerCase();
-        return all.filter((text) => text.toLowerCase().includes(typed));
-      }}
+      filterOptions={(all, state) => matchingLabels(all, state.inputValue)}
       filterSelectedOptions
       value={value}
       inputValue={input}

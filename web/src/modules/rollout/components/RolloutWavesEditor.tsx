@@ -4,6 +4,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { LabelSuggestField } from '../../fleet/components/LabelSuggestField';
 import { waveProblem, type WaveDraft } from '../hooks/useRolloutForm';
 
 const KINDS: { kind: WaveDraft['kind']; label: string; placeholder: string }[] = [
@@ -41,15 +42,27 @@ export function RolloutWavesEditor({ waves, onChange }: { waves: WaveDraft[]; on
                 </MenuItem>
               ))}
             </TextField>
-            <TextField
-              size="small"
-              label={kind.placeholder}
-              value={wave.value}
-              onChange={(event) => replace(index, { ...wave, value: event.target.value })}
-              error={problem !== null}
-              helperText={problem ?? ' '}
-              slotProps={{ htmlInput: { inputMode: wave.kind === 'label' ? 'text' : 'numeric' } }}
-            />
+            {wave.kind === 'label' ? (
+              <LabelSuggestField
+                of="TENANT"
+                label={kind.placeholder}
+                text={wave.value}
+                onType={(value) => replace(index, { ...wave, value })}
+                error={problem !== null}
+                helperText={problem ?? ' '}
+                sx={{ minWidth: 260 }}
+              />
+            ) : (
+              <TextField
+                size="small"
+                label={kind.placeholder}
+                value={wave.value}
+                onChange={(event) => replace(index, { ...wave, value: event.target.value })}
+                error={problem !== null}
+                helperText={problem ?? ' '}
+                slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+              />
+            )}
             <IconButton aria-label={`Remove wave ${index + 1}`} onClick={() => onChange(waves.filter((_w, i) => i !== index))}>
               <span aria-hidden>×</span>
             </IconButton>
