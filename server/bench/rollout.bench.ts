@@ -218,8 +218,9 @@ async function webhookReceiver(delayMs: number) {
 
 /**
  * The webhook case: the same rollout (of a new release, so every component deploys again) while two webhooks
- * subscribe to every event type, one answering at once and one after 2 s. Every message the rollout's events make
- * must be written, and queued, by the time the rollout ends.
+ * subscribe to every event type, one answering at once and one after 2 s. Messages are made from committed events
+ * after the fact (the fan-out): every message the rollout's events make must be written, and how long after the
+ * rollout's end the fan-out had caught up is reported.
  */
 async function webhookCase(app: App, db: Client) {
   const fast = await webhookReceiver(0);
@@ -254,27 +255,36 @@ async function webhookCase(app: App, db: Client) {
 
     const engine = await rolloutRate(app, db, release.id);
     const deliveredDuring = { fast: fast.received(), slow: slow.received() };
+    const ended = Date.now();
+    const { rows: newest } = await db.query<{ sequence: string }>('SELECT max(sequence) AS sequence FROM event_record');
+    for (;;) {
+      const { rows } = await db.query<{ behind: boolean }>('SELECT sequence < $1 AS behind FROM webhook_fanout WHERE id = 1', [
+        newest[0].sequence,
+      ]);
+      if (!rows[0].behind) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const fanoutLagMs = Date.now() - ended;
 
     const { rows: events } = await db.query<{ type: EventType; data: Record<string, unknown> }>(
       'SELECT type, data FROM event_record WHERE sequence > $1',
       [before],
     );
     const expected = events.filter((event) => webhookEventTypeOf(event) !== null).length;
-    // The jobs' message ids, gathered once (pgboss keeps jobs in two tables and has no index on their data).
-    const { rows: messages } = await db.query<{ webhook_id: string; messages: string; queued: string }>(
-      `WITH queued AS (
-         SELECT (data->>'messageId')::uuid AS id FROM pgboss.job WHERE name = 'webhook-message'
-         UNION SELECT (data->>'messageId')::uuid FROM pgboss.archive WHERE name = 'webhook-message')
-       SELECT m.webhook_id, count(*) AS messages, count(q.id) AS queued
-         FROM webhook_message m LEFT JOIN queued q ON q.id = m.id
-        WHERE m.event_sequence > $1 GROUP BY m.webhook_id`,
+    const { rows: messages } = await db.query<{ webhook_id: string; messages: string; distinct_events: string }>(
+      `SELECT m.webhook_id, count(*) AS messages, count(DISTINCT m.event_sequence) AS distinct_events
+         FROM webhook_message m WHERE m.event_sequence > $1 GROUP BY m.webhook_id`,
       [before],
     );
     const perWebhook = created.map((webhook) => {
       const row = messages.find((m) => m.webhook_id === webhook.id);
-      return { description: webhook.description, messages: Number(row?.messages ?? 0), queued: Number(row?.queued ?? 0) };
+      return {
+        description: webhook.description,
+        messages: Number(row?.messages ?? 0),
+        distinctEvents: Number(row?.distinct_events ?? 0),
+      };
     });
-    return { engine, expected, perWebhook, deliveredDuring };
+    return { engine, expected, perWebhook, deliveredDuring, fanoutLagMs };
   } finally {
     await fast.close();
     await slow.close();
@@ -433,7 +443,7 @@ async function main() {
     // Last, so the webhook deliveries it leaves queued do not weigh on the latency measured above.
     const hooked = await webhookCase(app, sql);
     const hookedRatio = hooked.engine.perSecond / raw.perSecond;
-    const allQueued = hooked.perWebhook.every((w) => w.messages === hooked.expected && w.queued === hooked.expected);
+    const allWritten = hooked.perWebhook.every((w) => w.messages === hooked.expected && w.distinctEvents === hooked.expected);
     console.log(
       `\nRollout throughput with 2 webhooks subscribed to every event type (one answering after ${SLOW_RECEIVER_MS / 1000} s)`,
     );
@@ -443,13 +453,14 @@ async function main() {
     );
     for (const webhook of hooked.perWebhook) {
       console.log(
-        `  ${webhook.description}: ${webhook.messages} messages written, ${webhook.queued} queued, of ${hooked.expected} events`,
+        `  ${webhook.description}: ${webhook.messages} messages written (${webhook.distinctEvents} events), of ${hooked.expected} events`,
       );
     }
     console.log(
       `  requests received during the rollout: fast ${hooked.deliveredDuring.fast}, slow ${hooked.deliveredDuring.slow}`,
     );
-    console.log(`  every message written and queued: ${allQueued ? 'YES' : 'NO'}`);
+    console.log(`  every message written, once: ${allWritten ? 'YES' : 'NO'}`);
+    console.log(`  the fan-out had written them ${hooked.fanoutLagMs} ms after the rollout ended`);
     console.log(`  ratio ${hookedRatio.toFixed(2)} (target ≥ 0.35) ${hookedRatio >= 0.35 ? 'MET' : 'NOT MET'}`);
   } finally {
     await sql.end();

@@ -58,6 +58,8 @@ export class JobQueue {
   private readonly workers: { queue: QueueName; id: string }[] = [];
   /** When this process last queued a job on each queue. */
   private readonly lastSent = new Map<QueueName, number>();
+  /** Batches this replica's workers have started, by queue, since it started: how busy it is with what. */
+  private readonly batchesStarted = new Map<QueueName, number>();
   private stopped = false;
   /** Batches whose handlers are running now. */
   private running = 0;
@@ -126,6 +128,11 @@ export class JobQueue {
    * fetched, so one run after the fetch sees what each of them was queued for). With `together`, a batch of
    * several jobs is first tried as one piece of work; if that throws (and so did nothing), each job runs alone.
    */
+  /** How many batches of these queues this replica's workers have started so far. */
+  batchesStartedOf(queues: readonly QueueName[]): number {
+    return queues.reduce((sum, queue) => sum + (this.batchesStarted.get(queue) ?? 0), 0);
+  }
+
   async work<Q extends QueueName>(
     queue: Q,
     handler: (data: JobData[Q]) => Promise<void>,
@@ -135,6 +142,7 @@ export class JobQueue {
   ): Promise<void> {
     const id = await this.boss.work<JobData[Q]>(queue, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
       this.running++;
+      this.batchesStarted.set(queue, (this.batchesStarted.get(queue) ?? 0) + 1);
       try {
         await this.runBatch(queue, jobs, handler, sameWork, together);
       } finally {

@@ -356,18 +356,75 @@ describe('outbound webhooks', () => {
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
 
     const endpoint = await receiver();
-    await createWebhook(server, { url: endpoint.url, eventTypes: ['ROLLOUT_FAILED'] });
-    const count = async () => Number((await server.dataSource.query('SELECT count(*) AS n FROM webhook_message'))[0].n);
-    const before = await count();
+    const hook = await createWebhook(server, { url: endpoint.url, eventTypes: ['ROLLOUT_FAILED'] });
+    const messages = async () =>
+      (await server.dataSource.query(
+        `SELECT e.data->>'reason' AS reason FROM webhook_message m JOIN event_record e ON e.sequence = m.event_sequence
+          WHERE m.webhook_id = $1 ORDER BY m.event_sequence`,
+        [hook.id],
+      )) as { reason: string }[];
+    const before = (await messages()).length;
     const events = server.app.container.resolve(EventService);
     await expect(
       server.dataSource.transaction(async (manager) => {
-        await events.append(manager, [{ type: EventType.ROLLOUT_FAILED, data: { status: 'FAILED' } }]);
-        expect(await manager.query('SELECT count(*) AS n FROM webhook_message')).not.toEqual([{ n: String(before) }]);
+        await events.append(manager, [{ type: EventType.ROLLOUT_FAILED, data: { status: 'FAILED', reason: 'rolled back' } }]);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await count()).toBe(before);
+    // An event committed after it: once its message is written, the fan-out has passed the rolled-back one.
+    await server.dataSource.transaction((manager) =>
+      events.append(manager, [{ type: EventType.ROLLOUT_FAILED, data: { status: 'FAILED', reason: 'committed' } }]),
+    );
+    const after = await waitFor('the committed event to make its message', messages, (rows) => rows.length > before);
+    expect(after.slice(before).map((row) => row.reason)).toEqual(['committed']);
+  });
+});
+
+describe('outbound webhooks, messages made by two replicas', () => {
+  let server: TestServer;
+  let replica: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    replica = await startReplica(server);
+  });
+  afterAll(async () => {
+    await replica.close();
+    await server.close();
+  });
+
+  it('writes exactly one message per committed event and webhook, whichever replica appended it', async () => {
+    const endpoint = await receiverFor();
+    try {
+      const append = (on: TestServer, index: number) =>
+        on.dataSource.transaction((manager) =>
+          on.app.container.resolve(EventService).append(
+            manager,
+            Array.from({ length: 10 }, (_, n) => ({
+              type: EventType.ROLLOUT_FAILED,
+              data: { status: 'FAILED', n: index * 10 + n },
+            })),
+          ),
+        );
+      // Events from before the webhook existed make no message for it.
+      await append(server, 100);
+      const hook = await createWebhook(server, { url: endpoint.url, eventTypes: ['ROLLOUT_FAILED'] });
+      // 40 transactions of 10 events, from both replicas at once, while both fan out.
+      await Promise.all(Array.from({ length: 40 }, (_, index) => append(index % 2 === 0 ? server : replica, index)));
+      const counted = async () =>
+        (
+          await server.dataSource.query(
+            `SELECT count(*)::int AS messages, count(DISTINCT event_sequence)::int AS events FROM webhook_message
+              WHERE webhook_id = $1`,
+            [hook.id],
+          )
+        )[0] as { messages: number; events: number };
+      await waitFor('every event to make its message', counted, (c) => c.messages >= 400);
+      // One more event afterwards: once it has its message, the fan-out has passed every earlier one.
+      await append(replica, 40);
+      expect(await waitFor('the last events', counted, (c) => c.messages >= 410)).toEqual({ messages: 410, events: 410 });
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { Archiving1764100000000 } from './1764100000000-Archiving';
 import { ArtifactSortKey1764600000000 } from './1764600000000-ArtifactSortKey';
 import { AttentionAcknowledgement1764800000000 } from './1764800000000-AttentionAcknowledgement';
 import { WebhookFairness1764900000000 } from './1764900000000-WebhookFairness';
+import { WebhookFanout1765000000000 } from './1765000000000-WebhookFanout';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   ArtifactSortKey1764600000000,
   AttentionAcknowledgement1764800000000,
   WebhookFairness1764900000000,
+  WebhookFanout1765000000000,
 ];

@@ -13,6 +13,7 @@ import { WebhookAttempt, WebhookMessage, WebhookMessageStatus, webhookMessageId 
 import { eventPayload, slackText, type WebhookPayload } from './webhook-payload';
 import { sendAttempt, signatures, type AttemptResult } from './webhook-sender';
 import { Webhook, WebhookFormat } from './webhook.entity';
+import { WebhookFanout } from './webhook-fanout';
 
 /**
  * How long an attempt under way holds its message: longer than the request may take. A replica that dies
@@ -31,6 +32,17 @@ const MAX_IN_FLIGHT = 32;
  * a message held back by its endpoint's limit while another replica's attempts there were under way.
  */
 const LOOK_AGAIN_MS = 5000;
+/**
+ * Deliveries yield to rollouts: while this replica's engine is busy (more than BUSY_ENGINE_BATCHES_PER_SECOND
+ * batches of engine jobs started a second, over the last window), it claims at most BUSY_CLAIM messages every BUSY_PACE_MS instead of as
+ * soon as an attempt ends, and catches up once the rollout calms down. A large rollout runs as fast with webhooks
+ * as without; its messages wait a little longer.
+ */
+const ENGINE_QUEUES = [QUEUES.dispatch, QUEUES.advance, QUEUES.simulate, QUEUES.webhook];
+const BUSY_WINDOW_MS = 250;
+const BUSY_ENGINE_BATCHES_PER_SECOND = 4;
+const BUSY_PACE_MS = 1000;
+const BUSY_CLAIM = 8;
 const MAINTENANCE_BATCH = 5000;
 
 /**
@@ -94,6 +106,8 @@ export class WebhookDelivery {
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
   private lookAgain: NodeJS.Timeout | null = null;
+  private paced: NodeJS.Timeout | null = null;
+  private engineLoad = { batches: 0, at: Date.now(), busy: false };
 
   constructor(
     @inject(DataSource) private readonly dataSource: DataSource,
@@ -101,18 +115,21 @@ export class WebhookDelivery {
     @inject(JOB_QUEUE) private readonly jobs: JobQueue,
     private readonly events: EventService,
     private readonly audit: AuditService,
+    private readonly fanout: WebhookFanout,
   ) {}
 
   async start(): Promise<void> {
     // A batch of jobs is one claim: each says "something is due", and one claim takes what is due.
     await this.jobs.work(
       QUEUES.webhookMessage,
-      () => this.claimDue(),
+      async () => this.wake(),
       16,
       () => 'claim',
     );
     this.lookAgain = setInterval(() => this.wake(), LOOK_AGAIN_MS);
     this.lookAgain.unref();
+    // Messages are made from committed events; whatever this replica writes, it starts claiming at once.
+    await this.fanout.start(() => this.wake());
     this.wake();
     await this.jobs.work(QUEUES.webhookMaintenance, () => this.maintain(), 1);
     await this.jobs.schedule(QUEUES.webhookMaintenance, '* * * * *');
@@ -129,15 +146,40 @@ export class WebhookDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.lookAgain) clearInterval(this.lookAgain);
+    if (this.paced) clearTimeout(this.paced);
+    await this.fanout.stop();
     this.abandon.abort();
     await this.claiming?.catch(() => undefined);
     await Promise.all(this.inFlight.values());
   }
 
-  /** Claims what is due now, without waiting; a failure is retried at the next wake. */
+  /** Claims what is due now (or, while the replica is busy, shortly); a failure is retried at the next wake. */
   private wake(): void {
     if (this.stopped) return;
+    if (this.busy()) {
+      this.paced ??= setTimeout(() => {
+        this.paced = null;
+        this.claimNow();
+      }, BUSY_PACE_MS);
+      return;
+    }
+    this.claimNow();
+  }
+
+  private claimNow(): void {
+    if (this.stopped) return;
     this.claimDue().catch((error: unknown) => log.warn('Could not claim due webhook messages', error));
+  }
+
+  /** Whether the engine was busy on this replica over the last window (looked at once a window at most). */
+  private busy(): boolean {
+    const now = Date.now();
+    if (now - this.engineLoad.at >= BUSY_WINDOW_MS) {
+      const batches = this.jobs.batchesStartedOf(ENGINE_QUEUES);
+      const perSecond = ((batches - this.engineLoad.batches) * 1000) / (now - this.engineLoad.at);
+      this.engineLoad = { batches, at: now, busy: perSecond > BUSY_ENGINE_BATCHES_PER_SECOND };
+    }
+    return this.engineLoad.busy;
   }
 
   /**
@@ -154,7 +196,8 @@ export class WebhookDelivery {
         do {
           this.claimAgain = false;
           await this.claimOnce();
-        } while (this.claimAgain && !this.stopped);
+        } while (this.claimAgain && !this.stopped && !this.busy());
+        if (this.claimAgain) this.wake();
       } finally {
         this.claiming = null;
       }
@@ -164,7 +207,10 @@ export class WebhookDelivery {
   }
 
   private async claimOnce(): Promise<void> {
-    const room = MAX_IN_FLIGHT - this.inFlight.size;
+    // While busy, a few new attempts per pace (claims still go round the endpoints, so a slow one cannot hold back
+    // the others).
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    const room = this.engineLoad.busy ? Math.min(free, BUSY_CLAIM) : free;
     if (this.stopped || room <= 0) return;
     // An UPDATE answers [rows, count].
     const [claimed]: [{ id: string }[], number] = await this.dataSource.query(CLAIM_DUE, [PER_ENDPOINT, room, CLAIM_SECONDS]);

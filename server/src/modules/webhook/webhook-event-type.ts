@@ -70,3 +70,14 @@ export function webhookEventTypeOf(event: { type: EventType; data?: Record<strin
 
 /** Every webhook event type by its dotted name. */
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = Object.values(WebhookEventType);
+
+/**
+ * webhookEventTypeOf as rows, for SQL that maps stored events in bulk: an event of `type` (whose data's status is
+ * `status`, when given) makes a `webhookType` message.
+ */
+export const WEBHOOK_TYPE_MAPPING: readonly { type: EventType; status: string | null; webhookType: WebhookEventType }[] = [
+  ...Object.entries(DIRECT).map(([type, webhookType]) => ({ type: type as EventType, status: null, webhookType })),
+  ...Object.entries(BY_STATUS).flatMap(([type, byStatus]) =>
+    Object.entries(byStatus).map(([status, webhookType]) => ({ type: type as EventType, status, webhookType })),
+  ),
+];
