@@ -357,12 +357,12 @@ describe('outbound webhooks', () => {
 
     const endpoint = await receiver();
     const hook = await createWebhook(server, { url: endpoint.url, eventTypes: ['ROLLOUT_FAILED'] });
-    const messages = async () =>
-      (await server.dataSource.query(
+    const messages = () =>
+      server.dataSource.query<{ reason: string }[]>(
         `SELECT e.data->>'reason' AS reason FROM webhook_message m JOIN event_record e ON e.sequence = m.event_sequence
           WHERE m.webhook_id = $1 ORDER BY m.event_sequence`,
         [hook.id],
-      )) as { reason: string }[];
+      );
     const before = (await messages()).length;
     const events = server.app.container.resolve(EventService);
     await expect(
