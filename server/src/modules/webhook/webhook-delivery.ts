@@ -87,13 +87,15 @@ export function describePeriod(ms: number): string {
 }
 
 /**
- * Sends outbound webhook messages. Each attempt due is a pg-boss job carrying only the message's id, which wakes a
- * replica; the replica then claims due messages in the webhook_message table, a few per endpoint (CLAIM_DUE), and
- * sends each by itself, so a slow endpoint holds up only its own messages: the replica claims more as soon as any
- * attempt ends, up to MAX_IN_FLIGHT at once. Each attempt is recorded with the next one scheduled by the retry
- * schedule (and a job to wake a replica then), or the message ends SUCCEEDED or FAILED. A replica that dies
- * mid-attempt leaves its claims to run out; every replica looks for due messages every few seconds. Endpoints are disabled in the open: on 410 Gone, or when
- * every message failed for SHIPLOG_WEBHOOK_DISABLE_AFTER, with a webhook.disabled event and an audit record.
+ * Sends outbound webhook messages, which the fan-out (WebhookFanout) makes from committed events. A pg-boss job
+ * carrying a message's id wakes a replica (one per fan-out batch, and one for each retry when it is due); the
+ * replica then claims due messages in the webhook_message table, a few per endpoint (CLAIM_DUE), and sends each by
+ * itself, so a slow endpoint holds up only its own messages: the replica claims more as soon as any attempt ends,
+ * up to MAX_IN_FLIGHT at once (fewer while its engine is busy). Each attempt is recorded with the next one scheduled
+ * by the retry schedule, or the message ends SUCCEEDED or FAILED. A replica that dies mid-attempt leaves its claims
+ * to run out; every replica looks for due messages every few seconds. Endpoints are disabled in the open: on 410
+ * Gone, or when every message failed for SHIPLOG_WEBHOOK_DISABLE_AFTER, with a webhook.disabled event and an audit
+ * record.
  */
 @injectable()
 export class WebhookDelivery {
