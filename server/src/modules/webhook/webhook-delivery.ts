@@ -199,10 +199,11 @@ export class WebhookDelivery {
           this.claimAgain = false;
           await this.claimOnce();
         } while (this.claimAgain && !this.stopped && !this.busy());
-        if (this.claimAgain) this.wake();
       } finally {
         this.claiming = null;
       }
+      // Asked again while busy: once this claim is over, so the next one is not folded into it and lost.
+      if (this.claimAgain) this.wake();
     })();
     this.claiming = claiming;
     return claiming;
