@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator } from '@playwright/test';
+import type { ShiplogApi } from '../support/api';
 import { expect, test } from '../support/fixtures';
 
 test.describe('Starting a rollout from the browser', () => {
@@ -83,6 +84,19 @@ test.describe('Starting a rollout from the browser', () => {
   });
 });
 
+/** A tier of its own and a "gated" tier after it that requires the release on the first (and verified, if asked). */
+async function gatedTiers(api: ShiplogApi, uid: string, { requireVerification = false } = {}) {
+  const rank = 300 + randomBytes(3).readUIntBE(0, 3);
+  const qa = await api.createEnvironmentTier({ name: `qa-${uid}`, rank });
+  const gated = await api.createEnvironmentTier({
+    name: `gated-${uid}`,
+    rank: rank + 1,
+    requiredTiers: [qa.name],
+    requireVerification,
+  });
+  return { qa, gated };
+}
+
 test.describe('Promotion rules', () => {
   test('a tier rule the release does not meet is named, with a link to the rollout that meets it', async ({
     page,
@@ -92,9 +106,7 @@ test.describe('Promotion rules', () => {
     signInAs,
     newRolloutPage,
   }) => {
-    const rank = 300 + randomBytes(3).readUIntBE(0, 3);
-    const qa = await api.createEnvironmentTier({ name: `qa-${uid}`, rank });
-    const gated = await api.createEnvironmentTier({ name: `gated-${uid}`, rank: rank + 1, requiredTiers: [qa.name] });
+    const { qa, gated } = await gatedTiers(api, uid);
     const tenant = await api.createTenant({ slug: `rules-${uid}`, name: `Rules ${uid}` });
     for (const [slug, tier] of [
       ['check', qa.name],
@@ -142,14 +154,7 @@ test.describe('Promotion rules that want a verification', () => {
     signInAs,
     newRolloutPage,
   }) => {
-    const rank = 300 + randomBytes(3).readUIntBE(0, 3);
-    const qa = await api.createEnvironmentTier({ name: `qa-${uid}`, rank });
-    const gated = await api.createEnvironmentTier({
-      name: `gated-${uid}`,
-      rank: rank + 1,
-      requiredTiers: [qa.name],
-      requireVerification: true,
-    });
+    const { qa, gated } = await gatedTiers(api, uid, { requireVerification: true });
     const tenant = await api.createTenant({ slug: `verify-${uid}`, name: `Verify ${uid}` });
     const ids: Record<string, string> = {};
     for (const [slug, tier] of [

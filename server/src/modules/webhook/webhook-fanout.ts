@@ -32,9 +32,9 @@ const RECEIVES = `w.enabled AND w.created_at <= e.at
  * Turns committed events into outbound webhook messages: the event log is the outbox. One statement, on one replica
  * at a time (the cursor row is taken with SKIP LOCKED), reads the events after the cursor, writes a message per
  * event and receiving webhook, and moves the cursor past them; so every committed event is considered exactly once,
- * rolled-back work never is, and the transactions that append events do no webhook work at all (a rollout runs
- * as fast with webhooks as without). Event sequences follow commit order, so the cursor never passes an event that
- * commits later.
+ * rolled-back work never is, and the transactions that append events do no webhook work at all (appending costs
+ * the same with webhooks as without). Event sequences follow commit order, so the cursor never passes an event
+ * that commits later. With no enabled webhook, the cursor just moves to the newest event.
  */
 @injectable()
 export class WebhookFanout {
