@@ -34,9 +34,9 @@ const MAX_IN_FLIGHT = 32;
 const LOOK_AGAIN_MS = 5000;
 /**
  * Deliveries yield to rollouts: while this replica's engine is busy (more than BUSY_ENGINE_BATCHES_PER_SECOND
- * batches of engine jobs started a second, over the last window), it claims at most BUSY_CLAIM messages every BUSY_PACE_MS instead of as
- * soon as an attempt ends, and catches up once the rollout calms down. A large rollout runs as fast with webhooks
- * as without; its messages wait a little longer.
+ * batches of engine jobs started a second, over the last window), it claims at most BUSY_CLAIM messages every
+ * BUSY_PACE_MS instead of as soon as an attempt ends, and catches up once the rollout calms down. The rollout loses
+ * little to its webhooks (see `pnpm bench`); its messages wait a little longer.
  */
 const ENGINE_QUEUES = [QUEUES.dispatch, QUEUES.advance, QUEUES.simulate, QUEUES.webhook];
 const BUSY_WINDOW_MS = 250;
