@@ -3,6 +3,15 @@ import { expect, type Page } from '@playwright/test';
 
 /** Runs axe on the page as it is now; fails on any serious or critical violation, naming each with its nodes. */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  // A tooltip still fading in (the pointer rests where the last click was) has a see-through background for a moment:
+  // axe would measure its contrast mid-way. Wait until every tooltip shown is fully opaque (or gone).
+  await page
+    .waitForFunction(
+      () => Array.from(document.querySelectorAll('.MuiTooltip-tooltip')).every((el) => getComputedStyle(el).opacity === '1'),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
