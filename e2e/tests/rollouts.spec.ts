@@ -267,7 +267,7 @@ test.describe('Acting on a rollout', () => {
     }
   });
 
-  test('after a rollback the rollout grid says "Rolled back" and the journey says the version no longer runs there', async ({
+  test('after a rollback the open rollout grid says "Rolled back" at once and the journey says the version no longer runs there', async ({
     page,
     createUser,
     signInAs,
@@ -285,12 +285,9 @@ test.describe('Acting on a rollout', () => {
     await rolloutPage.targetAction('Roll back', rollout.tenantSlug, 'eu').click();
     await rolloutPage.giveReason('Roll back', '3.1.0 is slow for this customer');
     await expect(page.getByRole('status').filter({ hasText: 'Rolling back' })).toBeVisible();
-    // The rollback runs through the driver, outside the rollout; whoever opens the rollout once it is done sees
-    // that the grid no longer claims 3.1.0 succeeded on eu.
-    await expect(async () => {
-      await page.reload();
-      await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toContainText('rolled back', { timeout: 1_000 });
-    }).toPass({ timeout: 30_000 });
+    // The rollback runs through the driver, outside the rollout; the open page hears of it and, without a reload,
+    // no longer claims 3.1.0 succeeded on eu.
+    await expect(rolloutPage.row(rollout.tenantSlug, 'eu')).toContainText('rolled back', { timeout: 30_000 });
     for (const stage of [1, 2]) {
       await expect(rolloutPage.cell(rollout.tenantSlug, 'eu', stage)).toHaveText('Rolled back');
       await expect(rolloutPage.cell(rollout.tenantSlug, 'us', stage)).toHaveText('Succeeded');

@@ -20,7 +20,7 @@ export interface DeploymentSpec {
   targetId?: string | null;
   stage?: number | null;
   /** The deployment this one retries (kind ROLLOUT, the next attempt) or undoes (kind ROLLBACK). */
-  follows?: Pick<Deployment, 'id' | 'attempt'> | null;
+  follows?: (Pick<Deployment, 'id' | 'attempt'> & { rolloutId?: string | null }) | null;
   /** SKIPPED: its artifact already runs there; it is finished from the start. */
   skipped?: boolean;
   now: Date;
@@ -41,6 +41,8 @@ export function newDeployment(spec: DeploymentSpec): Deployment {
     kind: spec.kind,
     attempt: retry ? spec.follows!.attempt + 1 : 1,
     previousDeploymentId: spec.follows?.id ?? null,
+    // A rollback outside any rollout remembers the rollout it takes back, so that rollout's followers hear of it.
+    undoesRolloutId: spec.kind === DeploymentKind.ROLLBACK && !spec.rolloutId ? (spec.follows?.rolloutId ?? null) : null,
     status: spec.skipped ? DeploymentStatus.SKIPPED : DeploymentStatus.QUEUED,
     reason: spec.reason,
     triggeredBy: spec.triggeredBy,
@@ -54,13 +56,15 @@ export function newDeployment(spec: DeploymentSpec): Deployment {
 }
 
 const INSERT_COLUMNS = `id, installation_id, tenant_id, application_id, artifact_id, rollout_id, target_id, stage, kind, attempt,
-  previous_deployment_id, status, reason, triggered_by, message, external_url, queued_at, dispatched_at, started_at, finished_at`;
+  previous_deployment_id, status, reason, triggered_by, message, external_url, queued_at, dispatched_at, started_at, finished_at,
+  undoes_rollout_id`;
+
+const INSERT_TYPES = ['uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'int', 'text', 'int']
+  .concat(['uuid', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'])
+  .concat(['uuid']);
 
 function insertTypes(first: number): string {
-  const types = ['uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'uuid', 'int', 'text', 'int']
-    .concat(['uuid', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'])
-    .map((type, index) => `$${first + index}::${type}[]`);
-  return types.join(', ');
+  return INSERT_TYPES.map((type, index) => `$${first + index}::${type}[]`).join(', ');
 }
 
 function insertValues(rows: Deployment[]): unknown[] {
@@ -85,6 +89,7 @@ function insertValues(rows: Deployment[]): unknown[] {
     rows.map((d) => d.dispatchedAt),
     rows.map((d) => d.startedAt),
     rows.map((d) => d.finishedAt),
+    rows.map((d) => d.undoesRolloutId),
   ];
 }
 
@@ -144,11 +149,14 @@ export async function recordRunning(manager: EntityManager, succeeded: Deploymen
  */
 export async function recordInstantRun(manager: EntityManager, finished: Deployment[], created: Deployment[], since: Date) {
   const succeeded = [...finished, ...created].filter((d) => d.status === DeploymentStatus.SUCCEEDED);
+  // $1–$7 the outcomes, then the new rows' columns, then what runs where.
+  const r = 8 + INSERT_TYPES.length;
   await manager.query(
     `WITH finished AS (UPDATE deployment d SET ${OUTCOME_SET} FROM ${OUTCOME_ROWS} WHERE d.id = u.id),
           created AS (INSERT INTO deployment (${INSERT_COLUMNS}) SELECT * FROM unnest(${insertTypes(8)}))
      INSERT INTO running_artifact (installation_id, application_id, artifact_id, deployment_id, since)
-     SELECT *, $32::timestamptz FROM unnest($28::uuid[], $29::uuid[], $30::uuid[], $31::uuid[]) ${RUNNING_UPSERT}`,
+     SELECT *, $${r + 4}::timestamptz FROM unnest($${r}::uuid[], $${r + 1}::uuid[], $${r + 2}::uuid[], $${r + 3}::uuid[])
+     ${RUNNING_UPSERT}`,
     [
       ...outcomeValues(finished),
       ...insertValues(created),

@@ -52,7 +52,13 @@ export function deploymentEvent(deployment: Deployment): EventInput {
     rolloutId: deployment.rolloutId,
     targetId: deployment.targetId,
     deploymentId: deployment.id,
-    data: { status: deployment.status, stage: deployment.stage, kind: deployment.kind, attempt: deployment.attempt },
+    data: {
+      status: deployment.status,
+      stage: deployment.stage,
+      kind: deployment.kind,
+      attempt: deployment.attempt,
+      ...(deployment.undoesRolloutId ? { undoesRolloutId: deployment.undoesRolloutId } : {}),
+    },
   };
 }
 

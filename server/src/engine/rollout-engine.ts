@@ -375,6 +375,12 @@ export class RolloutEngine {
       [installation.id],
     );
     const busyApplications = new Set(busy.map((row) => row.application_id));
+    // The rollouts that put the current versions there hear of the rollback (their live pages show it).
+    const placedBy: { id: string; rollout_id: string | null }[] = await manager.query(
+      'SELECT id, rollout_id FROM deployment WHERE id = ANY($1::uuid[])',
+      [[...running.values()].map((r) => r.deploymentId)],
+    );
+    const rolloutOf = new Map(placedBy.map((row) => [row.id, row.rollout_id]));
     const now = new Date();
     const rows: Deployment[] = [];
     for (const [applicationId, current] of running) {
@@ -403,7 +409,7 @@ export class RolloutEngine {
           kind: DeploymentKind.ROLLBACK,
           reason,
           triggeredBy: actor,
-          follows: { id: current.deploymentId, attempt: 1 },
+          follows: { id: current.deploymentId, attempt: 1, rolloutId: rolloutOf.get(current.deploymentId) },
           now,
         }),
       );

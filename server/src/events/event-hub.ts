@@ -166,7 +166,12 @@ export class EventHub {
       .getRepository(EventRecord)
       .createQueryBuilder('e')
       .where('e.sequence > :after AND e.sequence <= :until', { after: after.toString(), until: until.toString() });
-    if (filter.rolloutId != null) query.andWhere('e.rollout_id = :rolloutId', { rolloutId: filter.rolloutId });
+    if (filter.rolloutId != null) {
+      query.andWhere(
+        `(e.rollout_id = :rolloutId OR (e.data ? 'undoesRolloutId' AND e.data->>'undoesRolloutId' = CAST(:rolloutId AS text)))`,
+        { rolloutId: filter.rolloutId },
+      );
+    }
     if (filter.types != null) query.andWhere('e.type = ANY(:types)', { types: filter.types });
     // A cheap first cut for tenant-limited subscribers; each row is still authorized one by one afterwards.
     if (scope !== null) {
@@ -456,7 +461,7 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
   private matchesAtOnce(event: EventRecord): boolean {
     const { filter } = this.plan;
     if (this.types !== null && !this.types.has(event.type)) return false;
-    if (filter.rolloutId != null && event.rolloutId !== filter.rolloutId) return false;
+    if (filter.rolloutId != null && event.rolloutId !== filter.rolloutId && !undoes(event, filter.rolloutId)) return false;
     return eventVisibility(event, this.tenantIds) !== 'HIDDEN';
   }
 
@@ -469,4 +474,9 @@ class EventSubscriber implements AsyncIterableIterator<EventRecord> {
     if (eventVisibility(event, this.tenantIds) === 'VISIBLE') return true;
     return this.hub.knownReach(event.rolloutId!, this.tenantKey) ?? null;
   }
+}
+
+/** A rollback of an installation outside any rollout reaches the followers of the rollout it takes back. */
+function undoes(event: EventRecord, rolloutId: string): boolean {
+  return event.rolloutId === null && event.data?.undoesRolloutId === rolloutId;
 }

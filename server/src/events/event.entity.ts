@@ -7,6 +7,8 @@ import type { EventType } from './event.service';
  */
 @Entity()
 @Index(['rolloutId', 'sequence'])
+// An expression index of the migration RollbackUndoesRollout: a rollout's events include its rollbacks' events.
+@Index('event_record_undoes_rollout', { synchronize: false })
 export class EventRecord {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   sequence: string;

@@ -6,7 +6,10 @@ export class EventFilter {
   @Field(() => [EventType], { nullable: true, description: 'Event types, e.g. DEPLOYMENT_UPDATED.' })
   types?: EventType[] | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: "A rollout's events, with the rollbacks of installations that take back a version it deployed.",
+  })
   rolloutId?: string | null;
 
   @Field(() => [String], {

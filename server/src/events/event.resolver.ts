@@ -91,7 +91,8 @@ export class EventResolver {
   }
 
   @Subscription(() => Event, {
-    description: 'The events of one rollout, in sequence order.',
+    description:
+      'The events of one rollout, in sequence order, and those of rollbacks of installations that take back a version it deployed (their data.undoesRolloutId names it).',
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, RolloutEventsArgs, Context>) =>
       perEvent(
         await context.container.resolve(EventStreamService).rolloutEvents(context.access, args.rolloutId, args.afterSequence),

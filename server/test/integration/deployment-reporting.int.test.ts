@@ -17,6 +17,7 @@ import {
 } from '../factories/rollouts';
 import { ADMIN_ACTOR, createApiToken, createSignedInUser, type Caller } from '../factories/tenants';
 import { dataOf, errorCode, startTestServer, type TestServer } from '../support/server';
+import { connectWebSocket, EVENT_FIELDS, subscribe, until, type ReceivedEvent } from '../support/subscriptions';
 
 let server: TestServer;
 let ids: Record<string, string>;
@@ -477,6 +478,54 @@ describe('rollbackInstallation', () => {
       { application: { slug: 'api' }, artifact: { version: '1.0.0' }, deployment: { id: queued.id, kind: 'ROLLBACK' } },
       { application: { slug: 'web' }, artifact: { version: '1.1.0' }, deployment: { id: expect.any(String), kind: 'ROLLOUT' } },
     ]);
+  });
+
+  it('reaches the followers of the rollout that put the version there, live and replayed, and no other rollout', async () => {
+    const live = await createFleet(server, [{ tenant: 'rb-live', slug: 'live', tier: 'prod' }]);
+    const installationId = live['rb-live/live'];
+    const older = await rollOut({
+      releaseId: await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]),
+      installationIds: [installationId],
+    });
+    const newer = await rollOut({
+      releaseId: await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.1.0', stage: 1 }]),
+      installationIds: [installationId],
+    });
+    const [{ before }] = await server.dataSource.query<{ before: string }[]>(
+      'SELECT coalesce(max(sequence), 0)::text AS before FROM event_record',
+    );
+    const client = await connectWebSocket(server.url, server.adminToken);
+    const query = `subscription ($id: ID!, $after: Sequence) { rolloutEvents(rolloutId: $id, afterSequence: $after) { ${EVENT_FIELDS} } }`;
+    try {
+      const ofNewer = subscribe(client, query, { id: newer.id, after: before });
+      const ofOlder = subscribe(client, query, { id: older.id, after: before });
+      const [queued] = dataOf(await rollback({ installationId, reason: 'undo 1.1.0' })).rollbackInstallation;
+      await waitFor(
+        'the rollback to succeed',
+        () => getDeployment(server, queued.id),
+        (d) => d.status === 'SUCCEEDED',
+      );
+      const rollbackEvents = (events: ReceivedEvent[]) =>
+        events.filter((e) => e.data.kind === 'ROLLBACK').map((e) => [e.rolloutId, e.data.undoesRolloutId, e.data.status]);
+      await until(
+        () => rollbackEvents(ofNewer.events).some(([, , status]) => status === 'SUCCEEDED'),
+        'the live rollback events',
+      );
+      const heard = rollbackEvents(ofNewer.events);
+      expect(heard[0]).toEqual([null, newer.id, 'QUEUED']);
+      expect(heard.at(-1)).toEqual([null, newer.id, 'SUCCEEDED']);
+      expect(heard.every(([rolloutId, undoes]) => rolloutId === null && undoes === newer.id)).toBe(true);
+      // Replayed from before the rollback, the same events come again in the same order.
+      const replayed = subscribe(client, query, { id: newer.id, after: before });
+      await replayed.waitForEvents(ofNewer.events.length);
+      expect(replayed.events.map((e) => e.sequence)).toEqual(ofNewer.events.map((e) => e.sequence));
+      // The older rollout put nothing that was taken back: its followers hear nothing of it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(ofOlder.events).toEqual([]);
+      for (const subscription of [ofNewer, ofOlder, replayed]) subscription.stop();
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('refuses with CONFLICT when there is nothing earlier to return to', async () => {

@@ -128,6 +128,7 @@ export type DriftFilter = {
 
 /** Every part that is given must match. */
 export type EventFilter = {
+  /** A rollout's events, with the rollbacks of installations that take back a version it deployed. */
   rolloutId?: string | number | null | undefined;
   /** Only these tenants' events, and events of whole rollouts that reach one of them. */
   tenantSlugs?: Array<string> | null | undefined;

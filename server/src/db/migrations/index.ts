@@ -15,6 +15,7 @@ import { ArtifactSortKey1764600000000 } from './1764600000000-ArtifactSortKey';
 import { AttentionAcknowledgement1764800000000 } from './1764800000000-AttentionAcknowledgement';
 import { WebhookFairness1764900000000 } from './1764900000000-WebhookFairness';
 import { WebhookFanout1765000000000 } from './1765000000000-WebhookFanout';
+import { RollbackUndoesRollout1765100000000 } from './1765100000000-RollbackUndoesRollout';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   AttentionAcknowledgement1764800000000,
   WebhookFairness1764900000000,
   WebhookFanout1765000000000,
+  RollbackUndoesRollout1765100000000,
 ];

@@ -97,6 +97,13 @@ export class Deployment {
   @JoinColumn()
   previousDeployment?: Relation<Deployment>;
 
+  /**
+   * For a rollback of an installation (kind ROLLBACK outside any rollout): the rollout whose deployment it takes
+   * back, so that rollout's followers hear of it. No foreign key: it only steers events.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  undoesRolloutId: string | null;
+
   /** When it was handed to its driver: set once per deployment (attempt), so a repeated job hands nothing over twice. */
   @Column({ type: 'timestamptz', nullable: true })
   dispatchedAt: Date | null;
