@@ -61,13 +61,14 @@ test.describe('Needs attention', () => {
     ).toBeVisible({ timeout: 20_000 });
   });
 
-  test('a viewer sees the items but no Acknowledge', async ({
+  test('a viewer sees the items but no Acknowledge, and goes from an item to its installation', async ({
     page,
     api,
     createUser,
     signInAs,
     prepareRollout,
     overviewPage,
+    installationPage,
   }) => {
     const prepared = await prepareRollout({ failing: { installation: 'eu', stage: 1 } });
     const { id } = await api.startRollout({
@@ -83,5 +84,13 @@ test.describe('Needs attention', () => {
     const item = overviewPage.attention.getByRole('listitem').filter({ hasText: `failed on ${tenantName} / Acme EU` });
     await expect(item.first()).toBeVisible({ timeout: 20_000 });
     await expect(overviewPage.attention.getByRole('button', { name: /^Acknowledge/ })).toHaveCount(0);
+
+    await item
+      .first()
+      .getByRole('link', { name: `Installation page of ${tenantName} / Acme EU` })
+      .click();
+    await expect(page).toHaveURL(new RegExp(`/installations/${prepared.installationIds[0]}$`));
+    await expect(installationPage.heading).toContainText('Acme EU');
+    await expect(installationPage.history).toContainText('Failed');
   });
 });

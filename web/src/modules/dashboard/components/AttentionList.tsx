@@ -130,6 +130,16 @@ export function AttentionList({
                       <Link component={RouterLink} to={linkOf(item)} sx={{ fontWeight: 600 }}>
                         {title}
                       </Link>
+                      {!item.rollout && item.installation && (
+                        <Link
+                          component={RouterLink}
+                          to={`/installations/${item.installation.id}`}
+                          variant="body2"
+                          aria-label={`Installation page of ${item.installation.tenant.name} / ${item.installation.name}`}
+                        >
+                          Installation
+                        </Link>
+                      )}
                       {item.rollout && <RolloutStatusChip status={item.rollout.status} />}
                       {item.rollout && item.count > 1 && (
                         <Chip
