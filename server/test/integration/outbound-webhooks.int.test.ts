@@ -1,5 +1,6 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { EventService, EventType } from '../../src/events/event.service';
+import { WebhookDelivery } from '../../src/modules/webhook/webhook-delivery';
 import {
   createApplications,
   createFleet,
@@ -215,6 +216,34 @@ describe('outbound webhooks', () => {
     const badMessages = (await messagesOf(server, bad.id)).messages.nodes;
     const lastAttempt = badMessages[0].attempts.at(-1).at;
     expect(of(bad.id).lastDeliveryAt).toBe(lastAttempt);
+  });
+
+  it('drops delivered and failed messages older than the retention with their attempts, and keeps pending ones', async () => {
+    const healthy = await receiver();
+    const webhook = await createWebhook(server, { url: healthy.url, description: 'retention' });
+    const test = `mutation ($id: ID!) { testWebhook(input: { webhookId: $id }) { id } }`;
+    for (let n = 0; n < 3; n++) dataOf(await server.gql(test, { id: webhook.id }));
+    const settled = await waitFor(
+      'three delivered test messages',
+      async () => (await messagesOf(server, webhook.id)).messages.nodes as { id: string; status: string }[],
+      (nodes) => nodes.length === 3 && nodes.every((n) => n.status === 'SUCCEEDED'),
+    );
+    const [kept, old, oldPending] = settled.map((n) => n.id);
+    // One delivered 31 days ago, one still pending from 40 days ago (its retries are not over).
+    await server.dataSource.query(`UPDATE webhook_message SET created_at = now() - interval '31 days' WHERE id = $1`, [old]);
+    await server.dataSource.query(
+      `UPDATE webhook_message SET created_at = now() - interval '40 days', status = 'PENDING', next_attempt_at = now() + interval '1 day'
+        WHERE id = $1`,
+      [oldPending],
+    );
+    await server.app.container.resolve(WebhookDelivery).maintain();
+    const left = (await messagesOf(server, webhook.id)).messages.nodes.map((n: { id: string }) => n.id);
+    expect(left.sort()).toEqual([kept, oldPending].sort());
+    const [{ attempts }] = await server.dataSource.query<{ attempts: number }[]>(
+      'SELECT count(*)::int AS attempts FROM webhook_attempt WHERE message_id = $1',
+      [old],
+    );
+    expect(attempts).toBe(0);
   });
 
   it('disables an endpoint that answers 410 Gone, in the open', async () => {

@@ -16,6 +16,7 @@ import { AttentionAcknowledgement1764800000000 } from './1764800000000-Attention
 import { WebhookFairness1764900000000 } from './1764900000000-WebhookFairness';
 import { WebhookFanout1765000000000 } from './1765000000000-WebhookFanout';
 import { RollbackUndoesRollout1765100000000 } from './1765100000000-RollbackUndoesRollout';
+import { WebhookMessageIndexes1765200000000 } from './1765200000000-WebhookMessageIndexes';
 
 /** Every migration, in order; applied at start. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   WebhookFairness1764900000000,
   WebhookFanout1765000000000,
   RollbackUndoesRollout1765100000000,
+  WebhookMessageIndexes1765200000000,
 ];

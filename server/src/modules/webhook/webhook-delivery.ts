@@ -41,6 +41,8 @@ const LOOK_AGAIN_MS = 5000;
 const ENGINE_QUEUES = [QUEUES.dispatch, QUEUES.advance, QUEUES.simulate, QUEUES.webhook];
 const BUSY_WINDOW_MS = 250;
 const BUSY_ENGINE_BATCHES_PER_SECOND = 4;
+/** Once busy, the replica counts as busy this long after the last busy window (a rollout's pauses between stages). */
+const BUSY_LINGER_MS = 2000;
 const BUSY_PACE_MS = 1000;
 const BUSY_CLAIM = 8;
 const MAINTENANCE_BATCH = 5000;
@@ -109,7 +111,7 @@ export class WebhookDelivery {
   private claimAgain = false;
   private lookAgain: NodeJS.Timeout | null = null;
   private paced: NodeJS.Timeout | null = null;
-  private engineLoad = { batches: 0, at: Date.now(), busy: false };
+  private engineLoad = { batches: 0, at: Date.now(), busy: false, busyUntil: 0 };
 
   constructor(
     @inject(DataSource) private readonly dataSource: DataSource,
@@ -179,7 +181,8 @@ export class WebhookDelivery {
     if (now - this.engineLoad.at >= BUSY_WINDOW_MS) {
       const batches = this.jobs.batchesStartedOf(ENGINE_QUEUES);
       const perSecond = ((batches - this.engineLoad.batches) * 1000) / (now - this.engineLoad.at);
-      this.engineLoad = { batches, at: now, busy: perSecond > BUSY_ENGINE_BATCHES_PER_SECOND };
+      const busyUntil = perSecond > BUSY_ENGINE_BATCHES_PER_SECOND ? now + BUSY_LINGER_MS : this.engineLoad.busyUntil;
+      this.engineLoad = { batches, at: now, busy: busyUntil > now, busyUntil };
     }
     return this.engineLoad.busy;
   }
@@ -412,8 +415,10 @@ export class WebhookDelivery {
       const removed: unknown[] = await this.dataSource.query(
         `WITH old AS (
            DELETE FROM webhook_message WHERE id IN (
-             SELECT id FROM webhook_message
-              WHERE created_at < now() - $1 * interval '1 millisecond' AND status <> 'PENDING'
+             SELECT old.id FROM webhook w CROSS JOIN LATERAL (
+               SELECT m.id FROM webhook_message m
+                WHERE m.webhook_id = w.id AND m.created_at < now() - $1 * interval '1 millisecond' AND m.status <> 'PENDING'
+                ORDER BY m.created_at LIMIT $2) old
               LIMIT $2)
            RETURNING id),
          attempts AS (DELETE FROM webhook_attempt WHERE message_id IN (SELECT id FROM old))

@@ -115,7 +115,7 @@ export class WebhookFanout {
       const [row]: { events: number; messages: number; first: string | null }[] = await manager.query(
         `WITH cursor AS (SELECT sequence FROM webhook_fanout WHERE id = 1 FOR UPDATE SKIP LOCKED),
             batch AS (
-              SELECT ev.* FROM event_record ev, cursor c WHERE ev.sequence > c.sequence ORDER BY ev.sequence LIMIT $1),
+              SELECT ev.* FROM event_record ev WHERE ev.sequence > (SELECT sequence FROM cursor) ORDER BY ev.sequence LIMIT $1),
             mapped AS (
               SELECT b.sequence, b.tenant_id, b.rollout_id, b.at, m.webhook_type
                 FROM batch b

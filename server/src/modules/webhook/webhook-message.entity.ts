@@ -13,9 +13,9 @@ registerEnumType(WebhookMessageStatus, { name: 'WebhookMessageStatus' });
 /** One event for one webhook: the delivery log's row, sent until an attempt succeeds or the schedule is spent. */
 @ObjectType({ description: 'One message to one webhook, with its delivery attempts.' })
 @Entity()
+// Every index costs the fan-out a write per message: the delivery log and the retention read the first, claims the
+// other two.
 @Index('IDX_webhook_message_webhook', ['webhookId', 'createdAt', 'id'])
-@Index('IDX_webhook_message_due', ['status', 'nextAttemptAt'])
-@Index('IDX_webhook_message_created', ['createdAt'])
 @Index('IDX_webhook_message_pending', ['webhookId', 'nextAttemptAt'], { where: "status = 'PENDING'" })
 @Index('IDX_webhook_message_claimed', ['webhookId'], { where: 'claimed_until IS NOT NULL' })
 export class WebhookMessage {
