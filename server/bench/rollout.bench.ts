@@ -113,6 +113,7 @@ async function rolloutRate(app: App, db: Client, releaseId: string) {
   // Each measured rollout starts from tidy tables, so autovacuum catching up with the previous one does not land
   // in the middle of this one.
   await db.query('VACUUM ANALYZE');
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const rollout = await rollouts.start(Access.system(), {
     releaseId,
@@ -134,7 +135,10 @@ async function rolloutRate(app: App, db: Client, releaseId: string) {
     [rollout.id],
   );
   const deployments = Number(rows[0].count);
-  return { deployments, seconds, perSecond: deployments / seconds };
+  const cpu = process.cpuUsage(cpuBefore);
+  // The share of one core the Shiplog process (engine, event hub, webhooks) used: near 100 % it is the limit.
+  const processCpu = (cpu.user + cpu.system) / 1e6 / seconds;
+  return { deployments, seconds, perSecond: deployments / seconds, processCpu };
 }
 
 /**
@@ -421,7 +425,8 @@ async function main() {
     const throughputRatio = engine.perSecond / raw.perSecond;
     console.log('\nRollout throughput');
     console.log(
-      `  engine: ${engine.deployments} deployments in ${engine.seconds.toFixed(1)} s = ${engine.perSecond.toFixed(0)} deployments/s`,
+      `  engine: ${engine.deployments} deployments in ${engine.seconds.toFixed(1)} s = ${engine.perSecond.toFixed(0)} deployments/s` +
+        ` (the Shiplog process used ${(engine.processCpu * 100).toFixed(0)} % of one core)`,
     );
     console.log(
       `  raw PostgreSQL transactions (same rows and indexes, ${RAW_CONNECTIONS} connections): ${raw.perSecond.toFixed(0)} deployments/s`,
@@ -452,7 +457,8 @@ async function main() {
     );
     console.log(
       `  engine: ${hooked.engine.deployments} deployments in ${hooked.engine.seconds.toFixed(1)} s = ${hooked.engine.perSecond.toFixed(0)} deployments/s` +
-        ` (${((hooked.engine.perSecond / engine.perSecond) * 100).toFixed(0)}% of the rate without webhooks)`,
+        ` (${((hooked.engine.perSecond / engine.perSecond) * 100).toFixed(0)}% of the rate without webhooks;` +
+        ` the Shiplog process used ${(hooked.engine.processCpu * 100).toFixed(0)} % of one core)`,
     );
     for (const webhook of hooked.perWebhook) {
       console.log(

@@ -120,6 +120,28 @@ describe('outbound webhooks', () => {
     expect(log.messages.totalCount).toBe(2);
     expect(log.messages.nodes[0]).toMatchObject({ status: 'SUCCEEDED', eventType: 'DEPLOYMENT_SUCCEEDED' });
     expect(log.messages.nodes[0].attempts[0].httpStatus).toBe(200);
+
+    // A whole rollout's event with a reason naming beta: both endpoints get the same data, the alpha-only one
+    // without the reason.
+    const events = server.app.container.resolve(EventService);
+    await server.dataSource.transaction((manager) =>
+      events.append(manager, [
+        { type: EventType.ROLLOUT_FAILED, rolloutId: rollout.id, data: { status: 'FAILED', reason: 'beta / prod failed' } },
+      ]),
+    );
+    const failedOf = (r: Receiver, secret: string) =>
+      r.requests.map((request) => verified(secret, request)).find((p) => p.type === 'rollout.failed');
+    await waitFor(
+      'rollout.failed at both endpoints',
+      async () => [failedOf(all, everything.secret), failedOf(scoped, alphaOnly.secret)],
+      (both) => both.every(Boolean),
+    );
+    const [full, limited] = [failedOf(all, everything.secret), failedOf(scoped, alphaOnly.secret)];
+    expect(full.data.reason).toBe('beta / prod failed');
+    expect(limited.data).not.toHaveProperty('reason');
+    const { reason: _reason, ...shared } = full.data;
+    expect(limited.data).toEqual(shared);
+    expect(limited.data.rollout).toMatchObject({ id: rollout.id });
   });
 
   it('retries a failing message under the same webhook-id, honouring Retry-After', async () => {

@@ -14,9 +14,14 @@ const BATCH = 1000;
 const POLL_MS = 2000;
 /**
  * Notifications that arrive while a round runs fold into one more round this long after it: under a busy rollout
- * (thousands of commits a second) the fan-out reads the log in batches instead of once per commit.
+ * (thousands of commits a second) the fan-out reads the log in batches instead of once per commit. While the
+ * replica's engine is busy, rounds are further apart (fewer, larger batches; the messages wait for the rollout's
+ * pace anyway).
  */
 const PACE_MS = 100;
+const BUSY_PACE_MS = 500;
+/** Other replicas are woken by a job at most this often (each also looks for due messages every few seconds). */
+const WAKE_JOB_MS = 1000;
 
 /**
  * The webhooks that receive an event: enabled, created by the time of the event, subscribed to its type (an empty
@@ -44,15 +49,21 @@ export class WebhookFanout {
   private again = false;
   private stopped = false;
   private onMessages: () => void = () => undefined;
+  private busy: () => boolean = () => false;
+  private lastWakeJob = 0;
 
   constructor(
     @inject(DataSource) private readonly dataSource: DataSource,
     @inject(JOB_QUEUE) private readonly jobs: JobQueue,
   ) {}
 
-  /** Fans out on every commit notification and every POLL_MS; `onMessages` runs after messages were written. */
-  async start(onMessages: () => void): Promise<void> {
+  /**
+   * Fans out on every commit notification and every POLL_MS; `onMessages` runs after messages were written, `busy`
+   * says whether the replica's engine is busy.
+   */
+  async start(onMessages: () => void, busy: () => boolean = () => false): Promise<void> {
     this.onMessages = onMessages;
+    this.busy = busy;
     this.listener = new ChannelListener(this.dataSource, 'shiplog-webhook-fanout', EVENTS_CHANNEL, {
       onNotification: () => this.wake(),
       onReady: () => this.wake(),
@@ -83,7 +94,7 @@ export class WebhookFanout {
     this.running = (async () => {
       try {
         do {
-          if (this.again) await new Promise((resolve) => setTimeout(resolve, PACE_MS));
+          if (this.again) await new Promise((resolve) => setTimeout(resolve, this.busy() ? BUSY_PACE_MS : PACE_MS));
           this.again = false;
           let step: { events: number; messages: number };
           do {
@@ -139,8 +150,11 @@ export class WebhookFanout {
           WEBHOOK_TYPE_MAPPING.map((m) => m.webhookType),
         ],
       );
-      // Other replicas claim too: one job wakes one of them (each also looks every few seconds).
-      if (row.first) await this.jobs.send(manager, QUEUES.webhookMessage, { messageId: row.first });
+      // Other replicas claim too: a job wakes one of them (each also looks every few seconds).
+      if (row.first && Date.now() - this.lastWakeJob >= WAKE_JOB_MS) {
+        this.lastWakeJob = Date.now();
+        await this.jobs.send(manager, QUEUES.webhookMessage, { messageId: row.first });
+      }
       return { events: row.events, messages: row.messages };
     });
   }

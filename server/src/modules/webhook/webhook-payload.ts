@@ -90,36 +90,44 @@ class PayloadParts {
 }
 
 /**
- * The data of the message that reports `event` to `webhook`: ids, slugs, versions and dashboard links, never a
- * secret. A webhook limited to some tenants reads a whole rollout's event as such a subscriber would: without the
- * reason, which may speak of tenants it does not see (auth/visibility.ts).
+ * What a message reporting `event` carries, read once for all its endpoints: ids, slugs, versions and dashboard
+ * links, never a secret; the reason is added per endpoint by `eventPayload`.
  */
-export async function eventPayload(
+export async function payloadData(
   manager: EntityManager,
   baseUrl: string,
   type: WebhookEventType,
   event: EventRecord,
-  webhook: Pick<Webhook, 'tenantIds'>,
-): Promise<WebhookPayload> {
+): Promise<Record<string, unknown>> {
   const parts = new PayloadParts(manager, baseUrl);
-  const { reason, ...details } = event.data as { reason?: unknown } & Record<string, unknown>;
-  const showReason = reason !== undefined && 'reason' in eventDataForScope(webhook.tenantIds, event);
-  let data: Record<string, unknown>;
+  const details = event.data;
   switch (type) {
     case WebhookEventType.RELEASE_LOCKED:
     case WebhookEventType.RELEASE_UNLOCKED:
     case WebhookEventType.RELEASE_RESCINDED:
-      data = { release: await parts.release(String(details.releaseId)) };
-      break;
+      return { release: await parts.release(String(details.releaseId)) };
     case WebhookEventType.ARTIFACT_REGISTERED:
-      data = await parts.artifact(String(details.artifactId));
-      break;
+      return parts.artifact(String(details.artifactId));
     case WebhookEventType.WEBHOOK_DISABLED:
-      data = { webhook: details.webhook ?? null };
-      break;
+      return { webhook: details.webhook ?? null };
     default:
-      data = await rolloutParts(manager, parts, event, details);
+      return rolloutParts(manager, parts, event, details);
   }
+}
+
+/**
+ * The message that reports `event` to `webhook`, from its `payloadData`. A webhook limited to some tenants reads a
+ * whole rollout's event as such a subscriber would: without the reason, which may speak of tenants it does not see
+ * (auth/visibility.ts).
+ */
+export function eventPayload(
+  type: WebhookEventType,
+  event: EventRecord,
+  data: Record<string, unknown>,
+  webhook: Pick<Webhook, 'tenantIds'>,
+): WebhookPayload {
+  const reason = (event.data as { reason?: unknown }).reason;
+  const showReason = reason !== undefined && 'reason' in eventDataForScope(webhook.tenantIds, event);
   return {
     type,
     timestamp: event.at.toISOString(),
