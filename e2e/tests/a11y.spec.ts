@@ -157,6 +157,16 @@ const VISITS: Visit[] = [
     ready: (page) => [h1(page, /^Journey of/), page.getByRole('table', { name: 'Journey' }).getByRole('cell').first()],
   },
   {
+    name: 'deployments',
+    path: (w) => `/deployments?tenant=${w.fleet.tenants.acme}`,
+    ready: (page) => [h1(page, 'Deployments'), page.getByRole('table', { name: 'Deployments' }).getByRole('cell').first()],
+  },
+  {
+    name: 'insights',
+    path: () => '/insights',
+    ready: (page) => [h1(page, 'Insights'), page.getByRole('region', { name: 'Success rate by tenant' })],
+  },
+  {
     name: 'audit',
     path: (w) => `/audit?q=${w.fleet.tenants.acme}`,
     ready: (page) => [h1(page, 'Audit log'), page.getByRole('table').getByRole('cell').first()],
