@@ -1,11 +1,16 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Picks an option of an MUI select (a combobox that opens a listbox). */
+/**
+ * Picks an option of an MUI select (a combobox that opens a listbox). A click that lands while the menu is still
+ * growing in can go unseen (once in a full CI run the listbox stayed open): the option is clicked again then.
+ */
 async function choose(page: Page, combobox: Locator, option: string | RegExp) {
   await combobox.click();
   const listbox = page.getByRole('listbox');
-  await listbox.getByRole('option', { name: option }).click();
-  await expect(listbox).toBeHidden();
+  await expect(async () => {
+    if (await listbox.isVisible()) await listbox.getByRole('option', { name: option }).click({ timeout: 2_000 });
+    await expect(listbox).toBeHidden({ timeout: 2_000 });
+  }).toPass({ timeout: 10_000 });
 }
 
 /** The requirements editor on a DRAFT release's page. */
