@@ -1,3 +1,4 @@
+import { Pool } from 'pg';
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { log } from '../log';
@@ -30,6 +31,37 @@ async function runInTransaction(manager: EntityManager, text: string, values: un
 
 /** How long after sending a job its queue's workers are still woken by commits: longer than a transaction lasts. */
 const WAKE_WINDOW_MS = 30_000;
+/** Longer than pg-boss's pause between two looks at whether a stopping queue's workers have ended (1 s). */
+const STOP_SETTLE_MS = 1_100;
+/** How long a stop waits for statements of the queue under way before closing its connections regardless. */
+const STOP_LIMIT_MS = 15_000;
+
+/**
+ * The queue's connections, given to pg-boss rather than opened by it, so that they close only once nothing of the
+ * queue uses them. (pg-boss ends its own pool as soon as no job is under way; a worker whose fetch was still
+ * waiting for a connection then waits forever, and its loop never ends.)
+ */
+class QueueConnections {
+  private readonly pool: Pool;
+
+  constructor(connectionString: string) {
+    this.pool = new Pool({ connectionString, max: 4, application_name: 'shiplog-jobs' });
+    this.pool.on('error', (error) => log.error('Job queue connection error', error));
+  }
+
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+    return this.pool.query(text, values);
+  }
+
+  /** Some statement runs or waits for a connection. */
+  get busy(): boolean {
+    return this.pool.waitingCount > 0 || this.pool.totalCount > this.pool.idleCount;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -64,14 +96,16 @@ export class JobQueue {
   /** Batches whose handlers are running now. */
   private running = 0;
 
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly connections: QueueConnections,
+  ) {}
 
   static async start(connectionString: string): Promise<JobQueue> {
+    const connections = new QueueConnections(connectionString);
     const boss = new PgBoss({
-      connectionString,
+      db: connections,
       schema: 'pgboss',
-      max: 4,
-      application_name: 'shiplog-jobs',
       // Jobs of a replica that died are handed to another after expiry; maintenance notices that promptly.
       maintenanceIntervalSeconds: 5,
     });
@@ -90,7 +124,7 @@ export class JobQueue {
         expireInSeconds: name === QUEUES.webhook ? 90 : name === QUEUES.webhookMessage ? 60 : 10,
       });
     }
-    return new JobQueue(boss);
+    return new JobQueue(boss, connections);
   }
 
   /** Enqueues within the caller's transaction. */
@@ -205,10 +239,16 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-    // pg-boss's stop returns before its workers' loops have noticed; it checks them once a second. Waiting until
-    // our handlers are idle and one such check has passed means nothing of the queue runs after this returns (a
-    // test's environment may be gone by then).
-    while (this.running > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // pg-boss's stop returns before its workers' loops have ended: a fetch may still be under way (or waiting for
+    // a connection), and a batch it returns starts its handler after the stop; pg-boss looks once a second
+    // whether the loops have ended. Waiting until nothing has run for longer than that means nothing of the queue
+    // runs after this returns (a test's environment may be gone by then), and the jobs handled are recorded done.
+    const limit = Date.now() + STOP_LIMIT_MS;
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < STOP_SETTLE_MS && Date.now() < limit) {
+      if (this.running > 0 || this.connections.busy) quietSince = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await this.connections.close();
   }
 }
