@@ -162,6 +162,7 @@ describe('sessions that expire', () => {
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
       lazy: false,
+      onNonLazyError: () => undefined,
       on: { closed: (event) => closes.push((event as { code: number }).code) },
     });
     try {

@@ -24,6 +24,8 @@ export async function connectWebSocket(httpUrl: string, token: string): Promise<
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
+    // A close is reported through `closed` (the caller asserts its code); the default would also print it.
+    onNonLazyError: () => undefined,
     on: { connected: () => connected(), closed: (event) => failed(event) },
   });
   await ready;
