@@ -528,6 +528,63 @@ describe('rollbackInstallation', () => {
     }
   });
 
+  it("tells a tenant's viewer following the rollout of its own installation's rollback, never of another tenant's", async () => {
+    const live = await createFleet(server, [
+      { tenant: 'rb-own', slug: 'prod', tier: 'prod' },
+      { tenant: 'rb-other', slug: 'prod', tier: 'prod' },
+    ]);
+    const own = live['rb-own/prod'];
+    const other = live['rb-other/prod'];
+    await rollOut({
+      releaseId: await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]),
+      installationIds: [own, other],
+    });
+    const newer = await rollOut({
+      releaseId: await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.1.0', stage: 1 }]),
+      installationIds: [own, other],
+    });
+    const [{ before }] = await server.dataSource.query<{ before: string }[]>(
+      'SELECT coalesce(max(sequence), 0)::text AS before FROM event_record',
+    );
+    const scopedViewer = await createSignedInUser(server, { role: 'VIEWER', tenantSlugs: ['rb-own'] });
+    const adminClient = await connectWebSocket(server.url, server.adminToken);
+    const viewerClient = await connectWebSocket(server.url, scopedViewer.token);
+    const query = `subscription ($id: ID!, $after: Sequence) { rolloutEvents(rolloutId: $id, afterSequence: $after) { ${EVENT_FIELDS} deploymentId } }`;
+    const rollbackOf: Record<string, string> = {};
+    const succeeded = (events: ReceivedEvent[], deploymentId: string) =>
+      events.some((e) => e.deploymentId === deploymentId && e.data.status === 'SUCCEEDED');
+    try {
+      const everything = subscribe(adminClient, query, { id: newer.id, after: before });
+      const scoped = subscribe(viewerClient, query, { id: newer.id, after: before });
+      // The other tenant's installation first: by the time the viewer hears of its own, it would have heard of that.
+      for (const installationId of [other, own]) {
+        const [queued] = dataOf(await rollback({ installationId, reason: 'undo 1.1.0' })).rollbackInstallation;
+        rollbackOf[installationId] = queued.id;
+        await waitFor(
+          'the rollback to succeed',
+          () => getDeployment(server, queued.id),
+          (d) => d.status === 'SUCCEEDED',
+        );
+      }
+      await until(
+        () => succeeded(everything.events, rollbackOf[other]) && succeeded(everything.events, rollbackOf[own]),
+        'both rollbacks, as the admin hears them',
+      );
+      await until(() => succeeded(scoped.events, rollbackOf[own]), "the viewer's own rollback");
+      const deploymentsOf = (events: ReceivedEvent[]) => [...new Set(events.map((e) => e.deploymentId))];
+      expect(deploymentsOf(everything.events).sort()).toEqual([rollbackOf[other], rollbackOf[own]].sort());
+      expect(deploymentsOf(scoped.events)).toEqual([rollbackOf[own]]);
+      // Replayed from before both rollbacks, the viewer still hears only of its own.
+      const replayed = subscribe(viewerClient, query, { id: newer.id, after: before });
+      await replayed.waitForEvents(scoped.events.length);
+      expect(replayed.events.map((e) => e.sequence)).toEqual(scoped.events.map((e) => e.sequence));
+      for (const subscription of [everything, scoped, replayed]) subscription.stop();
+    } finally {
+      await adminClient.dispose();
+      await viewerClient.dispose();
+    }
+  });
+
   it('refuses with CONFLICT when there is nothing earlier to return to', async () => {
     for (const input of [
       { installationId: fleet['rb/fresh'], reason: 'undo' },
