@@ -20,7 +20,7 @@ export const ROLLOUT_STATE_FIELDS = `id status pausedBy statusReason currentWave
 export interface RolloutState {
   id: string;
   status: string;
-  pausedBy: 'FAILURE' | 'PERSON' | null;
+  pausedBy: 'FAILURE' | 'PERSON' | 'ENGINE' | null;
   statusReason: string | null;
   currentWave: number;
   waveCount: number;
@@ -36,8 +36,9 @@ export function outcome(state: RolloutState): number | undefined {
     case 'ABORTED':
       return EXIT.ROLLOUT_UNSUCCESSFUL;
     case 'PAUSED':
-      // Paused by a failure, the rollout did not succeed; a person's pause is waited through (they may resume).
-      return state.pausedBy === 'FAILURE' ? EXIT.ROLLOUT_UNSUCCESSFUL : undefined;
+      // Paused by a failure (or by Shiplog, unable to move it on), the rollout did not succeed and needs a person;
+      // a person's pause is waited through (they may resume).
+      return state.pausedBy === 'FAILURE' || state.pausedBy === 'ENGINE' ? EXIT.ROLLOUT_UNSUCCESSFUL : undefined;
     default:
       return undefined;
   }

@@ -21,6 +21,7 @@ import { RolloutEngine } from './rollout-engine';
 import type { OutcomeOf, UnitOfWork } from './unit-of-work';
 
 const DISPATCH_WORKERS = 3;
+const EVERY_TRY_FAILED = 'it failed on every try (the server log says why).';
 
 /** A batch of dispatch jobs that must run one by one instead. */
 export class NotBatchable extends Error {
@@ -70,6 +71,58 @@ export class Dispatcher {
       (data) => data.rolloutId,
     );
     await this.jobs.work(QUEUES.webhook, (data) => this.deliverWebhook(data.deploymentId, data.attempt ?? 1));
+    // A job whose every try failed runs once more; if that fails too, its deployments fail (the rollout's failure
+    // policy applies) or its rollout pauses, with a reason a person can act on.
+    const { QUEUED, IN_PROGRESS } = DeploymentStatus;
+    await this.jobs.workGaveUp(
+      QUEUES.dispatch,
+      (data) => this.dispatch(data),
+      (data) => this.giveUp(data.deploymentIds, [QUEUED], 'hand this deployment to its driver', true),
+    );
+    await this.jobs.workGaveUp(
+      QUEUES.simulate,
+      (data) => this.completeSimulated(data.deploymentIds),
+      (data) => this.giveUp(data.deploymentIds, [IN_PROGRESS], 'finish this simulated deployment'),
+    );
+    await this.jobs.workGaveUp(
+      QUEUES.webhook,
+      (data) => this.deliverWebhook(data.deploymentId, data.attempt ?? 1),
+      (data) => this.giveUp([data.deploymentId], [QUEUED], 'send the deployment request'),
+    );
+    await this.jobs.workGaveUp(
+      QUEUES.advance,
+      (data) => this.advance(data.rolloutId),
+      (data) => this.pauseStuck(data.rolloutId, 'move this rollout on'),
+    );
+    await this.jobs.workGaveUp(
+      QUEUES.promote,
+      (data) => this.promoteByTimer(data.rolloutId, data.wave),
+      (data) => this.pauseStuck(data.rolloutId, `promote wave ${data.wave + 1} of this rollout`, data.wave),
+    );
+  }
+
+  /** Fails the deployments of `ids` still in one of `statuses` (with `undispatched`, never handed to a driver). */
+  private async giveUp(ids: string[], statuses: DeploymentStatus[], what: string, undispatched = false): Promise<void> {
+    await this.engine.run(async (uow) => {
+      const target = await this.lockTargetOf(uow, ids);
+      const deployments = await lockDeployments(uow.manager, ids, statuses, undispatched);
+      if (deployments.length === 0) return;
+      await this.engine.finishDeployments(
+        uow,
+        deployments,
+        () => ({ status: DeploymentStatus.FAILED, message: `Shiplog could not ${what}: ${EVERY_TRY_FAILED}` }),
+        target ?? undefined,
+      );
+    });
+  }
+
+  /** Pauses the rollout (for a promotion, only while it still waits to promote after `wave`). */
+  private async pauseStuck(rolloutId: string, what: string, wave?: number): Promise<void> {
+    await this.engine.run(async (uow) => {
+      const rollout = await this.engine.lockRollout(uow, rolloutId);
+      if (wave !== undefined && (rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION || rollout.currentWave !== wave)) return;
+      await this.engine.pauseStuck(uow, rollout, `Shiplog could not ${what}: ${EVERY_TRY_FAILED} Resume it to try again.`);
+    });
   }
 
   /** The target's lock (when the deployments belong to one), then the deployments' own. */

@@ -65,6 +65,16 @@ class QueueConnections {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/**
+ * The queues whose jobs move deployments and rollouts on. A job of one whose every try failed is not dropped: it
+ * goes to the queue's gave-up queue (pg-boss's dead letter), whose handler (`workGaveUp`) makes it visible.
+ */
+const GIVES_UP: readonly QueueName[] = [QUEUES.dispatch, QUEUES.simulate, QUEUES.advance, QUEUES.promote, QUEUES.webhook];
+
+export function gaveUpQueue(queue: QueueName): string {
+  return `${queue}-gave-up`;
+}
+
 export interface JobData {
   /**
    * `targetId`: the target the deployments belong to, so the handler locks it without reading a deployment
@@ -111,8 +121,9 @@ export class JobQueue {
     });
     boss.on('error', (error) => log.error('Job queue error', error));
     await boss.start();
+    for (const name of GIVES_UP) await boss.createQueue(gaveUpQueue(name), { name: gaveUpQueue(name), expireInSeconds: 60 });
     for (const name of Object.values(QUEUES)) {
-      await boss.createQueue(name, {
+      const options = {
         name,
         // Retries here are for a handler that failed (a replica died, the database was away). A webhook's
         // delivery attempts are the handler's own business: each failed attempt queues the next.
@@ -122,7 +133,11 @@ export class JobQueue {
         // Handlers finish in well under a second (a WEBHOOK driver's attempt times out after at most 60 s): a job still active after
         // this belongs to a replica that died, and is retried elsewhere.
         expireInSeconds: name === QUEUES.webhook ? 90 : name === QUEUES.webhookMessage ? 60 : 10,
-      });
+        ...(GIVES_UP.includes(name) ? { deadLetter: gaveUpQueue(name) } : {}),
+      };
+      await boss.createQueue(name, options);
+      // A queue an earlier version made takes these settings too (creating leaves an existing queue as it is).
+      await boss.updateQueue(name, options);
     }
     return new JobQueue(boss, connections);
   }
@@ -184,6 +199,30 @@ export class JobQueue {
       }
     });
     this.workers.push({ queue, id });
+  }
+
+  /**
+   * Handles the jobs of `queue` whose every try failed. `lastTry` runs the job once more (what failed may have
+   * passed: the database was away for longer than the retries); if that throws too, `otherwise` records in the
+   * open that the work could not be done, so nothing waits for it silently for ever.
+   */
+  async workGaveUp<Q extends QueueName>(
+    queue: Q,
+    lastTry: (data: JobData[Q]) => Promise<void>,
+    otherwise: (data: JobData[Q]) => Promise<void>,
+  ): Promise<void> {
+    // Seldom any: a slow poll costs little, and it is not woken by commits (pg-boss moves the jobs here).
+    await this.boss.work<JobData[Q]>(gaveUpQueue(queue), { batchSize: 1, pollingIntervalSeconds: 5 }, async ([job]) => {
+      this.running++;
+      try {
+        await lastTry(job.data).catch(async (error: unknown) => {
+          log.error(`A ${queue} job failed on every try and once more; what it was for is given up`, error);
+          await otherwise(job.data);
+        });
+      } finally {
+        this.running--;
+      }
+    });
   }
 
   private async runBatch<Q extends QueueName>(

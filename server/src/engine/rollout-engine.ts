@@ -226,6 +226,12 @@ export class RolloutEngine {
     await this.setRolloutStatus(uow, rollout, RolloutStatus.PAUSED, reason, PauseCause.PERSON);
   }
 
+  /** Pauses a rollout whose next step Shiplog could not take (see JobQueue.workGaveUp); resuming tries again. */
+  async pauseStuck(uow: UnitOfWork, rollout: Rollout, reason: string): Promise<void> {
+    if (rollout.status !== RolloutStatus.RUNNING && rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION) return;
+    await this.setRolloutStatus(uow, rollout, RolloutStatus.PAUSED, reason, PauseCause.ENGINE);
+  }
+
   /** Failures so far have been seen: only later ones pause the rollout again. */
   async resume(uow: UnitOfWork, rollout: Rollout): Promise<void> {
     if (rollout.status !== RolloutStatus.PAUSED)

@@ -30,12 +30,16 @@ registerEnumType(FailurePolicy, {
 export enum PauseCause {
   FAILURE = 'FAILURE',
   PERSON = 'PERSON',
+  ENGINE = 'ENGINE',
 }
 registerEnumType(PauseCause, {
   name: 'PauseCause',
   valuesConfig: {
     FAILURE: { description: 'An installation failed and the failure policy is PAUSE.' },
     PERSON: { description: 'Someone paused it.' },
+    ENGINE: {
+      description: 'Shiplog could not move it on: the step failed on every try (the server log says why). Resuming tries again.',
+    },
   },
 });
 
