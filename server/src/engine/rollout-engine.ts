@@ -53,6 +53,7 @@ import { applyOutcome, canMove, isFailure, isFinished, type DeploymentOutcome } 
 import { insertDeployments, newDeployment, recordInstantRun, recordRunning, writeDeploymentStates } from './deployment-writes';
 import { deploymentEvent, rolloutEvent, rolloutStartedEvent, rolloutStatusEvent, targetEvent } from './engine-events';
 import { JobQueue, QUEUES } from './job-queue';
+import { rollbackOptions } from './rollback-options';
 import { UnitOfWork, type OutcomeOf, type Running } from './unit-of-work';
 
 export { canMove } from './deployment-lifecycle';
@@ -375,12 +376,9 @@ export class RolloutEngine {
       const unknown = [...wanted].filter((slug) => !applications.some((a) => a.slug === slug));
       if (unknown.length > 0) throw notFound('Running application', unknown.join("', '"));
     }
-    // An application being deployed there now (by a rollout or an earlier rollback) is left alone.
-    const busy: { application_id: string }[] = await manager.query(
-      `SELECT DISTINCT application_id FROM deployment WHERE installation_id = $1 AND status IN ('QUEUED', 'IN_PROGRESS')`,
-      [installation.id],
-    );
-    const busyApplications = new Set(busy.map((row) => row.application_id));
+    // What each application would return to; one being deployed there now (by a rollout or an earlier rollback)
+    // is left alone.
+    const [{ previous, busy }] = await rollbackOptions(manager, [installation.id]);
     // The rollouts that put the current versions there hear of the rollback (their live pages show it).
     const placedBy: { id: string; rollout_id: string | null }[] = await manager.query(
       'SELECT id, rollout_id FROM deployment WHERE id = ANY($1::uuid[])',
@@ -391,18 +389,13 @@ export class RolloutEngine {
     const rows: Deployment[] = [];
     for (const [applicationId, current] of running) {
       if (wanted && !wanted.has(slugOf.get(applicationId)!)) continue;
-      if (busyApplications.has(applicationId)) {
+      if (busy.has(applicationId)) {
         if (wanted)
           throw conflict(`${slugOf.get(applicationId)} is being deployed on ${await where()}; wait until it has finished`);
         continue;
       }
-      const previous: { artifact_id: string }[] = await manager.query(
-        `SELECT artifact_id FROM deployment
-          WHERE installation_id = $1 AND application_id = $2 AND status = 'SUCCEEDED' AND artifact_id <> $3
-          ORDER BY finished_at DESC LIMIT 1`,
-        [installation.id, applicationId, current.artifactId],
-      );
-      if (previous.length === 0) {
+      const previousArtifactId = previous.get(applicationId);
+      if (!previousArtifactId) {
         if (wanted) throw conflict(`${slugOf.get(applicationId)} has no earlier good artifact on ${await where()} to return to`);
         continue;
       }
@@ -411,7 +404,7 @@ export class RolloutEngine {
           installationId: installation.id,
           tenantId: installation.tenantId,
           applicationId,
-          artifactId: previous[0].artifact_id,
+          artifactId: previousArtifactId,
           kind: DeploymentKind.ROLLBACK,
           reason,
           triggeredBy: actor,

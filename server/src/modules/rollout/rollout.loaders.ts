@@ -1,29 +1,12 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import { rollbackOptions, type RollbackOptions } from '../../engine/rollback-options';
 import { DeploymentLogLine } from '../deployment/deployment-log.entity';
 import { Deployment } from '../deployment/deployment.entity';
 import { RunningArtifact } from '../deployment/running-artifact.entity';
 import { Verification } from '../deployment/verification.entity';
 import { RolloutTarget, TargetStatus } from './rollout-target.entity';
 import { Rollout } from './rollout.entity';
-
-export interface RollbackOptions {
-  /** Application id → the artifact id a rollback would return it to. */
-  previous: Map<string, string>;
-  /** Applications with a deployment queued or in progress (a rollback leaves them alone). */
-  busy: Set<string>;
-}
-
-interface PreviousRow {
-  installation_id: string;
-  application_id: string;
-  artifact_id: string;
-}
-
-interface BusyRow {
-  installation_id: string;
-  application_id: string;
-}
 
 export interface TargetCounts {
   total: number;
@@ -162,28 +145,7 @@ export function ledgerLoaders(dataSource: DataSource, scope: () => readonly stri
      * Per installation, what rollBackInstallation would do now: for each running application the artifact that ran
      * there successfully before the current one (as the engine picks it), and the applications being deployed.
      */
-    rollback: new DataLoader<string, RollbackOptions>(async (ids) => {
-      const previous: PreviousRow[] = await dataSource.query(
-        `SELECT DISTINCT ON (ra.installation_id, ra.application_id) ra.installation_id, ra.application_id, d.artifact_id
-           FROM running_artifact ra
-           JOIN deployment d ON d.installation_id = ra.installation_id AND d.application_id = ra.application_id
-            AND d.status = 'SUCCEEDED' AND d.artifact_id <> ra.artifact_id
-          WHERE ra.installation_id = ANY($1)
-          ORDER BY ra.installation_id, ra.application_id, d.finished_at DESC`,
-        [[...ids]],
-      );
-      const busy: BusyRow[] = await dataSource.query(
-        `SELECT DISTINCT installation_id, application_id FROM deployment
-          WHERE installation_id = ANY($1) AND status IN ('QUEUED', 'IN_PROGRESS')`,
-        [[...ids]],
-      );
-      return ids.map((id) => ({
-        previous: new Map(
-          previous.filter((row) => row.installation_id === id).map((row) => [row.application_id, row.artifact_id]),
-        ),
-        busy: new Set(busy.filter((row) => row.installation_id === id).map((row) => row.application_id)),
-      }));
-    }),
+    rollback: new DataLoader<string, RollbackOptions>((ids) => rollbackOptions(dataSource.manager, ids)),
   };
 }
 
