@@ -4,13 +4,8 @@ import { EventRecord } from '../../events/event.entity';
 import { EventType } from '../../events/event-type';
 import { Application } from '../application/application.entity';
 import { Artifact } from '../application/artifact.entity';
-import { Deployment } from '../deployment/deployment.entity';
 import { ReleaseTrack } from '../release/release-track.entity';
 import { Release } from '../release/release.entity';
-import { RolloutTarget } from '../rollout/rollout-target.entity';
-import { Rollout } from '../rollout/rollout.entity';
-import { Installation } from '../tenant/installation.entity';
-import { Tenant } from '../tenant/tenant.entity';
 import { WebhookEventType } from './webhook-event-type';
 import type { Webhook } from './webhook.entity';
 
@@ -21,7 +16,11 @@ export interface WebhookPayload {
   data: Record<string, unknown>;
 }
 
-/** Reads what a payload names (slugs, versions) and makes dashboard links under `baseUrl`. */
+type ReleaseRow = Pick<Release, 'id' | 'version' | 'status'>;
+type ArtifactRow = Pick<Artifact, 'id' | 'version' | 'imageRef' | 'digest' | 'commitSha' | 'buildUrl'>;
+type Named = { id: string; slug: string };
+
+/** What a payload says of the records it names (ids, slugs, versions), with dashboard links under `baseUrl`. */
 class PayloadParts {
   constructor(
     private readonly manager: EntityManager,
@@ -32,10 +31,7 @@ class PayloadParts {
     return `${this.baseUrl}${path}`;
   }
 
-  async release(id: string) {
-    const release = await this.manager.getRepository(Release).findOneBy({ id });
-    if (!release) return null;
-    const track = await this.manager.getRepository(ReleaseTrack).findOneBy({ id: release.trackId });
+  releasePart(release: ReleaseRow, track: Named | null) {
     return {
       id: release.id,
       version: release.version,
@@ -45,35 +41,14 @@ class PayloadParts {
     };
   }
 
-  async rollout(id: string) {
-    const rollout = await this.manager.getRepository(Rollout).findOneBy({ id });
-    if (!rollout) return { rollout: null, release: null };
-    return {
-      rollout: {
-        id: rollout.id,
-        status: rollout.status,
-        currentWave: rollout.currentWave,
-        waves: rollout.waveCount,
-        url: this.link(`/rollouts/${rollout.id}`),
-      },
-      release: await this.release(rollout.releaseId),
-    };
-  }
-
-  async installation(id: string) {
-    const installation = await this.manager.getRepository(Installation).findOneBy({ id });
-    if (!installation) return { tenant: null, installation: null };
-    const tenant = await this.manager.getRepository(Tenant).findOneBy({ id: installation.tenantId });
+  installationPart(tenant: Named | null, installation: Named & { name: string }) {
     return {
       tenant: tenant ? { id: tenant.id, slug: tenant.slug, url: this.link(`/tenants/${tenant.slug}`) } : null,
       installation: { id: installation.id, slug: installation.slug, name: installation.name },
     };
   }
 
-  async artifact(id: string) {
-    const artifact = await this.manager.getRepository(Artifact).findOneBy({ id });
-    if (!artifact) return { application: null, artifact: null };
-    const application = await this.manager.getRepository(Application).findOneBy({ id: artifact.applicationId });
+  artifactPart(application: Named | null, artifact: ArtifactRow) {
     return {
       application: application ? { id: application.id, slug: application.slug } : null,
       artifact: {
@@ -86,6 +61,18 @@ class PayloadParts {
         url: application ? this.link(`/artifacts/${application.slug}/${encodeURIComponent(artifact.version)}`) : null,
       },
     };
+  }
+
+  async release(id: string) {
+    const release = await this.manager.getRepository(Release).findOneBy({ id });
+    if (!release) return null;
+    return this.releasePart(release, await this.manager.getRepository(ReleaseTrack).findOneBy({ id: release.trackId }));
+  }
+
+  async artifact(id: string) {
+    const artifact = await this.manager.getRepository(Artifact).findOneBy({ id });
+    if (!artifact) return { application: null, artifact: null };
+    return this.artifactPart(await this.manager.getRepository(Application).findOneBy({ id: artifact.applicationId }), artifact);
   }
 }
 
@@ -135,6 +122,64 @@ export function eventPayload(
   };
 }
 
+/** Everything a rollout, target or deployment event's payload names, in one read (columns null where absent). */
+const ROLLOUT_PARTS = `
+  SELECT r.id AS rollout_id, r.status AS rollout_status, r.current_wave, r.wave_count,
+         rel.id AS release_id, rel.version AS release_version, rel.status AS release_status,
+         tr.id AS track_id, tr.slug AS track_slug,
+         t.id AS target_id, t.status AS target_status, t.wave AS target_wave, t.current_stage AS target_stage,
+         i.id AS installation_id, i.slug AS installation_slug, i.name AS installation_name,
+         tn.id AS tenant_id, tn.slug AS tenant_slug,
+         d.id AS deployment_id, d.status AS deployment_status, d.kind AS deployment_kind, d.stage AS deployment_stage,
+         d.attempt AS deployment_attempt, d.rollout_id AS deployment_rollout_id,
+         a.id AS artifact_id, a.version AS artifact_version, a.image_ref, a.digest, a.commit_sha, a.build_url,
+         app.id AS application_id, app.slug AS application_slug
+    FROM (SELECT CAST($1 AS uuid) AS rollout_id, CAST($2 AS uuid) AS target_id, CAST($3 AS uuid) AS deployment_id) e
+    LEFT JOIN rollout r ON r.id = e.rollout_id
+    LEFT JOIN release rel ON rel.id = r.release_id
+    LEFT JOIN release_track tr ON tr.id = rel.track_id
+    LEFT JOIN rollout_target t ON t.id = e.target_id
+    LEFT JOIN deployment d ON d.id = e.deployment_id
+    LEFT JOIN installation i ON i.id = coalesce(t.installation_id, d.installation_id)
+    LEFT JOIN tenant tn ON tn.id = i.tenant_id
+    LEFT JOIN artifact a ON a.id = d.artifact_id
+    LEFT JOIN application app ON app.id = a.application_id`;
+
+interface RolloutPartsRow {
+  rollout_id: string | null;
+  rollout_status: string;
+  current_wave: number;
+  wave_count: number;
+  release_id: string | null;
+  release_version: string;
+  release_status: Release['status'];
+  track_id: string | null;
+  track_slug: string;
+  target_id: string | null;
+  target_status: string;
+  target_wave: number;
+  target_stage: number;
+  installation_id: string | null;
+  installation_slug: string;
+  installation_name: string;
+  tenant_id: string | null;
+  tenant_slug: string;
+  deployment_id: string | null;
+  deployment_status: string;
+  deployment_kind: string;
+  deployment_stage: number;
+  deployment_attempt: number;
+  deployment_rollout_id: string | null;
+  artifact_id: string | null;
+  artifact_version: string;
+  image_ref: string;
+  digest: string | null;
+  commit_sha: string | null;
+  build_url: string | null;
+  application_id: string | null;
+  application_slug: string;
+}
+
 /** Rollout, target and deployment events: the rollout and release, and the installation and deployment concerned. */
 async function rolloutParts(
   manager: EntityManager,
@@ -142,28 +187,60 @@ async function rolloutParts(
   event: EventRecord,
   details: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const data: Record<string, unknown> = event.rolloutId ? await parts.rollout(event.rolloutId) : { rollout: null, release: null };
+  const [row]: RolloutPartsRow[] = await manager.query(ROLLOUT_PARTS, [event.rolloutId, event.targetId, event.deploymentId]);
+  const data: Record<string, unknown> = { rollout: null, release: null };
+  if (row.rollout_id) {
+    data.rollout = {
+      id: row.rollout_id,
+      status: row.rollout_status,
+      currentWave: row.current_wave,
+      waves: row.wave_count,
+      url: parts.link(`/rollouts/${row.rollout_id}`),
+    };
+    data.release = row.release_id
+      ? parts.releasePart(
+          { id: row.release_id, version: row.release_version, status: row.release_status },
+          row.track_id ? { id: row.track_id, slug: row.track_slug } : null,
+        )
+      : null;
+  }
   if (event.type === EventType.ROLLOUT_WAVE_COMPLETED) data.wave = details.wave;
-  if (event.targetId) {
-    const target = await manager.getRepository(RolloutTarget).findOneBy({ id: event.targetId });
-    if (target) {
-      Object.assign(data, await parts.installation(target.installationId));
-      data.target = { id: target.id, status: target.status, wave: target.wave, currentStage: target.currentStage };
-    }
+  const installation = () =>
+    row.installation_id
+      ? parts.installationPart(row.tenant_id ? { id: row.tenant_id, slug: row.tenant_slug } : null, {
+          id: row.installation_id,
+          slug: row.installation_slug,
+          name: row.installation_name,
+        })
+      : { tenant: null, installation: null };
+  if (row.target_id) {
+    Object.assign(data, installation());
+    data.target = { id: row.target_id, status: row.target_status, wave: row.target_wave, currentStage: row.target_stage };
   }
   if (event.deploymentId) {
-    const deployment = await manager.getRepository(Deployment).findOneBy({ id: event.deploymentId });
-    if (deployment) {
-      if (!data.installation) Object.assign(data, await parts.installation(deployment.installationId));
-      Object.assign(data, await parts.artifact(deployment.artifactId));
+    if (row.deployment_id) {
+      if (!data.installation) Object.assign(data, installation());
+      Object.assign(
+        data,
+        row.artifact_id
+          ? parts.artifactPart(row.application_id ? { id: row.application_id, slug: row.application_slug } : null, {
+              id: row.artifact_id,
+              version: row.artifact_version,
+              imageRef: row.image_ref,
+              digest: row.digest,
+              commitSha: row.commit_sha,
+              buildUrl: row.build_url,
+            })
+          : { application: null, artifact: null },
+      );
       data.deployment = {
-        id: deployment.id,
-        status: deployment.status,
-        kind: deployment.kind,
-        stage: deployment.stage,
-        attempt: deployment.attempt,
-        url: deployment.rolloutId
-          ? parts.link(`/rollouts/${deployment.rolloutId}`)
+        id: row.deployment_id,
+        status: row.deployment_status,
+        kind: row.deployment_kind,
+        stage: row.deployment_stage,
+        attempt: row.deployment_attempt,
+        url: row.deployment_rollout_id
+          ? parts.link(`/rollouts/${row.deployment_rollout_id}`)
           : ((data.tenant as { url?: string } | null)?.url ?? parts.link('/deployments')),
       };
     }
