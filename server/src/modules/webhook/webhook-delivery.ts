@@ -48,6 +48,12 @@ const BUSY_LINGER_MS = 2000;
 const BUSY_PACE_MS = 1000;
 const BUSY_CLAIM = 2;
 const MAINTENANCE_BATCH = 5000;
+/**
+ * Delivered attempts are recorded together: in one transaction once this many are waiting, or RECORD_WAIT_MS after
+ * the first. (A failed attempt is recorded by itself: what follows from it depends on its endpoint's state.)
+ */
+const RECORD_BATCH = 32;
+const RECORD_WAIT_MS = 20;
 /** Events whose payload data a replica keeps for their other endpoints' messages. */
 const PAYLOADS_KEPT = 2000;
 
@@ -64,6 +70,16 @@ interface MessageRow {
   secret: string;
   previous_secret: string | null;
   previous_secret_until: Date | null;
+}
+
+/** A delivered attempt waiting to be recorded (`settle`: called once its transaction ended, with its error if any). */
+interface Delivered {
+  messageId: string;
+  webhookId: string;
+  at: Date;
+  result: AttemptResult;
+  firstPayload: WebhookPayload | null;
+  settle: (error?: Error) => void;
 }
 
 /**
@@ -131,6 +147,9 @@ export class WebhookDelivery {
   private lookAgain: NodeJS.Timeout | null = null;
   private paced: NodeJS.Timeout | null = null;
   private engineLoad = { batches: 0, at: Date.now(), busy: false, busyUntil: 0 };
+  /** Delivered attempts waiting to be recorded together, and the timer that records them. */
+  private readonly delivered: Delivered[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
   /** What the payloads of recent events read, by event sequence, shared by the messages of one event. */
   private readonly payloads = new Map<string, Promise<{ event: EventRecord; data: Record<string, unknown> }>>();
 
@@ -248,8 +267,20 @@ export class WebhookDelivery {
       await this.release(claimed.map(({ id }) => id));
       return;
     }
-    for (const { id } of claimed) {
-      const attempt = this.attempt(id)
+    if (claimed.length === 0) return;
+    // The claimed messages and their endpoints in one read.
+    const ids = claimed.map(({ id }) => id);
+    const rows = this.dataSource
+      .query<MessageRow[]>(
+        `SELECT m.id, m.webhook_id, m.event_sequence, m.event_type, m.payload,
+                w.url, w.enabled, w.format, w.tenant_ids, w.secret, w.previous_secret, w.previous_secret_until
+           FROM webhook_message m JOIN webhook w ON w.id = m.webhook_id WHERE m.id = ANY($1)`,
+        [ids],
+      )
+      .then((found) => new Map(found.map((row) => [row.id, row])));
+    for (const id of ids) {
+      const attempt = rows
+        .then((found) => this.attempt(found.get(id)))
         .catch((error: unknown) =>
           log.warn(`Webhook message ${id}: the attempt failed; another is made when its claim runs out`, error),
         )
@@ -272,16 +303,8 @@ export class WebhookDelivery {
     );
   }
 
-  /** One attempt at a message this replica has claimed. */
-  private async attempt(messageId: string): Promise<void> {
-    const manager = this.dataSource.manager;
-    // The message and its endpoint in one read.
-    const [row]: MessageRow[] = await manager.query(
-      `SELECT m.id, m.webhook_id, m.event_sequence, m.event_type, m.payload,
-              w.url, w.enabled, w.format, w.tenant_ids, w.secret, w.previous_secret, w.previous_secret_until
-         FROM webhook_message m JOIN webhook w ON w.id = m.webhook_id WHERE m.id = $1`,
-      [messageId],
-    );
+  /** One attempt at a message this replica has claimed (`row`: the message and its endpoint; gone meanwhile when absent). */
+  private async attempt(row: MessageRow | undefined): Promise<void> {
     if (!row) return;
     const message = {
       id: row.id,
@@ -299,7 +322,7 @@ export class WebhookDelivery {
       previousSecret: row.previous_secret,
       previousSecretUntil: row.previous_secret_until,
     };
-    if (this.stopped) return this.release([messageId]);
+    if (this.stopped) return this.release([row.id]);
     const at = new Date();
     if (!webhook.enabled && message.eventType !== WebhookEventType.WEBHOOK_TEST) {
       await this.record(
@@ -341,7 +364,7 @@ export class WebhookDelivery {
       this.abandon.signal,
     );
     // Stopped mid-request: not the endpoint's failure, so not an attempt; the next replica sends it again.
-    if (!result.ok && this.abandon.signal.aborted) return this.release([messageId]);
+    if (!result.ok && this.abandon.signal.aborted) return this.release([row.id]);
     if (!result.ok) log.debug(`Webhook ${webhook.id} message ${id}: ${result.error ?? `answered ${result.httpStatus}`}`);
     await this.record(message, webhook, at, result, false, firstPayload);
   }
@@ -382,6 +405,7 @@ export class WebhookDelivery {
     final = false,
     firstPayload: WebhookPayload | null = null,
   ): Promise<void> {
+    if (result.ok) return this.recordDelivered({ messageId: message.id, webhookId: webhook.id, at, result, firstPayload });
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO webhook_attempt (message_id, at, http_status, duration_ms, error, response_headers, response_body)
@@ -442,6 +466,68 @@ export class WebhookDelivery {
       } else {
         await this.disableIfFailingTooLong(manager, webhook.id);
       }
+    });
+  }
+
+  /** Records a delivered attempt with others (RECORD_BATCH); resolves once its transaction committed. */
+  private recordDelivered(attempt: Omit<Delivered, 'settle'>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.delivered.push({ ...attempt, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.delivered.length >= RECORD_BATCH) this.flushDelivered();
+      else this.flushTimer ??= setTimeout(() => this.flushDelivered(), RECORD_WAIT_MS);
+    });
+  }
+
+  private flushDelivered(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.delivered.splice(0);
+    if (batch.length === 0) return;
+    this.recordDeliveredNow(batch).then(
+      () => batch.forEach((attempt) => attempt.settle()),
+      (error: unknown) =>
+        batch.forEach((attempt) =>
+          attempt.settle(error instanceof Error ? error : new Error(`Could not record attempts: ${String(error)}`)),
+        ),
+    );
+  }
+
+  /**
+   * The attempts, and each message SUCCEEDED with its first payload kept (unless it ended meanwhile), and their
+   * endpoints no longer failing: three statements for the batch. Rows are written in id order, as elsewhere.
+   */
+  private async recordDeliveredNow(batch: Delivered[]): Promise<void> {
+    const rows = batch
+      .map(({ messageId, at, result, firstPayload }) => ({
+        message_id: messageId,
+        at: at.toISOString(),
+        http_status: result.httpStatus,
+        duration_ms: result.durationMs,
+        response_headers: result.responseHeaders,
+        response_body: result.responseBody,
+        payload: firstPayload,
+      }))
+      .sort((a, b) => a.message_id.localeCompare(b.message_id));
+    const webhookIds = [...new Set(batch.map((attempt) => attempt.webhookId))].sort();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO webhook_attempt (message_id, at, http_status, duration_ms, error, response_headers, response_body)
+         SELECT message_id, at, http_status, duration_ms, NULL, response_headers, response_body
+           FROM jsonb_to_recordset($1::jsonb)
+             AS a(message_id uuid, at timestamptz, http_status int, duration_ms int, response_headers jsonb, response_body text)`,
+        [JSON.stringify(rows)],
+      );
+      await manager.query(
+        `UPDATE webhook_message m
+            SET status = 'SUCCEEDED', payload = coalesce(m.payload, a.payload), attempts_in_round = m.attempts_in_round + 1,
+                last_attempt_at = a.at, next_attempt_at = NULL, claimed_until = NULL
+           FROM jsonb_to_recordset($1::jsonb) AS a(message_id uuid, at timestamptz, payload jsonb)
+          WHERE m.id = a.message_id AND m.status = 'PENDING'`,
+        [JSON.stringify(rows)],
+      );
+      await manager.query('UPDATE webhook SET failing_since = NULL WHERE id = ANY($1) AND failing_since IS NOT NULL', [
+        webhookIds,
+      ]);
     });
   }
 
