@@ -347,6 +347,22 @@ export class Dispatcher {
   }
 
   /**
+   * A deployment handed to a WEBHOOK driver whose installation has another driver now: no one would finish it, so
+   * it fails, saying so (retrying deploys with the current driver).
+   */
+  private async driverChanged(deployment: Deployment, driver: DeploymentDriver): Promise<void> {
+    await this.engine.run(async (uow) => {
+      if (deployment.targetId) await this.engine.lockTarget(uow, deployment.targetId);
+      const [current] = await lockDeployments(uow.manager, [deployment.id], [DeploymentStatus.QUEUED]);
+      if (!current) return;
+      await this.engine.finishDeployments(uow, [current], () => ({
+        status: DeploymentStatus.FAILED,
+        message: `The installation's driver changed to ${driver} before the deployment request was delivered, so it was not sent again; retry to deploy with the current driver`,
+      }));
+    });
+  }
+
+  /**
    * One attempt to POST a deployment request, signed with the installation's secret; every attempt carries the
    * deployment's id as its delivery id, so the orchestrator can recognise a repeat. A failed attempt queues the
    * next after a delay; when the attempts are spent (or the endpoint answered 410 Gone), the deployment FAILS,
@@ -358,7 +374,7 @@ export class Dispatcher {
     if (!deployment || deployment.status !== DeploymentStatus.QUEUED) return;
     const installation = await manager.getRepository(Installation).findOneByOrFail({ id: deployment.installationId });
     const settings = driverSettings(installation);
-    if (settings.driver !== DeploymentDriver.WEBHOOK) return;
+    if (settings.driver !== DeploymentDriver.WEBHOOK) return this.driverChanged(deployment, settings.driver);
     const config: WebhookConfig = settings.config;
     const { maxAttempts } = deliveryLimits(config);
     const result = await deliver(

@@ -505,8 +505,14 @@ interface Delivery {
   answered: number;
 }
 
-/** A stand-in orchestrator: records each request and answers 500 to the first request for `failFirst`. */
-async function startOrchestrator(failFirst: string): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
+/**
+ * A stand-in orchestrator: records each request and answers 500 to the first request for `failFirst` (to every
+ * request with `failAlways`).
+ */
+async function startOrchestrator(
+  failFirst: string,
+  failAlways = false,
+): Promise<{ url: string; deliveries: Delivery[]; server: Server }> {
   const deliveries: Delivery[] = [];
   const http = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -515,7 +521,9 @@ async function startOrchestrator(failFirst: string): Promise<{ url: string; deli
       const raw = Buffer.concat(chunks).toString('utf8');
       const body = JSON.parse(raw);
       const answered =
-        body.application.slug === failFirst && !deliveries.some((d) => d.body.application.slug === failFirst) ? 500 : 200;
+        failAlways || (body.application.slug === failFirst && !deliveries.some((d) => d.body.application.slug === failFirst))
+          ? 500
+          : 200;
       deliveries.push({ headers: req.headers, raw, body, answered });
       res.writeHead(answered, { 'content-type': 'application/json' }).end('{}');
     });
@@ -597,6 +605,54 @@ describe('the WEBHOOK driver', () => {
         'Attempt 2 of 8: delivered (answered 200)',
       ]),
     );
+  }, 40_000);
+
+  it('fails a deployment whose installation left the WEBHOOK driver before its request was delivered, and retrying uses the new driver', async () => {
+    const refusing = await startOrchestrator('api', true);
+    try {
+      const ids = await createFleet(server, [
+        {
+          tenant: 'switched',
+          slug: 'prod',
+          tier: 'prod',
+          driver: 'WEBHOOK',
+          driverConfig: { url: refusing.url, secret: 'orchestrator-secret-0123456789' },
+        },
+      ]);
+      const releaseId = await lockedRelease(server, nextReleaseVersion(), [{ app: 'api', version: '1.0.0', stage: 1 }]);
+      const rolloutId = await start({ releaseId, installationIds: [ids['switched/prod']], failurePolicy: 'PAUSE' });
+      await waitFor(
+        'the first request to be refused',
+        async () => refusing.deliveries.length,
+        (count) => count >= 1,
+      );
+      // Every attempt is refused, so whichever attempt comes after the switch finds the new driver.
+      dataOf(
+        await server.gql(`mutation ($input: UpdateInstallationInput!) { updateInstallation(input: $input) { id } }`, {
+          input: { tenantSlug: 'switched', slug: 'prod', driver: 'MANUAL' },
+        }),
+      );
+      const paused = await waitForRollout(server, rolloutId, (r) => r.status === 'PAUSED', 30_000);
+      const [failed] = paused.targets[0].deployments;
+      expect(await getDeployment(server, failed.id)).toMatchObject({
+        status: 'FAILED',
+        message:
+          "The installation's driver changed to MANUAL before the deployment request was delivered, so it was not sent again; retry to deploy with the current driver",
+      });
+
+      dataOf(await rolloutCommand(server, 'retryRolloutTarget', { targetId: paused.targets[0].id }));
+      const retried = await waitFor(
+        'the retry to be handed to the MANUAL driver',
+        async () => (await rolloutDeployments(server, rolloutId)).find((d) => d.id !== failed.id),
+        (deployment) => deployment?.status === 'QUEUED',
+      );
+      const lines = async () => (await getDeployment(server, retried.id)).log.map((l: any) => l.line);
+      await waitFor('the MANUAL hand-over in the log', lines, (log) =>
+        log.includes('Waiting for a person to deploy this and report it done'),
+      );
+    } finally {
+      await new Promise<void>((resolve) => refusing.server.close(() => resolve()));
+    }
   }, 40_000);
 });
 
