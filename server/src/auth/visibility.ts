@@ -51,7 +51,7 @@ export function rolloutReasonFor(access: Access, status: RolloutStatus, reason: 
   return STATUS_MEANING[status] ?? null;
 }
 
-/** An event's data as the caller may read it: a whole rollout's event keeps its reason for callers who see every tenant. */
+/** An event's data as the caller may read it (see WHOLE_ROLLOUT_ONLY). */
 export function eventDataFor(
   access: Access,
   event: { tenantId: string | null; data: Record<string, unknown> },
@@ -59,12 +59,19 @@ export function eventDataFor(
   return eventDataForScope(access.tenantScope(), event);
 }
 
+/**
+ * What of a whole rollout's event (one with no tenant) only a reader of every tenant gets: its reason, which may
+ * name another tenant's installation, and its count of targets, the size of the other tenants' part.
+ */
+const WHOLE_ROLLOUT_ONLY = ['reason', 'targets'];
+
 /** The same for a reader limited to `tenantIds` (null: every tenant), such as a webhook. */
 export function eventDataForScope(
   tenantIds: readonly string[] | null,
   event: { tenantId: string | null; data: Record<string, unknown> },
 ): Record<string, unknown> {
-  if (event.tenantId !== null || tenantIds === null || !('reason' in event.data)) return event.data;
-  const { reason: _reason, ...rest } = event.data;
-  return rest;
+  if (event.tenantId !== null || tenantIds === null || !WHOLE_ROLLOUT_ONLY.some((key) => key in event.data)) {
+    return event.data;
+  }
+  return Object.fromEntries(Object.entries(event.data).filter(([key]) => !WHOLE_ROLLOUT_ONLY.includes(key)));
 }

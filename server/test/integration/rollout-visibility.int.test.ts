@@ -46,7 +46,7 @@ describe('a shared rollout seen from one tenant', () => {
     expect(JSON.stringify(scoped)).not.toContain('billing');
   });
 
-  it("replays the rollout's events to a tenant's viewer without the reason, and with it to an unscoped one", async () => {
+  it("replays the rollout's events to a tenant's viewer without the reason or the rollout's size, and with them to an unscoped one", async () => {
     const query = `subscription ($id: ID!) { rolloutEvents(rolloutId: $id, afterSequence: "0") { typeName tenantId data } }`;
     const read = async (token: string) => {
       const client = await connectWebSocket(server.url, token);
@@ -64,12 +64,16 @@ describe('a shared rollout seen from one tenant', () => {
     expect(paused).toBeDefined();
     expect(paused.data).not.toHaveProperty('reason');
     expect(JSON.stringify(scoped)).not.toContain('Simulated failure');
+    // Nor how many installations the rollout reaches in all (its own one of two).
+    const started = (events: any[]) => events.find((event: any) => event.typeName === 'rollout.started').data;
+    expect(started(scoped)).toEqual({ status: 'RUNNING', waves: 1 });
     // Its own installation's events are there; the other tenant's are not.
     expect(scoped.some((event: any) => event.typeName === 'deployment.updated')).toBe(true);
     const unscoped = await read(server.adminToken);
     expect(unscoped.find((event: any) => event.typeName === 'rollout.paused').data.reason).toContain(
       'Simulated failure of billing',
     );
+    expect(started(unscoped)).toEqual({ status: 'RUNNING', targets: 2, waves: 1 });
   });
 });
 
