@@ -27,7 +27,7 @@ import {
 import { describeError } from '../modules/apollo/errors';
 import { useCan } from '../modules/auth/hooks/useCan';
 import { DeploymentDrawer } from '../modules/deployment/components/DeploymentDrawer';
-import { DeploymentStatusChip } from '../modules/deployment/components/DeploymentStatusChip';
+import { DeploymentHistoryTable } from '../modules/deployment/components/DeploymentHistoryTable';
 import { RecordVerificationDialog } from '../modules/deployment/components/RecordVerificationDialog';
 import { journeyPath } from '../modules/deployment/paths';
 import { LabelChips } from '../modules/fleet/components/LabelChips';
@@ -227,45 +227,7 @@ function History({ installationId, onOpenDeployment }: { installationId: string;
       {list.totalCount === 0 && <Typography color="text.secondary">No deployments here yet.</Typography>}
       {list.nodes.length > 0 && (
         <Box sx={{ overflowX: 'auto' }}>
-          <Table size="small" aria-label="Deployment history">
-            <TableHead>
-              <TableRow>
-                <TableCell>Queued</TableCell>
-                <TableCell>Deployment</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Why and who</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {list.nodes.map((deployment) => (
-                <TableRow key={deployment.id} hover>
-                  <TableCell>
-                    <Time value={deployment.queuedAt} />
-                  </TableCell>
-                  <TableCell>
-                    <Link
-                      component="button"
-                      type="button"
-                      onClick={() => onOpenDeployment(deployment.id)}
-                      sx={{ textAlign: 'left' }}
-                    >
-                      {deployment.application.name} {deployment.artifact.version}
-                      {deployment.kind === 'ROLLBACK' ? ' (rollback)' : ''}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    <DeploymentStatusChip status={deployment.status} />
-                  </TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere', minWidth: 160 }}>
-                    {deployment.reason}
-                    <Typography variant="body2" color="text.secondary">
-                      {deployment.triggeredBy}
-                    </Typography>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DeploymentHistoryTable label="Deployment history" deployments={list.nodes} onOpenDeployment={onOpenDeployment} />
         </Box>
       )}
       {list.loadMoreError && <Alert severity="error">Could not load more: {list.loadMoreError}</Alert>}

@@ -2,21 +2,13 @@ import { useQuery } from '@apollo/client/react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
-import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import { Link as RouterLink } from 'react-router';
 import { TenantHistoryDocument } from '../../../generated/graphql';
 import { describeError } from '../../apollo/errors';
-import { DeploymentStatusChip } from '../../deployment/components/DeploymentStatusChip';
-import { Time } from '../../ui/Time';
+import { DeploymentHistoryTable } from '../../deployment/components/DeploymentHistoryTable';
 import { LoadErrorAlert } from '../../ui/LoadErrorAlert';
 
 const PAGE_SIZE = 20;
@@ -48,51 +40,12 @@ export function TenantHistory({ tenantSlug, onOpenDeployment }: { tenantSlug: st
       )}
       {connection && connection.nodes.length > 0 && (
         <TableContainer component={Paper} variant="outlined">
-          <Table size="small" aria-label="History">
-            <TableHead>
-              <TableRow>
-                <TableCell>Queued</TableCell>
-                <TableCell>Installation</TableCell>
-                <TableCell>Deployment</TableCell>
-                <TableCell>Status</TableCell>
-                <TableCell>Why and who</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {connection.nodes.map((deployment) => (
-                <TableRow key={deployment.id} hover>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    <Time value={deployment.queuedAt} />
-                  </TableCell>
-                  <TableCell>
-                    <Link component={RouterLink} to={`/installations/${deployment.installation.id}`}>
-                      {deployment.installation.slug}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    <Link
-                      component="button"
-                      type="button"
-                      onClick={() => onOpenDeployment(deployment.id)}
-                      sx={{ textAlign: 'left' }}
-                    >
-                      {deployment.application.name} {deployment.artifact.version}
-                      {deployment.kind === 'ROLLBACK' ? ' (rollback)' : ''}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    <DeploymentStatusChip status={deployment.status} />
-                  </TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere', minWidth: 160 }}>
-                    {deployment.reason}
-                    <Typography variant="body2" color="text.secondary">
-                      {deployment.triggeredBy}
-                    </Typography>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DeploymentHistoryTable
+            label="History"
+            deployments={connection.nodes}
+            withInstallation
+            onOpenDeployment={onOpenDeployment}
+          />
         </TableContainer>
       )}
       {moreError && <LoadErrorAlert what="more history" error={moreError} onRetry={() => void loadMore()} />}
