@@ -9,7 +9,7 @@ export const EXIT = {
   DENIED: 3,
   /** Refused by a rule (BAD_USER_INPUT, CONFLICT, NOT_FOUND). */
   REFUSED: 4,
-  /** A waited-for rollout ended without success (FAILED, ABORTED, or PAUSED by a failure). */
+  /** A waited-for rollout ended without success (FAILED, ABORTED, or PAUSED by a failure or by Shiplog). */
   ROLLOUT_UNSUCCESSFUL: 5,
   /** Waiting timed out. */
   TIMEOUT: 6,
@@ -24,7 +24,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   3  not signed in or not allowed (UNAUTHENTICATED, FORBIDDEN)
   4  refused by a rule (BAD_USER_INPUT, CONFLICT, NOT_FOUND); blockers printed
   5  a waited-for rollout ended without success
-     (FAILED, ABORTED, or PAUSED by a failure)
+     (FAILED, ABORTED, or PAUSED by a failure or by Shiplog)
   6  waiting timed out
   7  plan --exit-code found changes`;
 
