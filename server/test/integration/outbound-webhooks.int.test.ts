@@ -152,11 +152,17 @@ describe('outbound webhooks', () => {
         id: webhook.id,
       }),
     ).testWebhook;
+    // Failing from the first refusal until a delivery succeeds.
+    const failingSince = async () =>
+      dataOf(await server.gql<{ webhook: any }>(`query ($id: ID!) { webhook(id: $id) { failingSince } }`, { id: webhook.id }))
+        .webhook.failingSince;
+    await waitFor('the endpoint to count as failing', failingSince, (at) => at !== null);
     const done = await waitFor(
       'the message to be delivered',
       async () => (await messagesOf(server, webhook.id)).messages.nodes[0],
       (node) => node.status === 'SUCCEEDED',
     );
+    expect(await failingSince()).toBeNull();
     expect(endpoint.requests.map((r) => r.headers['webhook-id'])).toEqual(Array(3).fill(message.webhookMessageId));
     endpoint.requests.forEach((request) => expect(verified(webhook.secret, request)).toMatchObject({ type: 'webhook.test' }));
     expect(done.attempts.map((a: any) => a.httpStatus)).toEqual([429, 500, 200]);

@@ -495,7 +495,7 @@ export class WebhookDelivery {
 
   /**
    * The attempts, and each message SUCCEEDED with its first payload kept (unless it ended meanwhile), and their
-   * endpoints no longer failing: three statements for the batch. Rows are written in id order, as elsewhere.
+   * endpoints no longer failing: three statements for the batch.
    */
   private async recordDeliveredNow(batch: Delivered[]): Promise<void> {
     const rows = batch
@@ -526,9 +526,12 @@ export class WebhookDelivery {
           WHERE m.id = a.message_id AND m.status = 'PENDING'`,
         [JSON.stringify(rows)],
       );
-      await manager.query('UPDATE webhook SET failing_since = NULL WHERE id = ANY($1) AND failing_since IS NOT NULL', [
-        webhookIds,
-      ]);
+      // Endpoints locked in id order: another replica's batch may name the same ones.
+      await manager.query(
+        `UPDATE webhook SET failing_since = NULL
+          WHERE id IN (SELECT id FROM webhook WHERE id = ANY($1) AND failing_since IS NOT NULL ORDER BY id FOR UPDATE)`,
+        [webhookIds],
+      );
     });
   }
 
