@@ -21,7 +21,8 @@ import { RolloutEngine } from './rollout-engine';
 import type { OutcomeOf, UnitOfWork } from './unit-of-work';
 
 const DISPATCH_WORKERS = 3;
-const EVERY_TRY_FAILED = 'it failed on every try (the server log says why).';
+/** Why work whose every try failed was given up (JobQueue.workGaveUp). */
+const gaveUp = (what: string) => `Shiplog could not ${what}: it failed on every try (the server log says why).`;
 
 /** A batch of dispatch jobs that must run one by one instead. */
 export class NotBatchable extends Error {
@@ -77,17 +78,17 @@ export class Dispatcher {
     await this.jobs.workGaveUp(
       QUEUES.dispatch,
       (data) => this.dispatch(data),
-      (data) => this.giveUp(data.deploymentIds, [QUEUED], 'hand this deployment to its driver', true),
+      (data) => this.failDeployments(data.deploymentIds, [QUEUED], gaveUp('hand this deployment to its driver'), true),
     );
     await this.jobs.workGaveUp(
       QUEUES.simulate,
       (data) => this.completeSimulated(data.deploymentIds),
-      (data) => this.giveUp(data.deploymentIds, [IN_PROGRESS], 'finish this simulated deployment'),
+      (data) => this.failDeployments(data.deploymentIds, [IN_PROGRESS], gaveUp('finish this simulated deployment')),
     );
     await this.jobs.workGaveUp(
       QUEUES.webhook,
       (data) => this.deliverWebhook(data.deploymentId, data.attempt ?? 1),
-      (data) => this.giveUp([data.deploymentId], [QUEUED], 'send the deployment request'),
+      (data) => this.failDeployments([data.deploymentId], [QUEUED], gaveUp('send the deployment request')),
     );
     await this.jobs.workGaveUp(
       QUEUES.advance,
@@ -101,8 +102,16 @@ export class Dispatcher {
     );
   }
 
-  /** Fails the deployments of `ids` still in one of `statuses` (with `undispatched`, never handed to a driver). */
-  private async giveUp(ids: string[], statuses: DeploymentStatus[], what: string, undispatched = false): Promise<void> {
+  /**
+   * Fails the deployments of `ids` still in one of `statuses` (with `undispatched`, never handed to a driver) with
+   * `message`, in one unit of work; the rollout's failure policy applies.
+   */
+  private async failDeployments(
+    ids: string[],
+    statuses: DeploymentStatus[],
+    message: string,
+    undispatched = false,
+  ): Promise<void> {
     await this.engine.run(async (uow) => {
       const target = await this.lockTargetOf(uow, ids);
       const deployments = await lockDeployments(uow.manager, ids, statuses, undispatched);
@@ -110,7 +119,7 @@ export class Dispatcher {
       await this.engine.finishDeployments(
         uow,
         deployments,
-        () => ({ status: DeploymentStatus.FAILED, message: `Shiplog could not ${what}: ${EVERY_TRY_FAILED}` }),
+        () => ({ status: DeploymentStatus.FAILED, message }),
         target ?? undefined,
       );
     });
@@ -121,7 +130,7 @@ export class Dispatcher {
     await this.engine.run(async (uow) => {
       const rollout = await this.engine.lockRollout(uow, rolloutId);
       if (wave !== undefined && (rollout.status !== RolloutStatus.WAITING_FOR_PROMOTION || rollout.currentWave !== wave)) return;
-      await this.engine.pauseStuck(uow, rollout, `Shiplog could not ${what}: ${EVERY_TRY_FAILED} Resume it to try again.`);
+      await this.engine.pauseStuck(uow, rollout, `${gaveUp(what)} Resume it to try again.`);
     });
   }
 
@@ -350,16 +359,12 @@ export class Dispatcher {
    * A deployment handed to a WEBHOOK driver whose installation has another driver now: no one would finish it, so
    * it fails, saying so (retrying deploys with the current driver).
    */
-  private async driverChanged(deployment: Deployment, driver: DeploymentDriver): Promise<void> {
-    await this.engine.run(async (uow) => {
-      if (deployment.targetId) await this.engine.lockTarget(uow, deployment.targetId);
-      const [current] = await lockDeployments(uow.manager, [deployment.id], [DeploymentStatus.QUEUED]);
-      if (!current) return;
-      await this.engine.finishDeployments(uow, [current], () => ({
-        status: DeploymentStatus.FAILED,
-        message: `The installation's driver changed to ${driver} before the deployment request was delivered, so it was not sent again; retry to deploy with the current driver`,
-      }));
-    });
+  private driverChanged(deployment: Deployment, driver: DeploymentDriver): Promise<void> {
+    return this.failDeployments(
+      [deployment.id],
+      [DeploymentStatus.QUEUED],
+      `The installation's driver changed to ${driver} before the deployment request was delivered, so it was not sent again; retry to deploy with the current driver`,
+    );
   }
 
   /**
